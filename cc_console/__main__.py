@@ -1,0 +1,5 @@
+"""Allow ``python -m cc_console``."""
+
+from cc_console.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""The command line: a thin Typer layer over the store and the pollers.
+
+Global options come before the sub-command and from the environment
+(CONTRACT.md section 1).  Every :class:`CcConsoleError` becomes one line on
+stderr and the exit code of its kind; ``--debug`` shows the traceback.
+Textual is imported only by the commands that open the console.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cc_console.cli import actions, feeds, listings
+from cc_console.cli.state import State
+from cc_console.errors import CcConsoleError, ConfigError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="cc-console",
+    help="Operator console of a regional command center (cc-console).",
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback(invoke_without_command=True)
+def _global(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", envvar="CC_CONSOLE_CONFIG", help="The config file.", dir_okay=False
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="CC_CONSOLE_DB",
+            help="The SQLite cache (overrides [cache] path).",
+            dir_okay=False,
+        ),
+    ] = None,
+    read_only: Annotated[
+        bool,
+        typer.Option(
+            "--read-only",
+            envvar="CC_CONSOLE_READ_ONLY",
+            help="No operator actions; only pollers write.",
+        ),
+    ] = False,
+    operator: Annotated[
+        str,
+        typer.Option(
+            "--operator", envvar="CC_OPERATOR", help="Who is acting (default: login name)."
+        ),
+    ] = "",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", envvar="CC_CONSOLE_LANG", help="Interface language: id or en."),
+    ] = None,
+    no_mouse: Annotated[bool, typer.Option("--no-mouse", help="Do not capture the mouse.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    if lang is not None and lang not in ("id", "en"):
+        raise ConfigError(f'--lang must be "id" or "en", got {lang!r}')
+    state = State(
+        config_path=config,
+        db_path=db,
+        read_only=read_only,
+        operator=operator.strip(),
+        lang=lang,
+        debug=debug,
+        no_mouse=no_mouse,
+    )
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:
+        feeds.tui(ctx)
+
+
+for module in (feeds, listings, actions):
+    for name, fn in module.COMMANDS.items():
+        app.command(name)(fn)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``cc-console`` script: run, and map errors to exit codes."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="cc-console")
+    except CcConsoleError as exc:
+        if debug:
+            traceback.print_exc()
+        sys.stderr.write(f"cc-console: {_one_line(exc)}\n")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -1,0 +1,62 @@
+"""Operator actions from the command line: ack, note, assign, resolve (journaled)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cc_console.cli.state import State
+from cc_console.errors import ConfigError
+
+__all__ = ["COMMANDS"]
+
+IdArg = Annotated[str, typer.Argument(help="Incident id, <source>:<external id>.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="A note for the journal.")]
+
+
+def _act(
+    ctx: typer.Context,
+    action: str,
+    incident_id: str,
+    note: str | None = None,
+    agency: str | None = None,
+) -> None:
+    state: State = ctx.obj
+    if state.read_only:  # refuse before touching the cache; the store refuses too
+        state.store().require_writable(f"{action} on {incident_id}")
+    if note is not None and not note.strip():
+        note = None
+    entry = state.store().act(action, incident_id, note=note, agency=agency)
+    state.err.print(state.t(f"done.{action}", id=entry.target, agency=agency or ""))
+
+
+def ack(ctx: typer.Context, incident_id: IdArg, note: NoteOpt = None) -> None:
+    """Acknowledge an incident."""
+    _act(ctx, "ack", incident_id, note)
+
+
+def note(
+    ctx: typer.Context, incident_id: IdArg, text: Annotated[str, typer.Argument(help="The note.")]
+) -> None:
+    """Add a note to an incident."""
+    if not text.strip():
+        raise ConfigError("the note is empty")
+    _act(ctx, "note", incident_id, text)
+
+
+def assign(
+    ctx: typer.Context,
+    incident_id: IdArg,
+    agency_id: Annotated[str, typer.Argument(help="Agency id (see `agencies`).")],
+) -> None:
+    """Assign an incident to an agency."""
+    _act(ctx, "assign", incident_id, agency=agency_id)
+
+
+def resolve(ctx: typer.Context, incident_id: IdArg, note: NoteOpt = None) -> None:
+    """Resolve an incident."""
+    _act(ctx, "resolve", incident_id, note)
+
+
+COMMANDS = {"ack": ack, "note": note, "assign": assign, "resolve": resolve}

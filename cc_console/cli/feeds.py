@@ -1,0 +1,131 @@
+"""Commands that talk to feeds or open the console: refresh, poll, tui, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from typing import Annotated
+
+import typer
+
+from cc_console.cli import tables
+from cc_console.cli.state import State
+from cc_console.config import Config
+from cc_console.errors import ConfigError
+from cc_console.poll import Refresher, SourceOutcome, run_pollers
+from cc_console.store import Store
+from cc_console.timefmt import iso_z, utcnow
+
+__all__ = ["COMMANDS", "tui"]
+
+
+def _selected(cfg: Config, names: list[str] | None) -> list:
+    if names:
+        return [cfg.source(n) for n in names]
+    return [s for s in cfg.sources if s.enabled]
+
+
+async def _refresh(cfg: Config, store: Store, sources: list, progress: bool) -> list[SourceOutcome]:
+    refresher = Refresher(cfg, store)
+    try:
+        if not progress:
+            return await refresher.refresh(sources)
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
+            task = bar.add_task("refresh", total=len(sources))
+
+            def done(o: SourceOutcome) -> None:
+                bar.update(task, advance=1, description=o.name)
+
+            return await refresher.refresh(sources, on_done=done)
+    finally:
+        await refresher.aclose()
+
+
+def refresh(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Fetch every enabled source (or the named ones) once, concurrently."""
+    state: State = ctx.obj
+    cfg = state.config
+    if cfg.path is None:
+        raise ConfigError("no config file: pass --config PATH or create ./config.toml")
+    sources = _selected(cfg, source)
+    store = state.store()
+    outcomes = asyncio.run(_refresh(cfg, store, sources, sys.stderr.isatty() and not as_json))
+    health = {h.name: h for h in store.source_health(sources, cfg.poll.stale_after, utcnow())}
+    failed = [o for o in outcomes if o.status == "failed"]
+    stale = [o for o in outcomes if health[o.name].stale]
+    ok = not failed and not stale
+    if as_json:
+        state.print_json({"ok": ok, "sources": [o.as_json() for o in outcomes]})
+    else:
+        if sys.stdout.isatty():
+            state.out.print(tables.refresh_table(outcomes, state.t))
+            changed = sum(o.changed for o in outcomes)
+            state.out.print(
+                state.t(
+                    "summary.refresh",
+                    ok=len(outcomes) - len(failed),
+                    total=len(outcomes),
+                    changed=changed,
+                )
+            )
+        for o in failed:
+            sys.stderr.write(f"cc-console: source {o.name}: {o.error}\n")
+    raise typer.Exit(0 if ok else 1)
+
+
+def poll(ctx: typer.Context) -> None:
+    """Run the pollers until SIGTERM or SIGINT: each source on its own interval."""
+    state: State = ctx.obj
+    cfg = state.config
+    if cfg.path is None:
+        raise ConfigError("no config file: pass --config PATH or create ./config.toml")
+    store = state.store()
+
+    def report(o: SourceOutcome) -> None:
+        line = f"{iso_z(utcnow())} {o.name} {o.status} records={o.records} changed={o.changed}"
+        if o.error:
+            line += f" error={o.error}"
+        print(line, file=sys.stderr, flush=True)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_pollers(cfg, store, stop, on_outcome=report)
+
+    asyncio.run(main())
+
+
+def tui(ctx: typer.Context) -> None:
+    """Open the console."""
+    state: State = ctx.obj
+    from cc_console.app import run_console  # Textual is loaded only here
+
+    run_console(state)
+
+
+def demo(
+    ctx: typer.Context,
+    no_tui: Annotated[
+        bool, typer.Option("--no-tui", help="Refresh, print a summary and exit.")
+    ] = False,
+) -> None:
+    """Serve the bundled demo feeds on 127.0.0.1 and open the console on them."""
+    from cc_console.demo.session import run_demo
+
+    run_demo(ctx.obj, tui=not no_tui)
+
+
+COMMANDS = {"refresh": refresh, "poll": poll, "tui": tui, "demo": demo}

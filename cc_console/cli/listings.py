@@ -1,0 +1,153 @@
+"""Listing commands: status, incidents, agencies, agenda, journal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+import typer
+
+from cc_console.cli import tables
+from cc_console.cli.state import State
+from cc_console.errors import ConfigError
+from cc_console.export import agency_json, health_json, incident_json, journal_json, meeting_json
+
+__all__ = ["COMMANDS", "agenda_window"]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Health of every source; exit 1 when one failed or is stale."""
+    state: State = ctx.obj
+    cfg = state.config
+    health = state.store().source_health(cfg.sources, cfg.poll.stale_after, state.now())
+    bad = [h for h in health if h.stale or (h.consecutive_failures and h.last_error)]
+    if as_json:
+        state.print_json({"ok": not bad, "sources": [health_json(h) for h in health]})
+    else:
+        state.out.print(tables.health_table(health, state.t, cfg.site.tz, state.now()))
+        ok = len(health) - len(bad)
+        state.out.print(state.t("summary.status", ok=ok, total=len(health)))
+    raise typer.Exit(1 if bad else 0)
+
+
+def incidents(
+    ctx: typer.Context,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="Every incident, not only active ones.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open and acknowledged incidents (--all: every one), newest first."""
+    state: State = ctx.obj
+    rows = state.store().list_incidents(include_all=include_all)
+    if as_json:
+        state.print_json([incident_json(i) for i in rows])
+    elif rows:
+        state.out.print(tables.incidents_table(rows, state.t, state.config.site.tz, state.now()))
+    else:
+        state.out.print(state.t("empty.incidents"))
+
+
+def agencies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Agencies and their status, worst first."""
+    state: State = ctx.obj
+    rows = state.store().list_agencies()
+    if as_json:
+        state.print_json([agency_json(a) for a in rows])
+    elif rows:
+        state.out.print(tables.agencies_table(rows, state.t, state.now()))
+    else:
+        state.out.print(state.t("empty.agencies"))
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def agenda_window(day_from: date, day_to: date, tz: object) -> tuple[datetime, datetime]:
+    """``[from, to)`` as aware datetimes at midnight in the site's zone."""
+    return (
+        datetime.combine(day_from, time(0), tzinfo=tz),  # type: ignore[arg-type]
+        datetime.combine(day_to, time(0), tzinfo=tz),  # type: ignore[arg-type]
+    )
+
+
+def agenda(
+    ctx: typer.Context,
+    day_from: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (site zone).")
+    ] = None,
+    day_to: Annotated[
+        str | None, typer.Option("--to", help="Day after the last, YYYY-MM-DD.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Meetings starting in [from, to): default today and the next 7 days."""
+    state: State = ctx.obj
+    tz = state.config.site.tz
+    today = state.now().astimezone(tz).date()
+    start_day = _date(day_from, "--from") or today
+    end_day = _date(day_to, "--to") or start_day + timedelta(days=8)
+    if end_day <= start_day:
+        raise ConfigError(f"--to ({end_day}) must be after --from ({start_day})")
+    start, end = agenda_window(start_day, end_day, tz)
+    rows = state.store().list_agenda(start, end)
+    if as_json:
+        state.print_json([meeting_json(m) for m in rows])
+    elif rows:
+        state.out.print(tables.agenda_table(rows, state.t, tz))
+    else:
+        state.out.print(state.t("empty.agenda"))
+
+
+def journal(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Check the hash chain; exit 1 if broken.")
+    ] = False,
+) -> None:
+    """The operator journal, oldest first (--verify checks it has not been altered)."""
+    state: State = ctx.obj
+    store = state.store()
+    if verify:
+        verdict = store.verify_journal()
+        if as_json:
+            state.print_json(
+                {
+                    "ok": verdict.ok,
+                    "entries": verdict.entries,
+                    "broken_seq": verdict.broken_seq,
+                    "reason": verdict.reason,
+                }
+            )
+        elif verdict.ok:
+            state.out.print(state.t("journal.ok", count=verdict.entries))
+        else:
+            state.err.print(
+                state.t("journal.broken", seq=verdict.broken_seq, reason=verdict.reason)
+            )
+        raise typer.Exit(0 if verdict.ok else 1)
+    rows = store.journal()
+    if as_json:
+        state.print_json([journal_json(e) for e in rows])
+    elif rows:
+        state.out.print(tables.journal_table(rows, state.t, state.config.site.tz))
+    else:
+        state.out.print(state.t("empty.journal"))
+
+
+COMMANDS = {
+    "status": status,
+    "incidents": incidents,
+    "agencies": agencies,
+    "agenda": agenda,
+    "journal": journal,
+}

@@ -1,0 +1,90 @@
+"""What every sub-command shares: the global options, the config and the store, opened lazily."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from cc_console.config import Config, load_config
+from cc_console.i18n import Translator
+from cc_console.store import Store
+from cc_console.timefmt import utcnow
+
+__all__ = ["State", "default_operator"]
+
+
+def default_operator() -> str:
+    """The login name, or ``operator`` when there is none (containers, cron)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+@dataclass
+class State:
+    """Global options from the command line and the environment."""
+
+    config_path: Path | None = None
+    db_path: Path | None = None
+    read_only: bool = False
+    operator: str = ""
+    lang: str | None = None
+    debug: bool = False
+    no_mouse: bool = False
+    _config: Config | None = None
+    _store: Store | None = None
+    out: Console = field(default_factory=lambda: Console(highlight=False))
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+
+    @property
+    def config(self) -> Config:
+        """The validated config (ConfigError on any mistake), with ``--db`` applied."""
+        if self._config is None:
+            config = load_config(self.config_path)
+            if self.db_path is not None:
+                config = config.with_cache_path(self.db_path)
+            self._config = config
+        return self._config
+
+    @property
+    def language(self) -> str:
+        """``--lang`` over the config's ``[site] language``."""
+        return self.lang or self.config.site.language
+
+    @property
+    def t(self) -> Translator:
+        """The translator for the interface language."""
+        return Translator(self.language)
+
+    def store(self) -> Store:
+        """The cache, opened once (StoreError, exit 4, when it cannot be)."""
+        if self._store is None:
+            self._store = Store(
+                self.config.cache.path,
+                read_only=self.read_only,
+                operator=self.operator or default_operator(),
+            )
+        return self._store
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def now(self) -> datetime:
+        """The current time (UTC)."""
+        return utcnow()
+
+    def print_json(self, data: Any) -> None:
+        """A JSON document on stdout and nothing else."""
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.flush()

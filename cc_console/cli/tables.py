@@ -1,0 +1,196 @@
+"""Rich tables of the listings, for a person at a terminal.
+
+Feed text goes into cells as :class:`rich.text.Text`, never as markup, so a
+title such as ``[bold]`` or an escape sequence is printed literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from rich.table import Table
+from rich.text import Text
+
+from cc_console.i18n import Translator
+from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
+from cc_console.poll.refresh import SourceOutcome
+from cc_console.timefmt import age, local
+
+__all__ = [
+    "agencies_table",
+    "agenda_table",
+    "health_table",
+    "incidents_table",
+    "journal_table",
+    "refresh_table",
+]
+
+SEVERITY_STYLE = {
+    "extreme": "bold white on red",
+    "severe": "bold red",
+    "moderate": "yellow",
+    "minor": "green",
+    "unknown": "dim",
+}
+AGENCY_SYMBOL = {
+    "operational": ("●", "green"),
+    "degraded": ("◐", "yellow"),
+    "partial_outage": ("◑", "dark_orange"),
+    "major_outage": ("✖", "bold red"),
+    "maintenance": ("◆", "blue"),
+    "unknown": ("?", "dim"),
+}
+
+
+def _t(value: object) -> Text:
+    return Text("" if value is None else str(value))
+
+
+def incidents_table(rows: Sequence[Incident], t: Translator, tz: tzinfo, now: datetime) -> Table:
+    """Incidents: severity, status, title, category, area, reported, source."""
+    table = Table(title=t("pane.incidents"), expand=False)
+    for key in (
+        "col.severity",
+        "col.status",
+        "col.title",
+        "col.category",
+        "col.area",
+        "col.reported",
+        "col.age",
+        "col.id",
+    ):
+        table.add_column(t(key))
+    for inc in rows:
+        table.add_row(
+            Text(t.word("severity", inc.severity), style=SEVERITY_STYLE.get(inc.severity, "")),
+            _t(t.word("status", inc.status)),
+            _t(inc.title),
+            _t(t.word("category", inc.category)),
+            _t(inc.area),
+            _t(local(inc.reported_at, tz)),
+            _t(age(inc.reported_at, now)),
+            _t(inc.id),
+        )
+    return table
+
+
+def agencies_table(rows: Sequence[Agency], t: Translator, now: datetime) -> Table:
+    """Agencies: status word and symbol, KPIs against targets, age of data."""
+    table = Table(title=t("pane.agencies"))
+    for key in ("col.status", "col.id", "col.name", "col.kpis", "col.age"):
+        table.add_column(t(key))
+    for a in rows:
+        symbol, style = AGENCY_SYMBOL.get(a.status, ("?", ""))
+        kpis = Text()
+        for i, k in enumerate(a.kpis):
+            if i:
+                kpis.append(" · ")
+            mark = "" if k.met is None else (" ✓" if k.met else " ✗")
+            value = "-" if k.value is None else f"{k.value:g}"
+            target = "" if k.target is None else f"/{k.target:g}"
+            kpis.append(f"{k.name} {value}{target}{k.unit}{mark}")
+        table.add_row(
+            Text(f"{symbol} {t.word('agency', a.status)}", style=style),
+            _t(a.id),
+            _t(a.name),
+            kpis,
+            _t(age(a.updated_at, now)),
+        )
+    return table
+
+
+def agenda_table(rows: Sequence[Meeting], t: Translator, tz: tzinfo) -> Table:
+    """Meetings: start, end, title, location, status."""
+    table = Table(title=t("pane.agenda"))
+    for key in ("col.start", "col.end", "col.title", "col.location", "col.status"):
+        table.add_column(t(key))
+    for m in rows:
+        if m.all_day:
+            start = f"{m.start_date:%a %d %b} ({t('all_day')})" if m.start_date else ""
+            end = ""
+        else:
+            start, end = local(m.start, tz, "%a %d %b %H:%M"), local(m.end, tz, "%H:%M")
+        style = "strike dim" if m.status == "cancelled" else ""
+        table.add_row(
+            _t(start),
+            _t(end),
+            Text(m.title, style=style),
+            _t(m.location),
+            _t(t.word("meeting", m.status)),
+        )
+    return table
+
+
+def health_table(rows: Sequence[SourceHealth], t: Translator, tz: tzinfo, now: datetime) -> Table:
+    """Sources: last success, last attempt, failures, records, last error."""
+    table = Table(title=t("screen.health"))
+    for key in (
+        "col.source",
+        "col.format",
+        "col.status",
+        "col.last_success",
+        "col.last_attempt",
+        "col.records",
+        "col.error",
+    ):
+        table.add_column(t(key))
+    for h in rows:
+        if h.last_error and h.consecutive_failures:
+            status = Text(f"✖ {t('outcome.failed')} ×{h.consecutive_failures}", style="bold red")
+        elif h.stale:
+            status = Text(f"⚠ {t('stale')}", style="yellow")
+        elif h.last_success is None:
+            status = Text(f"… {t('never')}", style="dim")
+        else:
+            status = Text(f"● {t('ok')}", style="green")
+        table.add_row(
+            _t(h.name),
+            _t(h.format),
+            status,
+            _t(
+                f"{local(h.last_success, tz)} ({age(h.last_success, now)})"
+                if h.last_success
+                else t("never")
+            ),
+            _t(local(h.last_attempt, tz)),
+            _t(h.records),
+            _t(h.last_error or ""),
+        )
+    return table
+
+
+def refresh_table(rows: Sequence[SourceOutcome], t: Translator) -> Table:
+    """The outcome of ``refresh``: one row per source."""
+    table = Table(title=t("refreshing"))
+    for key in ("col.source", "col.status", "col.records", "col.changed", "col.error"):
+        table.add_column(t(key))
+    styles = {"updated": "green", "unchanged": "", "failed": "bold red"}
+    for o in rows:
+        table.add_row(
+            _t(o.name),
+            Text(t.word("outcome", o.status), style=styles[o.status]),
+            _t(o.records),
+            _t(o.changed),
+            _t(o.error or ""),
+        )
+    return table
+
+
+def journal_table(rows: Sequence[JournalEntry], t: Translator, tz: tzinfo) -> Table:
+    """The journal: time, operator, action, incident, note."""
+    table = Table(title=t("screen.journal"))
+    for key in ("col.time", "col.operator", "col.action", "col.target", "col.note"):
+        table.add_column(t(key))
+    for e in rows:
+        note = e.note or ""
+        if e.agency:
+            note = f"→ {e.agency}" + (f" · {note}" if note else "")
+        table.add_row(
+            _t(local(e.at, tz, "%d %b %H:%M:%S")),
+            _t(e.operator),
+            _t(t.word("action", e.action)),
+            _t(e.target),
+            _t(note),
+        )
+    return table

@@ -1,0 +1,387 @@
+"""Configuration: ``config.toml`` parsed once, strictly, into frozen dataclasses.
+
+Every mistake is a :class:`ConfigError` whose message names the file, the key
+and (inside ``[[sources]]``) the source, so that an operator can fix it without
+reading code.  See CONTRACT.md section 3.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+from cc_console.errors import ConfigError
+from cc_console.sources import formats
+
+__all__ = [
+    "KINDS",
+    "CacheConfig",
+    "Config",
+    "PollConfig",
+    "SiteConfig",
+    "SourceConfig",
+    "default_config_path",
+    "load_config",
+    "parse_duration",
+    "parse_size",
+]
+
+KINDS = ("incidents", "agencies", "agenda")
+LANGUAGES = ("id", "en")
+
+_NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62})$")
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?\s*$", re.IGNORECASE)
+_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_SIZE_UNITS = {
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+}
+
+
+def parse_duration(value: object) -> float:
+    """Parse ``"90s"``, ``"5m"``, ``"1h"`` (or a bare number of seconds) into seconds.
+
+    Raises:
+        ValueError: the value is not a positive duration.
+    """
+    if isinstance(value, bool):
+        raise ValueError('expected a duration such as "90s", "5m" or "1h"')
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and (m := _DURATION_RE.match(value)):
+        seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2) or "s"]
+    else:
+        raise ValueError(f'expected a duration such as "90s", "5m" or "1h", got {value!r}')
+    if seconds <= 0:
+        raise ValueError(f"a duration must be positive, got {value!r}")
+    return seconds
+
+
+def parse_size(value: object) -> int:
+    """Parse ``"20MB"``, ``"512KiB"`` (or a bare number of bytes) into bytes.
+
+    Raises:
+        ValueError: the value is not a positive size.
+    """
+    if isinstance(value, bool):
+        raise ValueError('expected a size such as "20MB"')
+    if isinstance(value, int):
+        size = value
+    elif isinstance(value, str) and (m := _SIZE_RE.match(value)):
+        size = int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])
+    else:
+        raise ValueError(f'expected a size such as "20MB", got {value!r}')
+    if size <= 0:
+        raise ValueError(f"a size must be positive, got {value!r}")
+    return size
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The command center this console serves."""
+
+    name: str = "Command Center"
+    code: str = ""
+    timezone: str = "Asia/Jakarta"
+    language: str = "id"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone; every displayed time is in it."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    """Where the SQLite cache lives."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    """Defaults shared by every poller."""
+
+    interval: float = 60.0
+    timeout: float = 10.0
+    concurrency: int = 16
+    max_bytes: int = 20_000_000
+    stale_after: int = 3
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One feed: where it is, what it carries and how often to read it."""
+
+    name: str
+    kind: str
+    format: str
+    url: str
+    interval: float
+    timeout: float
+    max_bytes: int
+    token_env: str | None = None
+    enabled: bool = True
+    insecure: bool = False
+
+    def token(self) -> str | None:
+        """The bearer token from the environment, or None.  Never log it."""
+        if not self.token_env:
+            return None
+        return os.environ.get(self.token_env) or None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration, passed down from the CLI; never a global."""
+
+    path: Path | None
+    site: SiteConfig
+    cache: CacheConfig
+    poll: PollConfig
+    sources: tuple[SourceConfig, ...] = ()
+    keys: Mapping[str, str] = field(default_factory=dict)
+
+    def source(self, name: str) -> SourceConfig:
+        """The source called ``name``.
+
+        Raises:
+            ConfigError: no source has that name.
+        """
+        for src in self.sources:
+            if src.name == name:
+                return src
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: no source named {name!r} (known: {known})")
+
+    def with_cache_path(self, path: Path) -> Config:
+        """A copy whose cache is at ``path`` (``--db`` / ``CC_CONSOLE_DB``)."""
+        return replace(self, cache=CacheConfig(path=path))
+
+
+def default_config_path() -> Path | None:
+    """``./config.toml``, else the platform config dir's ``config.toml``, else None."""
+    here = Path("config.toml")
+    if here.is_file():
+        return here.resolve()
+    user = Path(platformdirs.user_config_dir("cc-console")) / "config.toml"
+    return user if user.is_file() else None
+
+
+def default_cache_path() -> Path:
+    """The platform data dir's ``cc-console.db``."""
+    return Path(platformdirs.user_data_dir("cc-console")) / "cc-console.db"
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate ``path`` (or the default search) into a :class:`Config`.
+
+    With no file found, returns a config with no sources, so that read-only
+    commands still work on an explicit ``--db``.
+
+    Raises:
+        ConfigError: unreadable file, bad TOML, unknown key or bad value.
+    """
+    if path is None:
+        path = default_config_path()
+        if path is None:
+            return Config(
+                path=None,
+                site=SiteConfig(),
+                cache=CacheConfig(default_cache_path()),
+                poll=PollConfig(),
+            )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return _Parser(path.resolve()).config(raw)
+
+
+class _Parser:
+    """Turns the TOML mapping into dataclasses, naming file and key on error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {where}: {message}")
+
+    def table(self, raw: Mapping[str, Any], key: str, allowed: set[str]) -> dict[str, Any]:
+        value = raw.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"[{key}]", "must be a table")
+        self.no_unknown(value, allowed, f"[{key}]")
+        return value
+
+    def no_unknown(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise self.fail(
+                f"{where} key {unknown[0]!r}",
+                f"unknown key (allowed: {', '.join(sorted(allowed))})",
+            )
+
+    def string(self, table: Mapping[str, Any], key: str, where: str, default: str | None) -> str:
+        value = table.get(key, default)
+        if value is None:
+            raise self.fail(f"{where} key {key!r}", "is required")
+        if not isinstance(value, str):
+            raise self.fail(f"{where} key {key!r}", f"must be a string, got {value!r}")
+        return value
+
+    def convert(self, table: Mapping[str, Any], key: str, where: str, default: Any, fn: Any) -> Any:
+        if key not in table:
+            return default
+        try:
+            return fn(table[key])
+        except ValueError as exc:
+            raise self.fail(f"{where} key {key!r}", str(exc)) from None
+
+    def boolean(self, table: Mapping[str, Any], key: str, where: str, default: bool) -> bool:
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(f"{where} key {key!r}", f"must be true or false, got {value!r}")
+        return value
+
+    def config(self, raw: dict[str, Any]) -> Config:
+        self.no_unknown(raw, {"site", "cache", "poll", "sources", "keys"}, "top level")
+        site = self.site(self.table(raw, "site", {"name", "code", "timezone", "language"}))
+        cache = self.cache(self.table(raw, "cache", {"path"}))
+        poll = self.poll(
+            self.table(
+                raw, "poll", {"interval", "timeout", "concurrency", "max_bytes", "stale_after"}
+            )
+        )
+        sources_raw = raw.get("sources", [])
+        if not isinstance(sources_raw, list):
+            raise self.fail("[[sources]]", "must be an array of tables")
+        sources = tuple(self.source(s, i, poll) for i, s in enumerate(sources_raw))
+        seen: set[str] = set()
+        for src in sources:
+            if src.name in seen:
+                raise self.fail(f"[[sources]] {src.name!r} key 'name'", "duplicate source name")
+            seen.add(src.name)
+        keys = raw.get("keys", {})
+        if not isinstance(keys, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
+        ):
+            raise self.fail("[keys]", 'must map action names to key strings, e.g. quit = "q"')
+        return Config(path=self.path, site=site, cache=cache, poll=poll, sources=sources, keys=keys)
+
+    def site(self, t: dict[str, Any]) -> SiteConfig:
+        site = SiteConfig(
+            name=self.string(t, "name", "[site]", SiteConfig.name),
+            code=self.string(t, "code", "[site]", SiteConfig.code),
+            timezone=self.string(t, "timezone", "[site]", SiteConfig.timezone),
+            language=self.string(t, "language", "[site]", SiteConfig.language),
+        )
+        try:
+            ZoneInfo(site.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(
+                "[site] key 'timezone'",
+                f'unknown time zone {site.timezone!r} (e.g. "Asia/Jakarta")',
+            ) from None
+        if site.language not in LANGUAGES:
+            raise self.fail("[site] key 'language'", f'must be "id" or "en", got {site.language!r}')
+        return site
+
+    def cache(self, t: dict[str, Any]) -> CacheConfig:
+        if "path" not in t:
+            return CacheConfig(default_cache_path())
+        raw = Path(self.string(t, "path", "[cache]", None)).expanduser()
+        return CacheConfig(raw if raw.is_absolute() else self.path.parent / raw)
+
+    def poll(self, t: dict[str, Any]) -> PollConfig:
+        d = PollConfig()
+        concurrency = t.get("concurrency", d.concurrency)
+        if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+            raise self.fail("[poll] key 'concurrency'", "must be a whole number >= 1")
+        stale_after = t.get("stale_after", d.stale_after)
+        if not isinstance(stale_after, int) or isinstance(stale_after, bool) or stale_after < 1:
+            raise self.fail("[poll] key 'stale_after'", "must be a whole number >= 1")
+        return PollConfig(
+            interval=self.convert(t, "interval", "[poll]", d.interval, parse_duration),
+            timeout=self.convert(t, "timeout", "[poll]", d.timeout, parse_duration),
+            concurrency=concurrency,
+            max_bytes=self.convert(t, "max_bytes", "[poll]", d.max_bytes, parse_size),
+            stale_after=stale_after,
+        )
+
+    def source(self, t: object, index: int, poll: PollConfig) -> SourceConfig:
+        if not isinstance(t, dict):
+            raise self.fail(f"[[sources]] #{index + 1}", "must be a table")
+        label = t.get("name")
+        where = f"[[sources]] {label!r}" if isinstance(label, str) else f"[[sources]] #{index + 1}"
+        allowed = {
+            "name",
+            "kind",
+            "format",
+            "url",
+            "interval",
+            "timeout",
+            "max_bytes",
+            "token_env",
+            "enabled",
+            "insecure",
+        }
+        self.no_unknown(t, allowed, where)
+        name = self.string(t, "name", where, None)
+        if not _NAME_RE.match(name):
+            raise self.fail(f"{where} key 'name'", "use lowercase letters, digits and '-' only")
+        kind = self.string(t, "kind", where, None)
+        if kind not in KINDS:
+            raise self.fail(
+                f"{where} key 'kind'", f"must be one of {', '.join(KINDS)}, got {kind!r}"
+            )
+        fmt = self.string(t, "format", where, None)
+        known = formats()
+        if fmt not in known:
+            raise self.fail(
+                f"{where} key 'format'", f"unknown format {fmt!r} (known: {', '.join(known)})"
+            )
+        if kind not in known[fmt].kinds:
+            raise self.fail(
+                f"{where} key 'format'",
+                f"format {fmt!r} cannot feed kind {kind!r} "
+                f"(it feeds {', '.join(known[fmt].kinds)})",
+            )
+        url = self.string(t, "url", where, None)
+        if not re.match(r"^https?://[^\s/]+", url):
+            raise self.fail(f"{where} key 'url'", f"must be an http(s) URL, got {url!r}")
+        token_env = t.get("token_env")
+        if token_env is not None and (
+            not isinstance(token_env, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", token_env)
+        ):
+            raise self.fail(f"{where} key 'token_env'", "must be an environment variable name")
+        return SourceConfig(
+            name=name,
+            kind=kind,
+            format=fmt,
+            url=url,
+            interval=self.convert(t, "interval", where, poll.interval, parse_duration),
+            timeout=self.convert(t, "timeout", where, poll.timeout, parse_duration),
+            max_bytes=self.convert(t, "max_bytes", where, poll.max_bytes, parse_size),
+            token_env=token_env,
+            enabled=self.boolean(t, "enabled", where, True),
+            insecure=self.boolean(t, "insecure", where, False),
+        )

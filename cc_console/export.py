@@ -1,0 +1,106 @@
+"""The JSON forms of records: CONTRACT.md section 4 and the native feeds of section 6."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
+from cc_console.poll.fetch import redact
+from cc_console.timefmt import iso_z
+
+__all__ = ["agency_json", "health_json", "incident_json", "journal_json", "meeting_json"]
+
+
+def incident_json(inc: Incident, *, native: bool = False) -> dict[str, Any]:
+    """An incident as ``incidents --json`` prints it (``native``: id is the external id)."""
+    out: dict[str, Any] = {
+        "id": inc.external_id if native else inc.id,
+        "source": inc.source,
+        "external_id": inc.external_id,
+        "title": inc.title,
+        "description": inc.description,
+        "category": inc.category,
+        "severity": inc.severity,
+        "status": inc.status,
+        "area": inc.area,
+        "lat": inc.lat,
+        "lon": inc.lon,
+        "reported_at": iso_z(inc.reported_at),
+        "updated_at": iso_z(inc.updated_at),
+        "assigned_to": inc.assigned_to,
+        "url": inc.url,
+        "exercise": inc.exercise,
+    }
+    if inc.extra:
+        out["extra"] = inc.extra
+    return out
+
+
+def agency_json(a: Agency) -> dict[str, Any]:
+    """An agency as ``agencies --json`` prints it."""
+    return {
+        "id": a.id,
+        "name": a.name,
+        "status": a.status,
+        "summary": a.summary,
+        "kpis": [
+            {"name": k.name, "value": k.value, "target": k.target, "unit": k.unit} for k in a.kpis
+        ],
+        "updated_at": iso_z(a.updated_at),
+        "source": a.source,
+    }
+
+
+def meeting_json(m: Meeting) -> dict[str, Any]:
+    """A meeting occurrence as ``agenda --json`` prints it (all-day: dates)."""
+    if m.all_day and m.start_date is not None:
+        start: str | None = m.start_date.isoformat()
+        end = m.end_date.isoformat() if m.end_date else None
+    else:
+        start, end = iso_z(m.start), iso_z(m.end)
+    return {
+        "id": m.id,
+        "source": m.source,
+        "uid": m.uid,
+        "title": m.title,
+        "start": start,
+        "end": end,
+        "all_day": m.all_day,
+        "location": m.location,
+        "status": m.status,
+        "organizer": m.organizer,
+        "participants": list(m.participants),
+        "description": m.description,
+    }
+
+
+def health_json(h: SourceHealth) -> dict[str, Any]:
+    """A source's health as ``status --json`` prints it."""
+    return {
+        "name": h.name,
+        "kind": h.kind,
+        "format": h.format,
+        "url": redact(h.url),
+        "last_attempt": iso_z(h.last_attempt),
+        "last_success": iso_z(h.last_success),
+        "last_error": h.last_error,
+        "consecutive_failures": h.consecutive_failures,
+        "records": h.records,
+        "stale": h.stale,
+        "next_attempt": iso_z(h.next_attempt),
+        "warnings": h.warnings,
+    }
+
+
+def journal_json(e: JournalEntry) -> dict[str, Any]:
+    """A journal entry as ``journal --json`` prints it."""
+    return {
+        "seq": e.seq,
+        "at": iso_z(e.at),
+        "operator": e.operator,
+        "action": e.action,
+        "target": e.target,
+        "note": e.note,
+        "agency": e.agency,
+        "hash": e.hash,
+    }

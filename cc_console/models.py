@@ -1,0 +1,194 @@
+"""Typed records that flow from ``sources`` into the store and from the store to the UI.
+
+Feed records (what a parser produces) and view records (what the store returns
+to widgets and the CLI) are plain frozen dataclasses: no SQL, no Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+__all__ = [
+    "AGENCY_STATUSES",
+    "INCIDENT_STATUSES",
+    "MEETING_STATUSES",
+    "SEVERITIES",
+    "Agency",
+    "Incident",
+    "IncidentEvent",
+    "JournalEntry",
+    "Kpi",
+    "Meeting",
+    "SourceHealth",
+]
+
+SEVERITIES = ("extreme", "severe", "moderate", "minor", "unknown")
+INCIDENT_STATUSES = ("open", "acknowledged", "resolved", "cancelled")
+AGENCY_STATUSES = (
+    "operational",
+    "degraded",
+    "partial_outage",
+    "major_outage",
+    "maintenance",
+    "unknown",
+)
+MEETING_STATUSES = ("confirmed", "tentative", "cancelled")
+
+# Worst first: lower rank sorts first in the console.
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+AGENCY_STATUS_RANK = {
+    "major_outage": 0,
+    "partial_outage": 1,
+    "degraded": 2,
+    "unknown": 3,
+    "maintenance": 4,
+    "operational": 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One incident as a feed reports it (or as the store returns it).
+
+    ``supersedes`` lists external ids this record replaces (a CAP Update or
+    Cancel names the alerts of its thread); the store folds them into one
+    incident.  ``extra`` holds format-specific facts (magnitude, depth, ...).
+    """
+
+    source: str
+    external_id: str
+    title: str
+    description: str = ""
+    category: str = "other"
+    severity: str = "unknown"
+    status: str = "open"
+    area: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    reported_at: datetime | None = None
+    updated_at: datetime | None = None
+    url: str | None = None
+    assigned_to: str | None = None
+    exercise: bool = False
+    supersedes: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """``<source name>:<external id>``, stable across refreshes."""
+        return f"{self.source}:{self.external_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    """A performance indicator of an agency, against its target."""
+
+    name: str
+    value: float | None
+    target: float | None = None
+    unit: str = ""
+    higher_is_better: bool = True
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the value reaches the target (None when either is missing)."""
+        if self.value is None or self.target is None:
+            return None
+        if self.higher_is_better:
+            return self.value >= self.target
+        return self.value <= self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """A perangkat daerah (or a service of one) and its current status."""
+
+    id: str
+    name: str
+    status: str = "unknown"
+    summary: str | None = None
+    kpis: tuple[Kpi, ...] = ()
+    updated_at: datetime | None = None
+    source: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One occurrence of an agenda item (recurring series are expanded).
+
+    Timed occurrences carry aware UTC ``start``/``end``; all-day ones carry
+    ``start_date``/``end_date`` (end exclusive) and a ``start`` at the site's
+    midnight for sorting.
+    """
+
+    source: str
+    uid: str
+    title: str
+    start: datetime
+    end: datetime | None = None
+    all_day: bool = False
+    start_date: date | None = None
+    end_date: date | None = None
+    location: str = ""
+    status: str = "confirmed"
+    organizer: str | None = None
+    participants: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def id(self) -> str:
+        """``<source>:<uid>:<start>``: one id per occurrence."""
+        key = self.start_date.isoformat() if self.all_day and self.start_date else _z(self.start)
+        return f"{self.source}:{self.uid}:{key}"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentEvent:
+    """One line of an incident's timeline: a feed change or an operator action."""
+
+    at: datetime
+    kind: str  # "feed" or a journal action
+    text: str
+    operator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """An operator action, append-only, chained by hash to the one before."""
+
+    seq: int
+    at: datetime
+    operator: str
+    action: str
+    target: str
+    note: str | None
+    agency: str | None
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """What the store knows of one source's recent polls."""
+
+    name: str
+    kind: str
+    format: str
+    url: str
+    last_attempt: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    records: int
+    stale: bool
+    next_attempt: datetime | None = None
+    http_status: int | None = None
+    warnings: int = 0
+
+
+def _z(dt: datetime) -> str:
+    from cc_console.timefmt import iso_z
+
+    return iso_z(dt) or ""

@@ -1,0 +1,254 @@
+"""Refreshing sources: fetch, hash, parse, store — one source's failure touches no other.
+
+A source's body is hashed before it is parsed: an identical body (or a 304)
+writes no records.  Parsing and storing run in a thread so that the event loop
+keeps every other fetch's deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+
+from cc_console.config import Config, SourceConfig
+from cc_console.errors import ParseError, SourceError, StoreError
+from cc_console.poll.fetch import FetchError, fetch, make_client, redact, user_agent
+from cc_console.sources import ParseContext, Parsed, parser
+from cc_console.store import PollRecord, Store
+from cc_console.timefmt import utcnow
+
+__all__ = ["Refresher", "SourceOutcome", "next_delay"]
+
+MAX_FOLLOW = 200  # linked CAP documents read from one index
+
+
+@dataclass(slots=True)
+class SourceOutcome:
+    """What one refresh of one source did (the items of ``refresh --json``)."""
+
+    name: str
+    status: str  # updated | unchanged | failed
+    http_status: int | None = None
+    records: int = 0
+    changed: int = 0
+    error: str | None = None
+    duration_ms: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    next_attempt: datetime | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The CONTRACT's JSON object for this source."""
+        return {
+            "name": self.name,
+            "status": self.status,
+            "http_status": self.http_status,
+            "records": self.records,
+            "changed": self.changed,
+            "error": self.error,
+            "duration_ms": round(self.duration_ms, 1),
+            "warnings": self.warnings,
+        }
+
+
+def next_delay(
+    interval: float,
+    failures: int,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> float:
+    """Seconds until the next poll: the interval, or exponential backoff with jitter.
+
+    The backoff doubles per consecutive failure, capped at 16 intervals or 30
+    minutes (whichever is smaller, but never below one interval), and honours
+    the server's Retry-After when that is longer.
+    """
+    if failures <= 0:
+        return interval
+    rng = rng or random.Random()
+    cap = max(interval, min(16 * interval, 1800.0))
+    base = min(interval * 2 ** (failures - 1), cap)
+    delay = base * rng.uniform(0.8, 1.2)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, 3600.0))
+    return delay
+
+
+class Refresher:
+    """Refreshes the sources of one config into one store over one shared client."""
+
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self.agent = user_agent(config.site.name)
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._slots = asyncio.Semaphore(config.poll.concurrency)
+
+    def client(self, insecure: bool) -> httpx.AsyncClient:
+        """The shared client (a separate one, without TLS checks, for ``insecure`` sources)."""
+        if insecure not in self._clients:
+            self._clients[insecure] = make_client(self.config.poll.concurrency, verify=not insecure)
+        return self._clients[insecure]
+
+    async def aclose(self) -> None:
+        """Close the HTTP clients."""
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    async def refresh(
+        self,
+        sources: Sequence[SourceConfig],
+        on_done: Callable[[SourceOutcome], None] | None = None,
+    ) -> list[SourceOutcome]:
+        """Refresh ``sources`` concurrently; outcomes in the order given."""
+        await asyncio.to_thread(self.store.sync_sources, sources)
+
+        async def one(src: SourceConfig) -> SourceOutcome:
+            outcome = await self.refresh_one(src)
+            if on_done is not None:
+                on_done(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(s) for s in sources)))
+
+    async def refresh_one(self, src: SourceConfig) -> SourceOutcome:
+        """Fetch, parse and store one source; every failure is caught and recorded here."""
+        started = time.perf_counter()
+        now = utcnow()
+        outcome = SourceOutcome(src.name, "failed")
+        retry_after: float | None = None
+        try:
+            await self._refresh(src, now, outcome)
+        except FetchError as exc:
+            outcome.error, outcome.http_status, retry_after = (
+                str(exc),
+                exc.http_status,
+                exc.retry_after,
+            )
+        except ParseError as exc:
+            outcome.error = f"{src.format} feed at {redact(src.url)} is not usable: {exc}"
+        except (SourceError, StoreError) as exc:
+            outcome.error = str(exc)
+        except Exception as exc:  # a parser bug must not take the other sources down
+            outcome.error = f"internal error while reading {src.name}: {type(exc).__name__}: {exc}"
+        outcome.duration_ms = (time.perf_counter() - started) * 1000
+        if outcome.status == "failed":
+            try:
+                failures = await asyncio.to_thread(self.store.consecutive_failures, src.name) + 1
+                delay = next_delay(src.interval, failures, retry_after)
+                outcome.next_attempt = now + timedelta(seconds=delay)
+                poll = PollRecord(
+                    src.name,
+                    now,
+                    ok=False,
+                    http_status=outcome.http_status,
+                    error=outcome.error,
+                    next_attempt=outcome.next_attempt,
+                )
+                await asyncio.to_thread(self.store.record_poll, poll)
+            except StoreError as exc:
+                outcome.error = f"{outcome.error}; and the failure could not be recorded: {exc}"
+        return outcome
+
+    async def _refresh(self, src: SourceConfig, now: datetime, outcome: SourceOutcome) -> None:
+        etag, last_modified, old_hash = await asyncio.to_thread(self.store.validators, src.name)
+        async with self._slots:
+            fetched = await fetch(
+                self.client(src.insecure),
+                src.url,
+                timeout=src.timeout,
+                max_bytes=src.max_bytes,
+                agent=self.agent,
+                token=src.token(),
+                etag=etag,
+                last_modified=last_modified,
+            )
+        outcome.http_status = fetched.status
+        outcome.next_attempt = now + timedelta(seconds=src.interval)
+        body_hash = None if fetched.body is None else hashlib.sha256(fetched.body).hexdigest()
+        if fetched.body is None or body_hash == old_hash:
+            poll = PollRecord(
+                src.name,
+                now,
+                ok=True,
+                http_status=fetched.status,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                next_attempt=outcome.next_attempt,
+            )
+            await asyncio.to_thread(self.store.record_poll, poll)
+            outcome.status = "unchanged"
+            outcome.records = await asyncio.to_thread(self._stored_count, src.name)
+            return
+        if not fetched.body.strip():
+            raise ParseError("empty response body")
+        ctx = ParseContext(
+            source=src.name,
+            kind=src.kind,
+            url=src.url,
+            now=now,
+            language=self.config.site.language,
+            tz=self.config.site.tz,
+        )
+        parse = parser(src.format)
+        parsed = await asyncio.to_thread(parse, fetched.body, ctx)
+        if parsed.follow:
+            await self._follow(src, ctx, parsed)
+        records = parsed.records(src.kind)
+        poll = PollRecord(
+            src.name,
+            now,
+            ok=True,
+            http_status=fetched.status,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            content_hash=body_hash,
+            records=len(records),
+            warnings=len(parsed.warnings),
+            next_attempt=outcome.next_attempt,
+        )
+        outcome.changed = await asyncio.to_thread(self.store.apply, src.kind, poll, records)
+        outcome.records = len(records)
+        outcome.warnings = parsed.warnings[:50]
+        outcome.status = "updated" if outcome.changed else "unchanged"
+
+    async def _follow(self, src: SourceConfig, ctx: ParseContext, index: Parsed) -> None:
+        """Fetch the documents an index links to (CAP hubs) under the same limits."""
+        parse = parser(src.format)
+        links = list(dict.fromkeys(index.follow))[:MAX_FOLLOW]
+        if len(index.follow) > MAX_FOLLOW:
+            index.warnings.append(f"index lists {len(index.follow)} documents; read {MAX_FOLLOW}")
+
+        async def one(url: str) -> Parsed | None:
+            try:
+                async with self._slots:
+                    got = await fetch(
+                        self.client(src.insecure),
+                        url,
+                        timeout=src.timeout,
+                        max_bytes=src.max_bytes,
+                        agent=self.agent,
+                        token=src.token(),
+                    )
+                doc_ctx = ParseContext(ctx.source, ctx.kind, url, ctx.now, ctx.language, ctx.tz)
+                return await asyncio.to_thread(parse, got.body or b"", doc_ctx)
+            except (SourceError, ParseError) as exc:
+                index.warnings.append(f"linked document {redact(url)} skipped: {exc}")
+                return None
+
+        for doc in await asyncio.gather(*(one(u) for u in links)):
+            if doc is not None:
+                if doc.follow:
+                    index.warnings.append("a linked document is itself an index; not followed")
+                index.extend(doc)
+
+    def _stored_count(self, name: str) -> int:
+        health = self.store.rows("SELECT records FROM source_state WHERE name = ?", [name])
+        return int(health[0]["records"]) if health else 0

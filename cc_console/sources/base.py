@@ -1,0 +1,118 @@
+"""What every format parser shares: its context, its result and text hygiene.
+
+Parsers are pure: bytes and a :class:`ParseContext` in, a :class:`Parsed` out,
+or a :class:`~cc_console.errors.ParseError` when the body is not the format at
+all.  A malformed item inside a good feed is skipped and counted as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from cc_console.errors import ParseError
+from cc_console.models import Agency, Incident, Meeting
+
+__all__ = [
+    "ParseContext",
+    "ParseError",
+    "Parsed",
+    "as_float",
+    "as_time",
+    "clean_line",
+    "clean_text",
+]
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
+# that can make a line read differently from what it says (Trojan Source).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_SPACES = re.compile(r"[ \t]+")
+MAX_TITLE = 300
+MAX_TEXT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What a parser may know besides the bytes: no clock reads inside parsers."""
+
+    source: str
+    kind: str
+    url: str
+    now: datetime
+    language: str = "id"
+    tz: tzinfo = UTC
+
+
+@dataclass(slots=True)
+class Parsed:
+    """The records of one body, the warnings of skipped items, links to follow."""
+
+    incidents: list[Incident] = field(default_factory=list)
+    agencies: list[Agency] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    follow: list[str] = field(default_factory=list)
+
+    def records(self, kind: str) -> list[Any]:
+        """The records of ``kind`` ("incidents", "agencies" or "agenda")."""
+        if kind == "incidents":
+            return self.incidents
+        if kind == "agencies":
+            return self.agencies
+        return self.meetings
+
+    def extend(self, other: Parsed) -> None:
+        """Merge ``other`` (e.g. a CAP document linked from an index) into this one."""
+        self.incidents.extend(other.incidents)
+        self.agencies.extend(other.agencies)
+        self.meetings.extend(other.meetings)
+        self.warnings.extend(other.warnings)
+
+
+def clean_text(value: object, limit: int = MAX_TEXT) -> str:
+    """Feed text made safe to store and show: no control or bidi characters, trimmed."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return text[:limit]
+
+
+def clean_line(value: object, limit: int = MAX_TITLE) -> str:
+    """Like :func:`clean_text` for one-line fields: newlines and runs of spaces folded."""
+    return _SPACES.sub(" ", clean_text(value, limit * 2).replace("\n", " "))[:limit]
+
+
+def as_float(value: object) -> float | None:
+    """A finite float from a number or numeric string, else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if f == f and abs(f) != float("inf") else None
+
+
+def as_time(value: object) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 text, else None (never raises)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        return dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def require(condition: bool, message: str) -> None:
+    """Raise :class:`ParseError` with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise ParseError(message)

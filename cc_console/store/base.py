@@ -1,0 +1,166 @@
+"""Opening the cache, transactions and the mapping of SQLite failures to StoreError."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from cc_console.errors import ReadOnlyError, StoreError
+from cc_console.store.schema import migrate
+
+__all__ = ["StoreBase"]
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+class StoreBase:
+    """The connection and its discipline; the query mixins build on it.
+
+    One connection, guarded by a lock so that pollers in worker threads and the
+    UI thread take turns.  Writes use ``BEGIN IMMEDIATE`` so concurrent
+    processes queue on the busy timeout instead of failing half-way.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False, operator: str = "operator"):
+        self.path = Path(path)
+        self.read_only = read_only
+        self.operator = operator
+        self._lock = threading.RLock()
+        self.conn = self._connect()
+        self.db = sqlite_utils.Database(self.conn)
+
+    # -- opening -----------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        path = self.path
+        existed = path.exists()
+        if not existed:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Created 0600: the cache holds the journal and operators' names.
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"cannot create the cache {path}: {exc.strerror}") from None
+        elif path.is_dir():
+            raise StoreError(f"the cache {path} is a directory; point --db at a file")
+        try:
+            conn = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the cache {path}: {exc}") from None
+        try:
+            # Read the header before anything writes, so a file that is not a
+            # SQLite database is refused and left exactly as it was.
+            conn.execute("PRAGMA schema_version").fetchone()
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(self._explain(exc)) from None
+        except StoreError:
+            conn.close()
+            raise
+        return conn
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        text = str(exc)
+        if "not a database" in text or "malformed" in text:
+            return (
+                f"the cache {self.path} is not a valid cc-console database ({text}); "
+                "move it aside or run `cc-console doctor`"
+            )
+        if "locked" in text or "busy" in text:
+            return (
+                f"the cache {self.path} stayed locked by another process for "
+                f"{BUSY_TIMEOUT_MS // 1000}s; try again"
+            )
+        if "readonly" in text or "unable to open" in text or "permission" in text.lower():
+            return f"cannot write the cache {self.path}: {text} (check its permissions)"
+        return f"cache {self.path}: {text}"
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> StoreBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- discipline ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or none of it."""
+        with self._lock:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise StoreError(self._explain(exc)) from None
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("ROLLBACK")
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a read query; rows as dicts.  Only store modules call this."""
+        with self._lock:
+            try:
+                return list(self.db.query(sql, params))
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run a read query that returns one value."""
+        with self._lock:
+            try:
+                row = self.conn.execute(sql, params).fetchone()
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+        return None if row is None else row[0]
+
+    def require_writable(self, what: str) -> None:
+        """Refuse operator writes in read-only mode (enforced here, not only in the UI)."""
+        if self.read_only:
+            raise ReadOnlyError(f"read-only mode: {what} refused (start without --read-only)")
+
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
+        return int(self.scalar("PRAGMA data_version"))
+
+    def integrity_check(self) -> list[str]:
+        """``PRAGMA integrity_check`` lines (``["ok"]`` when sound)."""
+        return [r["integrity_check"] for r in self.rows("PRAGMA integrity_check")]
+
+    def schema_version(self) -> int:
+        """The cache's ``PRAGMA user_version``."""
+        return int(self.scalar("PRAGMA user_version"))

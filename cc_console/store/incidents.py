@@ -1,0 +1,356 @@
+"""Incidents: applying a feed snapshot, and the questions the UI and CLI ask.
+
+Rules (CONTRACT.md section 5): upsert by id; what a later snapshot omits
+stays; a record that supersedes others (CAP Update/Cancel) folds into the
+first incident of its thread; an operator's status stands until the feed
+reports a newer change of that incident.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cc_console.models import SEVERITY_RANK, Incident, IncidentEvent
+from cc_console.store.sources import PollRecord, SourceStateMixin
+from cc_console.timefmt import iso_z, parse_iso
+
+__all__ = ["IncidentQuery", "IncidentsMixin"]
+
+_TRACKED = ("title", "severity", "feed_status", "area", "category")
+_COLUMNS = (
+    "id, source, external_id, title, description, category, severity, status, area, lat, lon, "
+    "reported_at, updated_at, url, assigned_to, exercise, extra"
+)
+ACTIVE_STATUSES = ("open", "acknowledged")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentQuery:
+    """Which incidents a pane shows: statuses, a typed filter, an order."""
+
+    statuses: tuple[str, ...] = ACTIVE_STATUSES
+    text: str = ""
+    order: str = "reported"  # "reported" (newest first) or "severity" (worst first)
+    source: str | None = None
+    assigned_to: str | None = None
+
+
+def _hash(rec: Incident) -> str:
+    payload = (
+        rec.title,
+        rec.description,
+        rec.category,
+        rec.severity,
+        rec.status,
+        rec.area,
+        rec.lat,
+        rec.lon,
+        iso_z(rec.reported_at),
+        iso_z(rec.updated_at),
+        rec.url,
+        rec.assigned_to,
+        rec.exercise,
+        sorted(rec.extra.items()) if rec.extra else None,
+    )
+    return hashlib.blake2b(repr(payload).encode(), digest_size=12).hexdigest()
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 prefix query matching every word of ``text`` (None if no words)."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def row_to_incident(r: dict[str, Any]) -> Incident:
+    """A store row as an :class:`Incident` (status is the effective one)."""
+    return Incident(
+        source=r["source"],
+        external_id=r["external_id"],
+        title=r["title"],
+        description=r["description"] or "",
+        category=r["category"],
+        severity=r["severity"],
+        status=r["status"],
+        area=r["area"] or "",
+        lat=r["lat"],
+        lon=r["lon"],
+        reported_at=parse_iso(r["reported_at"]),
+        updated_at=parse_iso(r["updated_at"]),
+        url=r["url"],
+        assigned_to=r["assigned_to"],
+        exercise=bool(r["exercise"]),
+        extra=json.loads(r["extra"]) if r["extra"] else {},
+    )
+
+
+class IncidentsMixin(SourceStateMixin):
+    """Writes and reads of ``incidents`` and their timeline."""
+
+    # -- writes ---------------------------------------------------------------
+
+    def apply_incidents(self, poll: PollRecord, records: Sequence[Incident]) -> int:
+        """Store one snapshot of incidents and the poll that brought it, atomically.
+
+        Returns:
+            How many incidents were created or changed.
+        """
+        source = poll.name
+        with self.tx() as c:
+            existing = {
+                row[0]: row
+                for row in c.execute(
+                    "SELECT id, feed_hash, updated_at, op_status, op_at, reported_at, "
+                    "op_assigned FROM incidents WHERE source = ?",
+                    [source],
+                )
+            }
+            aliases = dict(
+                c.execute(
+                    "SELECT alias, incident_id FROM incident_aliases "
+                    "WHERE alias >= ? AND alias < ?",
+                    [source + ":", source + ";"],
+                )
+            )
+            new_aliases: dict[str, str] = {}
+            latest: dict[str, Incident] = {}
+            # Oldest first, so that the newest message of a thread wins.
+            for rec in sorted(records, key=lambda r: iso_z(r.updated_at) or ""):
+                target = self._thread_target(rec, existing, aliases, latest)
+                for ref in rec.supersedes:
+                    ref_id = f"{source}:{ref}"
+                    if ref_id != target and aliases.get(ref_id) != target:
+                        aliases[ref_id] = new_aliases[ref_id] = target
+                if rec.id != target and aliases.get(rec.id) != target:
+                    aliases[rec.id] = new_aliases[rec.id] = target
+                latest[target] = rec
+            rows, events = self._changed_rows(c, source, latest, existing, poll.at)
+            if rows:
+                c.executemany(_UPSERT, rows)
+            if events:
+                c.executemany(
+                    "INSERT INTO incident_events(incident_id, at, text) VALUES (?, ?, ?)", events
+                )
+            if new_aliases:
+                c.executemany(
+                    "INSERT OR REPLACE INTO incident_aliases(alias, incident_id) VALUES (?, ?)",
+                    list(new_aliases.items()),
+                )
+            self._save_poll(c, poll)
+        return len(rows)
+
+    @staticmethod
+    def _thread_target(
+        rec: Incident,
+        existing: dict[str, Any],
+        aliases: dict[str, str],
+        latest: dict[str, Incident],
+    ) -> str:
+        """The id of the incident ``rec`` belongs to (its thread's first alert)."""
+        if rec.id in aliases:
+            return aliases[rec.id]
+        for ref in rec.supersedes:
+            ref_id = f"{rec.source}:{ref}"
+            ref_id = aliases.get(ref_id, ref_id)
+            if ref_id in existing or ref_id in latest:
+                return ref_id
+        return rec.id
+
+    def _changed_rows(
+        self,
+        c: sqlite3.Connection,
+        source: str,
+        latest: dict[str, Incident],
+        existing: dict[str, Any],
+        now: datetime,
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        rows: list[tuple[Any, ...]] = []
+        events: list[tuple[str, str, str]] = []
+        now_z = iso_z(now)
+        for target, rec in latest.items():
+            h = _hash(rec)
+            old = existing.get(target)
+            updated = iso_z(rec.updated_at)
+            reported = iso_z(rec.reported_at) or updated or now_z
+            op_status = op_at = op_assigned = None
+            if old is not None:
+                _, old_hash, old_updated, op_status, op_at, old_reported, op_assigned = old
+                if old_hash == h:
+                    continue
+                if updated and old_updated and updated < old_updated:
+                    continue  # an older message of the thread; the stored one is newer
+                if old_reported and old_reported < reported:
+                    reported = old_reported  # the thread keeps its first report time
+                if op_status and (updated is None or op_at is None or updated > op_at):
+                    op_status = op_at = None  # the feed reports a newer change
+                events.extend(self._change_events(c, target, rec, updated or now_z or ""))
+            status = rec.status
+            if op_status and status not in ("cancelled", "resolved"):
+                status = op_status
+            ext_id = target.split(":", 1)[1]
+            rows.append(
+                (
+                    target,
+                    source,
+                    ext_id,
+                    rec.title,
+                    rec.description,
+                    rec.category,
+                    rec.severity,
+                    SEVERITY_RANK.get(rec.severity, 4),
+                    rec.status,
+                    status,
+                    rec.area,
+                    rec.lat,
+                    rec.lon,
+                    reported,
+                    updated or reported,
+                    rec.url,
+                    rec.assigned_to,
+                    op_assigned or rec.assigned_to,
+                    int(rec.exercise),
+                    json.dumps(rec.extra, sort_keys=True, ensure_ascii=False)
+                    if rec.extra
+                    else None,
+                    h,
+                    op_status,
+                    op_at,
+                )
+            )
+        return rows, events
+
+    @staticmethod
+    def _change_events(
+        c: sqlite3.Connection, target: str, rec: Incident, at: str
+    ) -> list[tuple[str, str, str]]:
+        old = c.execute(
+            "SELECT title, severity, feed_status, area, category FROM incidents WHERE id = ?",
+            [target],
+        ).fetchone()
+        new = (rec.title, rec.severity, rec.status, rec.area, rec.category)
+        changes = {
+            field: [before, after]
+            for field, before, after in zip(_TRACKED, old, new, strict=True)
+            if before != after
+        }
+        if not changes:
+            changes = {"updated": [None, None]}
+        return [(target, at, json.dumps(changes, ensure_ascii=False))]
+
+    # -- reads ----------------------------------------------------------------
+
+    def resolve_incident_id(self, incident_id: str) -> str | None:
+        """The stored id for ``incident_id`` (following CAP thread aliases), or None."""
+        found = self.scalar("SELECT id FROM incidents WHERE id = ?", [incident_id])
+        if found:
+            return str(found)
+        alias = self.scalar(
+            "SELECT incident_id FROM incident_aliases WHERE alias = ?", [incident_id]
+        )
+        return str(alias) if alias else None
+
+    def incident(self, incident_id: str) -> Incident | None:
+        """One incident by id (or by an alias from its CAP thread)."""
+        real = self.resolve_incident_id(incident_id)
+        if real is None:
+            return None
+        rows = self.rows(f"SELECT {_COLUMNS} FROM incidents WHERE id = ?", [real])
+        return row_to_incident(rows[0]) if rows else None
+
+    def list_incidents(self, *, include_all: bool = False) -> list[Incident]:
+        """Open and acknowledged incidents (all with ``include_all``), newest first."""
+        where = "" if include_all else "WHERE status IN ('open', 'acknowledged')"
+        rows = self.rows(
+            f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY reported_at DESC, seq DESC"
+        )
+        return [row_to_incident(r) for r in rows]
+
+    def _where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if q.statuses:
+            clauses.append(f"status IN ({', '.join('?' * len(q.statuses))})")
+            params.extend(q.statuses)
+        if q.source:
+            clauses.append("source = ?")
+            params.append(q.source)
+        if q.assigned_to:
+            clauses.append("assigned_to = ?")
+            params.append(q.assigned_to)
+        match = fts_query(q.text)
+        if match:
+            clauses.append("seq IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)")
+            params.append(match)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def incident_page(self, q: IncidentQuery, offset: int, limit: int) -> list[Incident]:
+        """Rows ``offset .. offset+limit`` of the incidents ``q`` selects."""
+        where, params = self._where(q)
+        order = (
+            "severity_rank ASC, reported_at DESC, seq DESC"
+            if q.order == "severity"
+            else "reported_at DESC, seq DESC"
+        )
+        rows = self.rows(
+            f"SELECT {_COLUMNS} FROM incidents {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [row_to_incident(r) for r in rows]
+
+    def incident_count(self, q: IncidentQuery) -> int:
+        """How many incidents ``q`` selects."""
+        where, params = self._where(q)
+        return int(self.scalar(f"SELECT count(*) FROM incidents {where}", params))
+
+    def incident_timeline(self, incident_id: str) -> list[IncidentEvent]:
+        """Feed changes and journal entries of one incident, oldest first."""
+        real = self.resolve_incident_id(incident_id) or incident_id
+        events = [
+            IncidentEvent(at=parse_iso(r["at"]), kind="feed", text=r["text"])  # type: ignore[arg-type]
+            for r in self.rows(
+                "SELECT at, text FROM incident_events WHERE incident_id = ? ORDER BY at, seq",
+                [real],
+            )
+        ]
+        for r in self.rows(
+            "SELECT at, operator, action, note, agency FROM journal WHERE target = ? ORDER BY seq",
+            [real],
+        ):
+            text = r["note"] or ""
+            if r["agency"]:
+                text = f"{r['agency']}" + (f" — {text}" if text else "")
+            events.append(
+                IncidentEvent(
+                    at=parse_iso(r["at"]),  # type: ignore[arg-type]
+                    kind=r["action"],
+                    text=text,
+                    operator=r["operator"],
+                )
+            )
+        events.sort(key=lambda e: e.at)
+        return events
+
+
+_UPSERT = """
+INSERT INTO incidents(
+    id, source, external_id, title, description, category, severity, severity_rank,
+    feed_status, status, area, lat, lon, reported_at, updated_at, url, feed_assigned,
+    assigned_to, exercise, extra, feed_hash, op_status, op_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(id) DO UPDATE SET
+    title = excluded.title, description = excluded.description,
+    category = excluded.category, severity = excluded.severity,
+    severity_rank = excluded.severity_rank, feed_status = excluded.feed_status,
+    status = excluded.status, area = excluded.area, lat = excluded.lat, lon = excluded.lon,
+    reported_at = excluded.reported_at, updated_at = excluded.updated_at, url = excluded.url,
+    feed_assigned = excluded.feed_assigned, assigned_to = excluded.assigned_to,
+    exercise = excluded.exercise, extra = excluded.extra, feed_hash = excluded.feed_hash,
+    op_status = excluded.op_status, op_at = excluded.op_at
+"""

@@ -1,0 +1,159 @@
+"""The operator journal: append-only, hash-chained, and the actions that write it.
+
+Each entry's hash covers the previous entry's hash, so a changed or removed
+line breaks the chain at that point (``verify_journal`` names it).  Triggers
+refuse UPDATE and DELETE on the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+
+from cc_console.errors import NotFoundError
+from cc_console.models import JournalEntry
+from cc_console.store.agencies import AgenciesMixin
+from cc_console.store.incidents import IncidentsMixin
+from cc_console.timefmt import iso_z, parse_iso, utcnow
+
+__all__ = ["ACTIONS", "JournalMixin", "JournalVerdict"]
+
+ACTIONS = ("ack", "note", "assign", "resolve")
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class JournalVerdict:
+    """The result of checking the chain: ok, or the first broken entry."""
+
+    ok: bool
+    entries: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+def entry_hash(
+    prev: str,
+    seq: int,
+    at: str,
+    operator: str,
+    action: str,
+    target: str,
+    note: str | None,
+    agency: str | None,
+) -> str:
+    """The chained hash of one journal entry."""
+    fields = [prev, str(seq), at, operator, action, target, note or "", agency or ""]
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+
+
+class JournalMixin(IncidentsMixin, AgenciesMixin):
+    """Operator actions on incidents and the journal that records them."""
+
+    def act(
+        self, action: str, incident_id: str, *, note: str | None = None, agency: str | None = None
+    ) -> JournalEntry:
+        """Record ``action`` on an incident and apply it, in one transaction.
+
+        Raises:
+            ReadOnlyError: the store is read-only.
+            NotFoundError: no such incident, or (``assign``) no such agency.
+        """
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        self.require_writable(f"{action} on {incident_id}")
+        real = self.resolve_incident_id(incident_id)
+        if real is None:
+            raise NotFoundError(f"unknown incident {incident_id!r} (see `cc-console incidents`)")
+        if action == "assign" and (agency is None or agency not in self.agency_ids()):
+            raise NotFoundError(f"unknown agency {agency!r} (see `cc-console agencies`)")
+        now = utcnow()
+        with self.tx() as c:
+            at = iso_z(now) or ""
+            entry = self._append(c, at, action, real, note, agency)
+            if action == "ack":
+                c.execute(
+                    "UPDATE incidents SET op_status = 'acknowledged', op_at = ?, "
+                    "status = 'acknowledged' WHERE id = ? AND status = 'open'",
+                    [at, real],
+                )
+            elif action == "resolve":
+                c.execute(
+                    "UPDATE incidents SET op_status = 'resolved', op_at = ?, status = 'resolved' "
+                    "WHERE id = ? AND status IN ('open', 'acknowledged')",
+                    [at, real],
+                )
+            elif action == "assign":
+                c.execute(
+                    "UPDATE incidents SET op_assigned = ?, assigned_to = ? WHERE id = ?",
+                    [agency, agency, real],
+                )
+        return entry
+
+    def _append(
+        self,
+        c: sqlite3.Connection,
+        at: str,
+        action: str,
+        target: str,
+        note: str | None,
+        agency: str | None,
+    ) -> JournalEntry:
+        last = c.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+        seq = (last[0] + 1) if last else 1
+        prev = last[1] if last else GENESIS
+        h = entry_hash(prev, seq, at, self.operator, action, target, note, agency)
+        c.execute(
+            "INSERT INTO journal(seq, at, operator, action, target, note, agency, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [seq, at, self.operator, action, target, note, agency, prev, h],
+        )
+        return JournalEntry(seq, parse_iso(at), self.operator, action, target, note, agency, h)  # type: ignore[arg-type]
+
+    def journal(self, *, target: str | None = None, limit: int | None = None) -> list[JournalEntry]:
+        """Journal entries, oldest first (the last ``limit`` when given)."""
+        where, params = ("WHERE target = ?", [target]) if target else ("", [])
+        sql = f"SELECT * FROM journal {where} ORDER BY seq"
+        if limit is not None:
+            sql = f"SELECT * FROM ({sql} DESC LIMIT {int(limit)}) ORDER BY seq"
+        return [
+            JournalEntry(
+                seq=r["seq"],
+                at=parse_iso(r["at"]),  # type: ignore[arg-type]
+                operator=r["operator"],
+                action=r["action"],
+                target=r["target"],
+                note=r["note"],
+                agency=r["agency"],
+                hash=r["hash"],
+            )
+            for r in self.rows(sql, params)
+        ]
+
+    def verify_journal(self) -> JournalVerdict:
+        """Walk the chain and report the first entry whose hash does not hold."""
+        prev = GENESIS
+        count = 0
+        expected_seq = 1
+        for r in self.rows("SELECT * FROM journal ORDER BY seq"):
+            count += 1
+            if r["seq"] != expected_seq:
+                return JournalVerdict(False, count, expected_seq, "entry missing")
+            if r["prev_hash"] != prev:
+                return JournalVerdict(False, count, r["seq"], "link to the previous entry broken")
+            h = entry_hash(
+                prev,
+                r["seq"],
+                r["at"],
+                r["operator"],
+                r["action"],
+                r["target"],
+                r["note"],
+                r["agency"],
+            )
+            if h != r["hash"]:
+                return JournalVerdict(False, count, r["seq"], "entry altered")
+            prev = h
+            expected_seq += 1
+        return JournalVerdict(True, count)

@@ -1,0 +1,207 @@
+"""The cache's schema and its forward migrations, versioned by ``PRAGMA user_version``.
+
+A migration is appended, never edited: version N is ``MIGRATIONS[N-1]``.
+A cache newer than this program is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from cc_console.errors import StoreError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+_V1 = """
+CREATE TABLE source_state (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL DEFAULT '',
+    format TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    last_attempt TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    http_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    content_hash TEXT,
+    records INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT
+);
+
+CREATE TABLE incidents (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL DEFAULT 'other',
+    severity TEXT NOT NULL DEFAULT 'unknown',
+    severity_rank INTEGER NOT NULL DEFAULT 4,
+    feed_status TEXT NOT NULL DEFAULT 'open',
+    status TEXT NOT NULL DEFAULT 'open',
+    area TEXT NOT NULL DEFAULT '',
+    lat REAL,
+    lon REAL,
+    reported_at TEXT,
+    updated_at TEXT,
+    url TEXT,
+    feed_assigned TEXT,
+    assigned_to TEXT,
+    exercise INTEGER NOT NULL DEFAULT 0,
+    extra TEXT,
+    feed_hash TEXT NOT NULL,
+    op_status TEXT,
+    op_at TEXT,
+    op_assigned TEXT
+);
+CREATE INDEX incidents_by_status ON incidents(status, reported_at DESC, seq DESC);
+CREATE INDEX incidents_by_reported ON incidents(reported_at DESC, seq DESC);
+CREATE INDEX incidents_by_source ON incidents(source);
+CREATE INDEX incidents_by_assignee ON incidents(assigned_to) WHERE assigned_to IS NOT NULL;
+
+CREATE TABLE incident_aliases (
+    alias TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE incident_events (
+    seq INTEGER PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX incident_events_by_incident ON incident_events(incident_id, at);
+
+CREATE VIRTUAL TABLE incidents_fts USING fts5(
+    title, area, category, assigned_to, source,
+    content='incidents', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER incidents_fts_insert AFTER INSERT ON incidents BEGIN
+    INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source)
+    VALUES (new.seq, new.title, new.area, new.category, new.assigned_to, new.source);
+END;
+CREATE TRIGGER incidents_fts_delete AFTER DELETE ON incidents BEGIN
+    INSERT INTO incidents_fts(incidents_fts, rowid, title, area, category, assigned_to, source)
+    VALUES ('delete', old.seq, old.title, old.area, old.category, old.assigned_to, old.source);
+END;
+CREATE TRIGGER incidents_fts_update AFTER UPDATE OF title, area, category, assigned_to
+ON incidents BEGIN
+    INSERT INTO incidents_fts(incidents_fts, rowid, title, area, category, assigned_to, source)
+    VALUES ('delete', old.seq, old.title, old.area, old.category, old.assigned_to, old.source);
+    INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source)
+    VALUES (new.seq, new.title, new.area, new.category, new.assigned_to, new.source);
+END;
+
+CREATE TABLE agencies (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'unknown',
+    status_rank INTEGER NOT NULL DEFAULT 3,
+    summary TEXT,
+    kpis TEXT NOT NULL DEFAULT '[]',
+    updated_at TEXT,
+    url TEXT,
+    PRIMARY KEY (source, id)
+);
+CREATE INDEX agencies_by_id ON agencies(id);
+
+CREATE TABLE agency_history (
+    seq INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    agency_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    kpis TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX agency_history_by_agency ON agency_history(agency_id, at);
+
+CREATE TABLE agenda (
+    id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    title TEXT NOT NULL,
+    start TEXT NOT NULL,
+    "end" TEXT,
+    all_day INTEGER NOT NULL DEFAULT 0,
+    start_date TEXT,
+    end_date TEXT,
+    location TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'confirmed',
+    organizer TEXT,
+    participants TEXT NOT NULL DEFAULT '[]',
+    description TEXT NOT NULL DEFAULT '',
+    row_hash TEXT NOT NULL
+);
+CREATE INDEX agenda_by_start ON agenda(start);
+CREATE INDEX agenda_by_source ON agenda(source);
+
+CREATE TABLE journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    note TEXT,
+    agency TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX journal_by_target ON journal(target, seq);
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN
+    SELECT RAISE(ABORT, 'the journal is append-only');
+END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN
+    SELECT RAISE(ABORT, 'the journal is append-only');
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema up to :data:`SCHEMA_VERSION`, one transaction per step.
+
+    Raises:
+        StoreError: the cache was written by a newer cc-console.
+    """
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the cache has schema version {version}, newer than this cc-console "
+            f"({SCHEMA_VERSION}); upgrade cc-console or point --db at another file"
+        )
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            (current,) = conn.execute("PRAGMA user_version").fetchone()
+            if current >= number:  # another process migrated while we waited
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(MIGRATIONS[number - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (triggers contain ';')."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

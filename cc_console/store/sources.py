@@ -1,0 +1,138 @@
+"""Source state: what each poll of each source did, and the health derived from it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cc_console.config import SourceConfig
+from cc_console.models import SourceHealth
+from cc_console.store.base import StoreBase
+from cc_console.timefmt import iso_z, parse_iso
+
+__all__ = ["PollRecord", "SourceStateMixin"]
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """What one poll of one source learnt, to be saved with its data."""
+
+    name: str
+    at: datetime
+    ok: bool
+    http_status: int | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    records: int | None = None
+    warnings: int = 0
+    next_attempt: datetime | None = None
+
+
+class SourceStateMixin(StoreBase):
+    """Reads and writes of ``source_state``."""
+
+    def sync_sources(self, sources: Sequence[SourceConfig]) -> None:
+        """Record each configured source's kind, format and URL (for ``status``)."""
+        with self.tx() as c:
+            c.executemany(
+                "INSERT INTO source_state(name, kind, format, url) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET kind=excluded.kind, format=excluded.format, "
+                "url=excluded.url WHERE kind IS NOT excluded.kind OR format IS NOT "
+                "excluded.format OR url IS NOT excluded.url",
+                [(s.name, s.kind, s.format, s.url) for s in sources],
+            )
+
+    def validators(self, name: str) -> tuple[str | None, str | None, str | None]:
+        """The (ETag, Last-Modified, content hash) of the last good body of ``name``."""
+        rows = self.rows(
+            "SELECT etag, last_modified, content_hash FROM source_state WHERE name = ?", [name]
+        )
+        if not rows:
+            return None, None, None
+        r = rows[0]
+        return r["etag"], r["last_modified"], r["content_hash"]
+
+    def consecutive_failures(self, name: str) -> int:
+        """How many polls of ``name`` have failed in a row."""
+        value = self.scalar("SELECT consecutive_failures FROM source_state WHERE name = ?", [name])
+        return int(value or 0)
+
+    def _save_poll(self, c: object, poll: PollRecord) -> None:
+        """Write ``poll`` inside the caller's transaction."""
+        import sqlite3
+
+        assert isinstance(c, sqlite3.Connection)
+        c.execute("INSERT OR IGNORE INTO source_state(name) VALUES (?)", [poll.name])
+        if poll.ok:
+            c.execute(
+                "UPDATE source_state SET last_attempt = ?, last_success = ?, last_error = NULL, "
+                "consecutive_failures = 0, http_status = ?, "
+                "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), "
+                "content_hash = COALESCE(?, content_hash), records = COALESCE(?, records), "
+                "warnings = ?, next_attempt = ? WHERE name = ?",
+                [
+                    iso_z(poll.at),
+                    iso_z(poll.at),
+                    poll.http_status,
+                    poll.etag,
+                    poll.last_modified,
+                    poll.content_hash,
+                    poll.records,
+                    poll.warnings,
+                    iso_z(poll.next_attempt),
+                    poll.name,
+                ],
+            )
+        else:
+            c.execute(
+                "UPDATE source_state SET last_attempt = ?, last_error = ?, "
+                "consecutive_failures = consecutive_failures + 1, http_status = ?, "
+                "next_attempt = ? WHERE name = ?",
+                [iso_z(poll.at), poll.error, poll.http_status, iso_z(poll.next_attempt), poll.name],
+            )
+
+    def record_poll(self, poll: PollRecord) -> None:
+        """Save a poll that brought no data (a failure, or an unchanged feed)."""
+        with self.tx() as c:
+            self._save_poll(c, poll)
+
+    def source_health(
+        self, sources: Sequence[SourceConfig], stale_after: int, now: datetime
+    ) -> list[SourceHealth]:
+        """Health of each configured source, in config order.
+
+        A source is stale when its last success is older than ``stale_after``
+        intervals, or when it never succeeded although it was tried.
+        """
+        state = {r["name"]: r for r in self.rows("SELECT * FROM source_state")}
+        out = []
+        for src in sources:
+            r = state.get(src.name, {})
+            last_success = parse_iso(r.get("last_success"))
+            last_attempt = parse_iso(r.get("last_attempt"))
+            limit = timedelta(seconds=src.interval * stale_after)
+            if last_success is None:
+                stale = last_attempt is not None
+            else:
+                stale = now - last_success > limit
+            out.append(
+                SourceHealth(
+                    name=src.name,
+                    kind=src.kind,
+                    format=src.format,
+                    url=src.url,
+                    last_attempt=last_attempt,
+                    last_success=last_success,
+                    last_error=r.get("last_error"),
+                    consecutive_failures=int(r.get("consecutive_failures") or 0),
+                    records=int(r.get("records") or 0),
+                    stale=stale and src.enabled,
+                    next_attempt=parse_iso(r.get("next_attempt")),
+                    http_status=r.get("http_status"),
+                    warnings=int(r.get("warnings") or 0),
+                )
+            )
+        return out

@@ -1,0 +1,51 @@
+"""Time helpers: everything is stored in UTC and shown in the site's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+
+__all__ = ["age", "iso_z", "local", "parse_iso", "utcnow"]
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso_z(dt: datetime | None) -> str | None:
+    """``2026-11-27T03:15:00Z`` (CONTRACT's JSON time format) or None."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """Parse an ISO 8601 time (``Z`` or offset); naive times are taken as UTC."""
+    if not text:
+        return None
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+def local(dt: datetime | None, tz: tzinfo, fmt: str = "%d %b %H:%M") -> str:
+    """``dt`` in the site zone, formatted; empty for None."""
+    if dt is None:
+        return ""
+    return dt.astimezone(tz).strftime(fmt)
+
+
+def age(dt: datetime | None, now: datetime) -> str:
+    """A compact age such as ``45s``, ``12m``, ``3h``, ``4d`` (``-`` for None)."""
+    if dt is None:
+        return "-"
+    seconds = int((now - dt).total_seconds())
+    if seconds < 0:
+        return "0s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

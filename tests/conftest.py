@@ -1,0 +1,146 @@
+"""Shared fixtures: a real feed server on 127.0.0.1, config files, the CLI in-process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.feedserver import FeedServer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's config, cache or environment."""
+    for var in (
+        "CC_CONSOLE_CONFIG",
+        "CC_CONSOLE_DB",
+        "CC_CONSOLE_READ_ONLY",
+        "CC_OPERATOR",
+        "CC_CONSOLE_LANG",
+        "NO_COLOR",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def feeds() -> Iterator[FeedServer]:
+    """A running feed server."""
+    with FeedServer() as server:
+        yield server
+
+
+def incidents_doc(*items: dict, generated_at: str = "2026-11-27T03:00:00Z") -> str:
+    """A native incidents feed."""
+    return json.dumps(
+        {
+            "format": "cc-console/incidents",
+            "version": 1,
+            "generated_at": generated_at,
+            "incidents": list(items),
+        }
+    )
+
+
+def agencies_doc(*items: dict) -> str:
+    """A native agencies feed."""
+    return json.dumps(
+        {
+            "format": "cc-console/agencies",
+            "version": 1,
+            "generated_at": "2026-11-27T03:00:00Z",
+            "agencies": list(items),
+        }
+    )
+
+
+def incident(ext: str, title: str = "Banjir", **kw: object) -> dict:
+    base = {
+        "id": ext,
+        "title": title,
+        "category": "flood",
+        "severity": "moderate",
+        "status": "open",
+        "area": "Kec. Garut Kota",
+        "lat": -7.2,
+        "lon": 107.9,
+        "reported_at": "2026-11-27T01:00:00Z",
+        "updated_at": "2026-11-27T01:00:00Z",
+    }
+    base.update(kw)
+    return base
+
+
+def write_config(path: Path, sources: list[dict], extra: str = "") -> Path:
+    """A config file with ``sources`` and a cache next to it."""
+    lines = [
+        "[site]",
+        'name = "Command Center Kabupaten Garut"',
+        'code = "32.05"',
+        'timezone = "Asia/Jakarta"',
+        "[cache]",
+        'path = "cache.db"',
+        "[poll]",
+        'timeout = "3s"',
+        extra,
+    ]
+    for s in sources:
+        lines.append("[[sources]]")
+        for k, v in s.items():
+            lines.append(f"{k} = {json.dumps(v)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Run ``cc-console ARGS`` in this process (through ``main``, exit codes and all)."""
+    from cc_console.cli import main
+
+    def run(*args: str) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        code = 0
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def run_subprocess(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Result:
+    """Run the real ``cc-console`` entry point in a fresh interpreter."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "cc_console", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
