@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -177,6 +177,8 @@ class IncidentsMixin(SourceStateMixin):
         for target, rec in latest.items():
             h = _hash(rec)
             old = existing.get(target)
+            if old is not None and rec.status == "cancelled" and target != rec.id:
+                rec = self._cancelled(c, target, rec)
             updated = iso_z(rec.updated_at)
             reported = iso_z(rec.reported_at) or updated or now_z
             op_status = op_at = op_assigned = None
@@ -225,6 +227,26 @@ class IncidentsMixin(SourceStateMixin):
                 )
             )
         return rows, events
+
+    @staticmethod
+    def _cancelled(c: sqlite3.Connection, target: str, cancel: Incident) -> Incident:
+        """A CAP Cancel keeps its thread's content and only changes the status."""
+        c.row_factory = sqlite3.Row
+        try:
+            row = c.execute(f"SELECT {_COLUMNS} FROM incidents WHERE id = ?", [target]).fetchone()
+        finally:
+            c.row_factory = None
+        old = row_to_incident(dict(row))
+        note = f"{old.description}\n\n{cancel.description}".strip()
+        return replace(
+            old,
+            source=cancel.source,
+            status="cancelled",
+            updated_at=cancel.updated_at,
+            description=note,
+            supersedes=cancel.supersedes,
+            extra={**old.extra, "cancelled_by": cancel.external_id},
+        )
 
     @staticmethod
     def _change_events(

@@ -1,0 +1,111 @@
+"""iCalendar agendas (RFC 5545; Google and Outlook public ICS) expanded into occurrences.
+
+``icalendar`` parses, ``x-wr-timezone`` turns a calendar-wide X-WR-TIMEZONE
+into real zones, and ``recurring-ical-events`` expands RRULE/RDATE/EXDATE and
+RECURRENCE-ID overrides (``skip_bad_series`` so one broken series does not
+lose the calendar).  Occurrences are read over a window around ``ctx.now``;
+floating times are taken in the site's zone; all-day events keep their dates
+(DTEND exclusive).  STATUS is kept, so cancelled meetings show as cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from cc_console.models import Meeting
+from cc_console.sources.base import ParseContext, Parsed, ParseError, clean_line, clean_text
+
+FORMAT = "ical"
+KINDS = ("agenda",)
+PAST_DAYS = 31
+FUTURE_DAYS = 186
+MAX_OCCURRENCES = 20_000
+_STATUS = {"CONFIRMED": "confirmed", "TENTATIVE": "tentative", "CANCELLED": "cancelled"}
+
+
+def parse(body: bytes, ctx: ParseContext) -> Parsed:
+    """Parse a VCALENDAR into meeting occurrences around ``ctx.now``."""
+    import icalendar
+    import recurring_ical_events
+    import x_wr_timezone
+
+    if b"BEGIN:VCALENDAR" not in body[:4096].upper():
+        raise ParseError("expected an iCalendar document (BEGIN:VCALENDAR)")
+    try:
+        cal = icalendar.Calendar.from_ical(body)
+        cal = x_wr_timezone.to_standard(cal)
+    except Exception as exc:  # icalendar raises ValueError and friends on bad input
+        raise ParseError(f"not a valid iCalendar document ({str(exc)[:80]})") from None
+    local_now = ctx.now.astimezone(ctx.tz)
+    start = datetime.combine(local_now.date() - timedelta(days=PAST_DAYS), time(0), tzinfo=ctx.tz)
+    end = datetime.combine(local_now.date() + timedelta(days=FUTURE_DAYS), time(0), tzinfo=ctx.tz)
+    out = Parsed()
+    try:
+        occurrences = recurring_ical_events.of(cal, skip_bad_series=True).between(start, end)
+    except Exception as exc:
+        raise ParseError(f"cannot expand the calendar ({str(exc)[:80]})") from None
+    for event in occurrences[:MAX_OCCURRENCES]:
+        try:
+            out.meetings.append(_occurrence(event, ctx))
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            out.warnings.append(f"event {str(event.get('UID', '?'))[:60]!r} skipped: {exc}")
+    if len(occurrences) > MAX_OCCURRENCES:
+        out.warnings.append(f"calendar has over {MAX_OCCURRENCES} occurrences in the window")
+    return out
+
+
+def _aware(value: datetime, ctx: ParseContext) -> datetime:
+    if value.tzinfo is None:  # floating time: the site's wall clock
+        value = value.replace(tzinfo=ctx.tz)
+    return value.astimezone(UTC)
+
+
+def _person(value: Any) -> str | None:
+    if value is None:
+        return None
+    cn = getattr(value, "params", {}).get("CN")
+    if cn:
+        return clean_line(str(cn), 120)
+    text = str(value)
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    return clean_line(text, 120) or None
+
+
+def _occurrence(event: Any, ctx: ParseContext) -> Meeting:
+    uid = clean_line(event.get("UID"), 200)
+    if not uid:
+        raise ValueError("event without UID")
+    dtstart = event.get("DTSTART")
+    if dtstart is None:
+        raise ValueError("event without DTSTART")
+    begin = dtstart.dt
+    dtend = event.get("DTEND")
+    finish = dtend.dt if dtend is not None else None
+    if finish is None and event.get("DURATION") is not None:
+        finish = begin + event.get("DURATION").dt
+    attendees = event.get("ATTENDEE") or []
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    common: dict[str, Any] = {
+        "source": ctx.source,
+        "uid": uid,
+        "title": clean_line(event.get("SUMMARY")) or "(tanpa judul)",
+        "location": clean_line(event.get("LOCATION"), 200),
+        "status": _STATUS.get(str(event.get("STATUS", "CONFIRMED")).upper(), "confirmed"),
+        "organizer": _person(event.get("ORGANIZER")),
+        "participants": tuple(p for p in (_person(a) for a in attendees[:200]) if p),
+        "description": clean_text(event.get("DESCRIPTION"), 5000),
+    }
+    if isinstance(begin, date) and not isinstance(begin, datetime):
+        last = finish if isinstance(finish, date) and not isinstance(finish, datetime) else None
+        if last is None or last <= begin:
+            last = begin + timedelta(days=1)
+        midnight = datetime.combine(begin, time(0), tzinfo=ctx.tz).astimezone(UTC)
+        return Meeting(start=midnight, all_day=True, start_date=begin, end_date=last, **common)
+    start = _aware(begin, ctx)
+    end = _aware(finish, ctx) if isinstance(finish, datetime) else None
+    if end is not None and end < start:
+        end = None
+    return Meeting(start=start, end=end, **common)
