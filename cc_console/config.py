@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from cc_console.errors import ConfigError
+from cc_console.keys import DEFAULT_KEYS
 from cc_console.sources import formats
 
 __all__ = [
@@ -281,10 +282,15 @@ class _Parser:
                 raise self.fail(f"[[sources]] {src.name!r} key 'name'", "duplicate source name")
             seen.add(src.name)
         keys = raw.get("keys", {})
-        if not isinstance(keys, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
-        ):
-            raise self.fail("[keys]", 'must map action names to key strings, e.g. quit = "q"')
+        if not isinstance(keys, dict):
+            raise self.fail("[keys]", 'must map action names to keys, e.g. quit = "ctrl+q"')
+        for action, key in keys.items():
+            if action not in DEFAULT_KEYS:
+                raise self.fail(
+                    f"[keys] key {action!r}", f"unknown action (known: {', '.join(DEFAULT_KEYS)})"
+                )
+            if not isinstance(key, str) or not key.strip():
+                raise self.fail(f"[keys] key {action!r}", 'must be a key name such as "ctrl+q"')
         return Config(path=self.path, site=site, cache=cache, poll=poll, sources=sources, keys=keys)
 
     def site(self, t: dict[str, Any]) -> SiteConfig:

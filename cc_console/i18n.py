@@ -7,6 +7,7 @@ then to the key itself, so a gap shows up as a readable word, never a crash.
 from __future__ import annotations
 
 import json
+from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any
 
@@ -15,6 +16,10 @@ from cc_console.resources import data_dir
 __all__ = ["LANGUAGES", "Translator"]
 
 LANGUAGES = ("id", "en")
+_DAYS_ID = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
+_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @cache
@@ -35,6 +40,19 @@ class Translator:
     def __call__(self, key: str, **kwargs: Any) -> str:
         text = self._own.get(key) or self._en.get(key) or key
         return text.format(**kwargs) if kwargs else text
+
+    def when(self, dt: datetime | None, tz: tzinfo, *, day: bool = True, year: bool = True) -> str:
+        """``Sab 28 Nov 2026 01:25 WIB`` in this language (empty for None)."""
+        if dt is None:
+            return ""
+        local = dt.astimezone(tz)
+        days = _DAYS_ID if self.lang == "id" else _DAYS_EN
+        months = _MONTHS_ID if self.lang == "id" else _MONTHS_EN
+        text = f"{local.day:02d} {months[local.month - 1]}"
+        if year:
+            text += f" {local.year}"
+        text += f" {local:%H:%M} {local.tzname() or ''}".rstrip()
+        return f"{days[local.weekday()]} {text}" if day else text
 
     def word(self, prefix: str, value: str) -> str:
         """The translation of a vocabulary value, e.g. ``word("severity", "severe")``."""

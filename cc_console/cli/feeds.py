@@ -121,11 +121,20 @@ def demo(
     no_tui: Annotated[
         bool, typer.Option("--no-tui", help="Refresh, print a summary and exit.")
     ] = False,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Only serve the demo feeds, until Ctrl+C.")
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", help="Port for --serve (0: any free port).")
+    ] = 8765,
 ) -> None:
     """Serve the bundled demo feeds on 127.0.0.1 and open the console on them."""
-    from cc_console.demo.session import run_demo
+    from cc_console.demo.session import run_demo, serve_demo
 
-    run_demo(ctx.obj, tui=not no_tui)
+    if serve:
+        serve_demo(port)
+    else:
+        run_demo(ctx.obj, tui=not no_tui)
 
 
 COMMANDS = {"refresh": refresh, "poll": poll, "tui": tui, "demo": demo}

@@ -7,13 +7,13 @@ all.  A malformed item inside a good feed is skipped and counted as a warning.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from cc_console.errors import ParseError
 from cc_console.models import Agency, Incident, Meeting
+from cc_console.text import clean_line, clean_text
 
 __all__ = [
     "ParseContext",
@@ -24,13 +24,6 @@ __all__ = [
     "clean_line",
     "clean_text",
 ]
-
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
-# that can make a line read differently from what it says (Trojan Source).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
-_SPACES = re.compile(r"[ \t]+")
-MAX_TITLE = 300
-MAX_TEXT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +62,6 @@ class Parsed:
         self.agencies.extend(other.agencies)
         self.meetings.extend(other.meetings)
         self.warnings.extend(other.warnings)
-
-
-def clean_text(value: object, limit: int = MAX_TEXT) -> str:
-    """Feed text made safe to store and show: no control or bidi characters, trimmed."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    return text[:limit]
-
-
-def clean_line(value: object, limit: int = MAX_TITLE) -> str:
-    """Like :func:`clean_text` for one-line fields: newlines and runs of spaces folded."""
-    return _SPACES.sub(" ", clean_text(value, limit * 2).replace("\n", " "))[:limit]
 
 
 def as_float(value: object) -> float | None:

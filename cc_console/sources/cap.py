@@ -101,7 +101,7 @@ def _xml(body: bytes) -> Element:
         return fromstring(body)
     except DefusedXmlException as exc:
         raise ParseError(f"refused unsafe XML ({type(exc).__name__})") from None
-    except (XmlError, ValueError, TypeError) as exc:
+    except (XmlError, ValueError, TypeError, LookupError, UnicodeError) as exc:
         raise ParseError(f"not well-formed XML ({str(exc)[:80]})") from None
 
 

@@ -165,6 +165,19 @@ class AgenciesMixin(SourceStateMixin):
         )
         return [(parse_iso(r["at"]), r["status"], _kpis(r["kpis"])) for r in reversed(rows)]  # type: ignore[misc]
 
+    def agency_trends(self, limit: int = 12) -> dict[str, list[str]]:
+        """The last ``limit`` statuses of every agency (oldest first), for sparklines."""
+        rows = self.rows(
+            "SELECT agency_id, status FROM (SELECT agency_id, status, at, seq, row_number() OVER "
+            "(PARTITION BY agency_id ORDER BY at DESC, seq DESC) AS n FROM agency_history) "
+            "WHERE n <= ? ORDER BY agency_id, at, seq",
+            [limit],
+        )
+        out: dict[str, list[str]] = {}
+        for r in rows:
+            out.setdefault(r["agency_id"], []).append(r["status"])
+        return out
+
     # -- agenda ---------------------------------------------------------------
 
     def apply_agenda(self, poll: PollRecord, records: Sequence[Meeting]) -> int:

@@ -326,6 +326,37 @@ class IncidentsMixin(SourceStateMixin):
         )
         return [row_to_incident(r) for r in rows]
 
+    def incident_position(self, q: IncidentQuery, incident_id: str) -> int | None:
+        """The index of ``incident_id`` among the incidents ``q`` selects, or None.
+
+        A keyset count (rows ordered before it), so it costs the rows above the
+        selection, not the whole table.
+        """
+        where, params = self._where(q)
+        rows = self.rows(
+            f"SELECT seq, reported_at, severity_rank FROM incidents {where} "
+            f"{'AND' if where else 'WHERE'} id = ?",
+            [*params, incident_id],
+        )
+        if not rows:
+            return None
+        seq, reported, rank = rows[0]["seq"], rows[0]["reported_at"] or "", rows[0]["severity_rank"]
+        if q.order == "severity":
+            before = (
+                "(severity_rank < ? OR (severity_rank = ? AND (reported_at > ? OR "
+                "(reported_at = ? AND seq > ?))))"
+            )
+            extra = [rank, rank, reported, reported, seq]
+        else:
+            before = "(reported_at > ? OR (reported_at = ? AND seq > ?))"
+            extra = [reported, reported, seq]
+        joiner = "AND" if where else "WHERE"
+        return int(
+            self.scalar(
+                f"SELECT count(*) FROM incidents {where} {joiner} {before}", [*params, *extra]
+            )
+        )
+
     def incident_count(self, q: IncidentQuery) -> int:
         """How many incidents ``q`` selects."""
         where, params = self._where(q)

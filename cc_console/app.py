@@ -1,0 +1,342 @@
+"""The Textual console: an operator's whole shift on the keyboard.
+
+The app reads the store and never the network.  Pollers run as workers (one
+group per source, the next poll scheduled when the last one finishes) and write
+through their own connection; the UI notices new data through SQLite's
+``PRAGMA data_version``, which also catches a ``cc-console poll`` running in
+another process for several SSH operators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from cc_console.config import Config, SourceConfig
+from cc_console.errors import CcConsoleError, ReadOnlyError
+from cc_console.i18n import Translator
+from cc_console.keys import DEFAULT_KEYS
+from cc_console.models import Agency, Incident, SourceHealth
+from cc_console.poll import Refresher, SourceOutcome
+from cc_console.screens import (
+    AgencyDetailScreen,
+    AgencyPicker,
+    HealthScreen,
+    HelpScreen,
+    IncidentDetailScreen,
+    JournalScreen,
+    MainScreen,
+    MeetingDetailScreen,
+    NotePrompt,
+)
+from cc_console.store import Store
+from cc_console.timefmt import utcnow
+from widgets.agenda_pane import AgendaRow
+from widgets.context import ConsoleContext
+from widgets.status_bar import StatusBar
+from widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from cc_console.cli.state import State
+
+__all__ = ["CcConsoleApp", "run_console"]
+
+_ACTION_OF = {
+    "pane1": "pane(0)", "pane2": "pane(1)", "pane3": "pane(2)", "filter": "filter", "open": "open",
+    "ack": "act('ack')", "note": "act('note')", "assign": "act('assign')", "resolve": "act('resolve')",
+    "sort": "sort", "all": "all", "health": "health", "journal": "journal", "help": "help",
+    "pause": "pause", "refresh": "refresh_now", "palette": "command_palette", "quit": "quit",
+}  # fmt: skip
+
+
+class CcConsoleApp(App[None]):
+    """cc-console's operator console."""
+
+    TITLE = "cc-console"
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, _ACTION_OF[action], action, show=False, id=f"cc.{action}")
+        for action, key in DEFAULT_KEYS.items()
+        if action != "palette"
+    ]
+
+    @dataclass
+    class SourcePolled(Message):
+        """A poller finished one poll of one source."""
+
+        outcome: SourceOutcome
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        lang: str = "id",
+        read_only: bool = False,
+        clock: Callable[[], datetime] = utcnow,
+        live: bool = True,
+        poll_store: Store | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ConsoleContext(config, store, Translator(lang), clock, read_only)
+        self.keys = {**DEFAULT_KEYS, **dict(config.keys)}
+        self.live = live
+        self.paused = False
+        self.poll_store = poll_store
+        self._refresher: Refresher | None = None
+        self._wake: dict[str, asyncio.Event] = {}
+        self._data_version = -1
+        self.health: tuple[SourceHealth, ...] = ()
+
+    # -- lifecycle ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_keymap({f"cc.{a}": k for a, k in self.keys.items() if a != "palette"})
+        self.main = MainScreen(self.ctx, self.keys)
+        self.push_screen(self.main)
+        self._data_version = self.ctx.store.data_version()
+        self.update_health()
+        if self.live:
+            self.set_interval(1.0, self.check_store)
+            if self.poll_store is not None:
+                self._refresher = Refresher(self.ctx.config, self.poll_store)
+                for src in self.ctx.config.sources:
+                    if src.enabled:
+                        self._wake[src.name] = asyncio.Event()
+                        self.run_worker(
+                            self._poll_loop(src),
+                            group=f"poll:{src.name}",
+                            exclusive=True,
+                            exit_on_error=False,
+                        )
+
+    async def on_unmount(self) -> None:
+        if self._refresher is not None:
+            await self._refresher.aclose()
+
+    async def _poll_loop(self, src: SourceConfig) -> None:
+        assert self._refresher is not None
+        wake = self._wake[src.name]
+        while True:
+            if not self.paused:
+                outcome = await self._refresher.refresh_one(src)
+                self.post_message(self.SourcePolled(outcome))
+                delay = ((outcome.next_attempt or utcnow()) - utcnow()).total_seconds()
+            else:
+                delay = 1.0
+            wake.clear()
+            try:
+                await asyncio.wait_for(wake.wait(), timeout=max(delay, 0.5))
+            except TimeoutError:
+                pass
+
+    def on_cc_console_app_source_polled(self, message: SourcePolled) -> None:
+        self.update_health()
+        if message.outcome.changed:
+            self.check_store()
+
+    def check_store(self) -> None:
+        """Reload the views when the cache changed (any process)."""
+        if self.paused:
+            return
+        version = self.ctx.store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.reload_views()
+
+    def reload_views(self) -> None:
+        self.update_health()
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if reload is not None:
+                reload()
+
+    def update_health(self) -> None:
+        cfg = self.ctx.config
+        self.health = tuple(
+            self.ctx.store.source_health(cfg.sources, cfg.poll.stale_after, self.ctx.now())
+        )
+        for bar in self._status_bars():
+            bar.health = self.health
+            bar.paused = self.paused
+
+    def on_status_bar_mounted(self, message: StatusBar.Mounted) -> None:
+        message.bar.health = self.health
+        message.bar.paused = self.paused
+
+    def _status_bars(self) -> Iterable[StatusBar]:
+        for screen in self.screen_stack:
+            yield from screen.query(StatusBar)
+
+    # -- selection helpers ----------------------------------------------------------
+
+    def _selected(self) -> Any:
+        screen = self.screen
+        if isinstance(screen, IncidentDetailScreen):
+            return screen.incident
+        if isinstance(screen, MainScreen):
+            return screen.focused_pane.list.selected
+        return None
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_pane(self, index: int) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.active = index
+
+    def action_filter(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.focused_pane.start_filter()
+
+    def action_open(self) -> None:
+        row = self._selected()
+        if not isinstance(self.screen, MainScreen) or row is None:
+            return
+        if isinstance(row, Incident):
+            self.push_screen(IncidentDetailScreen(self.ctx, self.keys, row.id))
+        elif isinstance(row, Agency):
+            self.push_screen(AgencyDetailScreen(self.ctx, self.keys, row.id))
+        elif isinstance(row, AgendaRow) and row.meeting is not None:
+            self.push_screen(MeetingDetailScreen(self.ctx, self.keys, row.meeting.id))
+
+    def on_virtual_list_chosen(self, message: VirtualList.Chosen) -> None:
+        self.action_open()
+
+    def action_act(self, action: str) -> None:
+        t = self.ctx.t
+        row = self._selected()
+        if not isinstance(row, Incident):
+            if isinstance(self.screen, MainScreen | IncidentDetailScreen):
+                self.notify(t("refused.no_selection"), severity="warning")
+            return
+        if self.ctx.read_only:
+            self.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
+            return
+        if action == "assign":
+            agencies = self.ctx.store.list_agencies()
+
+            def assign(agency: str | None) -> None:
+                if agency:
+                    self._do(action, row.id, agency=agency)
+
+            self.push_screen(AgencyPicker(t("prompt.assign", id=row.id), agencies), assign)
+            return
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            if action == "note" and not note:
+                self.notify(t("refused.empty_note"), severity="warning")
+                return
+            self._do(action, row.id, note=note or None)
+
+        self.push_screen(NotePrompt(t(f"prompt.{action}", id=row.id)), done)
+
+    def _do(
+        self, action: str, incident_id: str, *, note: str | None = None, agency: str | None = None
+    ) -> None:
+        t = self.ctx.t
+        try:
+            entry = self.ctx.store.act(action, incident_id, note=note, agency=agency)
+        except ReadOnlyError:
+            self.notify(t("refused.read_only"), severity="warning")
+            return
+        except CcConsoleError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(t(f"done.{action}", id=entry.target, agency=agency or ""))
+        self._data_version = self.ctx.store.data_version()
+        self.reload_views()
+
+    def action_sort(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.incidents.toggle_sort()
+
+    def action_all(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.incidents.toggle_all()
+
+    def action_health(self) -> None:
+        if not isinstance(self.screen, HealthScreen):
+            self.push_screen(HealthScreen(self.ctx, self.keys))
+
+    def action_journal(self) -> None:
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen(self.ctx, self.keys))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.ctx, self.keys))
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.notify(self.ctx.t("notify.paused" if self.paused else "notify.resumed"))
+        self.update_health()
+        if not self.paused:
+            self.check_store()
+
+    def action_refresh_now(self) -> None:
+        t = self.ctx.t
+        if self._wake:
+            self.notify(t("notify.refreshing"))
+            for event in self._wake.values():
+                event.set()
+            return
+        self.notify(t("notify.refreshing"))
+        self.run_worker(self._refresh_once(), group="refresh", exclusive=True, exit_on_error=False)
+
+    async def _refresh_once(self) -> None:
+        store = self.poll_store or Store(
+            self.ctx.config.cache.path, operator=self.ctx.store.operator
+        )
+        refresher = Refresher(self.ctx.config, store)
+        try:
+            outcomes = await refresher.refresh([s for s in self.ctx.config.sources if s.enabled])
+        finally:
+            await refresher.aclose()
+        ok = sum(1 for o in outcomes if o.status != "failed")
+        self.notify(self.ctx.t("notify.refreshed", ok=ok, total=len(outcomes)))
+        self.check_store()
+        self.update_health()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        t = self.ctx.t
+        for action, target in _ACTION_OF.items():
+            if action in ("palette",):
+                continue
+            label = f"{t(f'key.{action}')} ({self.keys[action]})"
+            yield SystemCommand(label, t(f"key.{action}"), _runner(self, target))
+        yield from super().get_system_commands(screen)
+
+
+def _runner(app: CcConsoleApp, action: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await app.run_action(action)
+
+    return run
+
+
+def run_console(state: State) -> None:
+    """Open the console for the CLI (``cc-console``, ``tui``, ``demo``)."""
+    cfg = state.config
+    store = state.store()
+    poll_store = None
+    if not state.read_only and any(s.enabled for s in cfg.sources):
+        poll_store = Store(cfg.cache.path, operator=store.operator)
+    app = CcConsoleApp(
+        cfg, store, lang=state.language, read_only=state.read_only, poll_store=poll_store
+    )
+    try:
+        app.run(mouse=not state.no_mouse)
+    finally:
+        if poll_store is not None:
+            poll_store.close()

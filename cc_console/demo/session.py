@@ -1,0 +1,143 @@
+"""``cc-console demo``: serve the demo, write a temporary config and cache, refresh, open."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from cc_console.demo.server import DemoServer
+
+__all__ = ["demo_config_text", "run_demo", "serve_demo"]
+
+SOURCES = [
+    (
+        "bpbd-laporan",
+        "incidents",
+        "native",
+        "/laporan.json",
+        "5s",
+        "Laporan kejadian BPBD dan aduan warga (format native)",
+    ),
+    (
+        "bpbd-cap",
+        "incidents",
+        "cap",
+        "/cap/index.atom",
+        "10s",
+        "Peringatan BPBD dalam CAP 1.2 di balik indeks Atom",
+    ),
+    (
+        "bmkg-gempa",
+        "incidents",
+        "bmkg-gempa",
+        "/gempaterkini.json",
+        "15s",
+        "Gempa terkini gaya BMKG",
+    ),
+    ("usgs-gempa", "incidents", "geojson", "/usgs.geojson", "30s", "Gempa M4.5+ gaya USGS GeoJSON"),
+    (
+        "opd-status",
+        "agencies",
+        "native",
+        "/opd.json",
+        "5s",
+        "Status dan IKU perangkat daerah (format native)",
+    ),
+    (
+        "layanan-digital",
+        "agencies",
+        "statuspage",
+        "/api/v2/summary.json",
+        "10s",
+        "Layanan digital (Statuspage v2)",
+    ),
+    ("agenda-pemkab", "agenda", "ical", "/agenda.ics", "60s", "Agenda rapat (iCalendar)"),
+]
+
+
+def demo_config_text(base: str, cache: Path) -> str:
+    """A config pointing every demo source at ``base``."""
+    lines = [
+        "# Temporary config of `cc-console demo`",
+        "[site]",
+        'name = "Command Center Kabupaten Garut (DEMO)"',
+        'code = "32.05"',
+        'timezone = "Asia/Jakarta"',
+        "",
+        "[cache]",
+        f"path = {str(cache)!r}".replace("'", '"'),
+        "",
+        "[poll]",
+        'timeout = "5s"',
+        "stale_after = 3",
+    ]
+    for name, kind, fmt, path, interval, comment in SOURCES:
+        lines += [
+            "",
+            f"# {comment}",
+            "[[sources]]",
+            f'name = "{name}"',
+            f'kind = "{kind}"',
+            f'format = "{fmt}"',
+            f'url = "{base}{path}"',
+            f'interval = "{interval}"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def serve_demo(port: int) -> None:
+    """Serve the demo feeds on 127.0.0.1:``port`` until interrupted."""
+    import threading
+
+    with DemoServer(port=port) as server:
+        print(f"demo feeds at {server.base} (Ctrl+C to stop):", flush=True)
+        for _, _, fmt, path, _, comment in SOURCES:
+            print(f"  {server.base}{path}  [{fmt}] {comment}", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+def run_demo(state: object, *, tui: bool) -> None:
+    """Run the demo end to end (the CLI's ``demo`` command)."""
+    from cc_console.cli.state import State
+    from cc_console.poll import Refresher
+
+    assert isinstance(state, State)
+    with tempfile.TemporaryDirectory(prefix="cc-console-demo-") as tmp, DemoServer() as server:
+        folder = Path(tmp)
+        config_path = folder / "config.toml"
+        config_path.write_text(demo_config_text(server.base, folder / "demo.db"), encoding="utf-8")
+        state.config_path = config_path
+        state.db_path = None
+        cfg = state.config
+        store = state.store()
+
+        async def refresh() -> list:
+            refresher = Refresher(cfg, store)
+            try:
+                return await refresher.refresh(list(cfg.sources))
+            finally:
+                await refresher.aclose()
+
+        outcomes = asyncio.run(refresh())
+        if not tui:
+            from cc_console.cli import tables
+
+            state.out.print(tables.refresh_table(outcomes, state.t))
+            counts = (len(store.list_incidents()), len(store.list_agencies()))
+            state.out.print(
+                f"{counts[0]} active incidents, {counts[1]} agencies; feeds at {server.base}"
+            )
+            failed = [o for o in outcomes if o.status == "failed"]
+            for o in failed:
+                sys.stderr.write(f"cc-console: demo source {o.name}: {o.error}\n")
+            if failed:
+                raise SystemExit(1)
+            return
+        from cc_console.app import run_console
+
+        run_console(state)

@@ -1,0 +1,35 @@
+"""Text hygiene for anything that came from a feed.
+
+Feed text is stored and shown literally: control characters (which could
+drive the terminal: clear the screen, set the title, write the clipboard with
+OSC 52) and bidi overrides (which make a line read differently from what it
+says) are removed, and lengths are capped.  Widgets also render it as
+:class:`rich.text.Text`, never as markup, so ``[bold]`` stays ``[bold]``.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MAX_TEXT", "MAX_TITLE", "clean_line", "clean_text"]
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
+# that can make a line read differently from what it says (Trojan Source).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+_SPACES = re.compile(r"[ \t]+")
+MAX_TITLE = 300
+MAX_TEXT = 20_000
+
+
+def clean_text(value: object, limit: int = MAX_TEXT) -> str:
+    """Feed text made safe to store and show: no control or bidi characters, trimmed."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return text[:limit]
+
+
+def clean_line(value: object, limit: int = MAX_TITLE) -> str:
+    """Like :func:`clean_text` for one-line fields: newlines and runs of spaces folded."""
+    return _SPACES.sub(" ", clean_text(value, limit * 2).replace("\n", " "))[:limit]

@@ -1,0 +1,188 @@
+"""The console driven by real key presses (Pilot): every key of the issue."""
+
+from __future__ import annotations
+
+from cc_console.errors import ReadOnlyError
+from cc_console.models import Incident
+from cc_console.screens import (
+    AgencyDetailScreen,
+    HealthScreen,
+    HelpScreen,
+    IncidentDetailScreen,
+    JournalScreen,
+    MainScreen,
+    MeetingDetailScreen,
+)
+from cc_console.store import PollRecord, Store
+from tests.console.conftest import NOW
+
+
+async def test_opens_on_incidents_and_switches_panes(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        assert main.active == 1 and app.focused is main.incidents.list
+        assert main.incidents.list.total == 39  # the cancelled one is not active
+        assert main.incidents.list.selected.external_id == "LAP-000"  # newest first
+        await pilot.press("1")
+        assert main.active == 0 and app.focused is main.agencies.list
+        assert main.agencies.list.selected.id == "pupr"  # worst first
+        assert main.agencies.display and not main.incidents.display
+        await pilot.press("3")
+        assert main.active == 2 and main.agenda.list.total == 5  # 2 day headings + 3 meetings
+        await pilot.press("2")
+        assert main.active == 1
+
+
+async def test_filter_as_you_type_enter_keeps_escape_clears(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.screen.incidents
+        await pilot.press("slash", *"cisewu")
+        assert pane.filter_text == "cisewu" and pane.list.total == 6
+        assert all("Cisewu" in pane.list.row(i).area for i in range(pane.list.total))
+        await pilot.press("enter")
+        assert app.focused is pane.list and pane.filter_text == "cisewu"
+        await pilot.press("down")
+        assert pane.list.cursor == 1
+        await pilot.press("escape")
+        assert pane.filter_text == "" and pane.list.total == 39
+
+
+async def test_enter_opens_details_and_escape_returns(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, IncidentDetailScreen)
+        assert app.screen.incident.external_id == "LAP-001"
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen) and app.screen.incidents.list.cursor == 1
+        await pilot.press("1", "enter")
+        assert isinstance(app.screen, AgencyDetailScreen) and app.screen.agency_id == "pupr"
+        await pilot.press("escape", "3", "down", "enter")
+        assert isinstance(app.screen, MeetingDetailScreen) and app.screen.meeting_id.startswith(
+            "rakor:rakor@garut"
+        )
+
+
+async def test_acknowledge_is_journaled_and_shown(make_app, store: Store):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.press(*"tim meluncur", "enter")
+        await pilot.pause()
+        (entry,) = store.journal()
+        assert (entry.action, entry.target, entry.operator, entry.note) == (
+            "ack",
+            "bpbd:LAP-000",
+            "siti",
+            "tim meluncur",
+        )
+        assert app.screen.incidents.list.selected.status == "acknowledged"
+
+
+async def test_note_assign_resolve_from_the_detail_view(make_app, store: Store):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "n", *"air naik", "enter")
+        await pilot.press("s", *"kesehatan", "enter")
+        await pilot.press("r", "enter")
+        await pilot.pause()
+        assert [(e.action, e.note, e.agency) for e in store.journal()] == [
+            ("note", "air naik", None),
+            ("assign", None, "dinkes"),
+            ("resolve", None, None),
+        ]
+        inc = store.incident("bpbd:LAP-000")
+        assert inc.status == "resolved" and inc.assigned_to == "dinkes"
+        timeline = [e.kind for e in store.incident_timeline("bpbd:LAP-000")]
+        assert timeline == ["note", "assign", "resolve"]
+        await pilot.press("escape")
+        assert app.screen.incidents.list.total == 38  # resolved leaves the active view
+
+
+async def test_escape_cancels_a_prompt_without_writing(make_app, store: Store):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "escape", "n", "enter")  # an empty note is refused
+        await pilot.pause()
+        assert store.journal() == []
+
+
+async def test_read_only_console_refuses_and_says_why(make_app, store: Store):
+    app = make_app(read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)  # no prompt opened
+        assert any("hanya-baca" in n.message.lower() for n in app._notifications)
+        assert store.journal() == []
+        try:
+            app.ctx.store.act("ack", "bpbd:LAP-000")
+        except ReadOnlyError:
+            pass
+        else:
+            raise AssertionError("the store must refuse too")
+
+
+async def test_lists_help_pause_sort_all(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")
+        assert isinstance(app.screen, HealthScreen)
+        await pilot.press("escape", "j")
+        assert isinstance(app.screen, JournalScreen)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "p")
+        assert app.paused
+        await pilot.press("p")
+        assert not app.paused
+        pane = app.screen.incidents
+        await pilot.press("o")
+        assert pane.source.query.order == "severity" and pane.list.selected.severity == "extreme"
+        await pilot.press("v")
+        assert pane.list.total == 40
+
+
+async def test_live_data_from_another_process_keeps_the_cursor(make_app, console_config):
+    app = make_app(live=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down")
+        selected = app.screen.incidents.list.selected.id
+        other = Store(console_config.cache.path)  # as `cc-console poll` would
+        other.apply_incidents(
+            PollRecord("bpbd", NOW, ok=True),
+            [
+                Incident(
+                    "bpbd",
+                    "NEW-1",
+                    "Banjir baru di Kec. Cibatu",
+                    severity="severe",
+                    reported_at=NOW,
+                    updated_at=NOW,
+                )
+            ],
+        )
+        other.close()
+        pane = app.screen.incidents
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if pane.list.total == 40:
+                break
+        assert pane.list.total == 40
+        assert pane.list.selected.id == selected and pane.list.cursor == 3
+
+
+async def test_keys_are_configurable(make_app, console_config):
+    from dataclasses import replace
+
+    app = make_app()
+    app.keys["quit"] = "ctrl+q"
+    app.ctx.config = replace(console_config, keys={"quit": "ctrl+q"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        assert not app.is_running

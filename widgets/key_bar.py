@@ -1,0 +1,48 @@
+"""The bottom line: the keys that matter now, in the interface language, as remapped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from cc_console.i18n import Translator
+
+__all__ = ["KeyBar", "key_label"]
+
+_NAMES = {"slash": "/", "question_mark": "?", "enter": "⏎", "escape": "Esc"}
+
+
+def key_label(key: str) -> str:
+    """A short, readable form of a Textual key name (the first of several)."""
+    first = key.split(",")[0].strip()
+    if first in _NAMES:
+        return _NAMES[first]
+    return first.replace("ctrl+", "^")
+
+
+class KeyBar(Static):
+    """Key hints; what does not fit the width is left out (``?`` lists them all)."""
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; background: $panel; color: $text-muted; }
+    """
+
+    def __init__(self, t: Translator, keys: Mapping[str, str], actions: Sequence[str]) -> None:
+        super().__init__(id="key-bar")
+        self.t = t
+        self.keys = keys
+        self.actions = list(actions)
+
+    def on_mount(self) -> None:
+        self.show(self.actions)
+
+    def show(self, actions: Sequence[str]) -> None:
+        self.actions = list(actions)
+        line = Text(no_wrap=True, overflow="crop")
+        for action in self.actions:
+            label = key_label(self.keys[action]) if action in self.keys else action
+            line.append(f" {label}", style="bold reverse")
+            line.append(f" {self.t(f'key.{action}')} ")
+        self.update(line)

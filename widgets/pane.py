@@ -1,0 +1,154 @@
+"""A pane: a title line, column headings, a virtual list and a filter line.
+
+``/`` opens the filter; typing filters as you go; Enter or Esc returns to the
+list with the filter kept; Esc on the list clears it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Input, Static
+
+from widgets.context import ConsoleContext
+from widgets.virtual_list import VirtualList
+
+__all__ = ["Pane"]
+
+
+class FilterInput(Input):
+    """The filter line; Esc and Enter hand the focus back to the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", show=False)]
+    DEFAULT_CSS = """
+    FilterInput, FilterInput:focus { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
+    """
+
+    def action_done(self) -> None:
+        parent = self.parent
+        if isinstance(parent, Pane):
+            parent.end_filter()
+
+
+class Pane(Vertical, can_focus=False):
+    """Base of the three panes."""
+
+    DEFAULT_CSS = """
+    Pane { border: round $primary 50%; height: 1fr; width: 1fr; padding: 0; }
+    Pane:focus-within { border: round $accent; }
+    Pane > .pane-title { height: 1; background: $boost; text-style: bold; }
+    Pane > .pane-header { height: 1; color: $text-muted; text-style: underline; }
+    """
+
+    title_key: ClassVar[str] = ""
+    filter_text: reactive[str] = reactive("")
+
+    def __init__(self, ctx: ConsoleContext, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ctx = ctx
+        self.list = self.make_list()
+
+    def make_list(self) -> VirtualList[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def header(self, width: int) -> Text:
+        """The column headings at ``width`` (subclasses)."""
+        return Text("")
+
+    def status(self) -> str:
+        """Extra words for the title line (sort order, view)."""
+        return ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="pane-title")
+        yield Static(classes="pane-header")
+        yield self.list
+        yield FilterInput(placeholder=self.ctx.t("filter.placeholder"), classes="filter")
+
+    def on_mount(self) -> None:
+        self.update_title()
+
+    def on_resize(self) -> None:
+        self.update_title()
+
+    def update_title(self) -> None:
+        t = self.ctx.t
+        width = max(self.size.width, 20)
+        title = Text(f" {t(self.title_key)} ", style="bold")
+        title.append(
+            t("rows", shown=min(self.list.cursor + 1, self.list.total), total=self.list.total),
+            style="",
+        )
+        extra = self.status()
+        if extra:
+            title.append(f" · {extra}")
+        if self.filter_text:
+            title.append(" · ")
+            title.append(t("filter.active", text=self.filter_text), style="reverse")
+        self.query_one(".pane-title", Static).update(title)
+        self.query_one(".pane-header", Static).update(self.header(width))
+
+    def reload(self) -> None:
+        """Re-read the store (after new data); cursor and filter stay."""
+        self.list.reload()
+        self.update_title()
+
+    # -- filter ---------------------------------------------------------------
+
+    def start_filter(self) -> None:
+        box = self.query_one(FilterInput)
+        box.display = True  # set now, not by a class, so the focus below lands
+        box.value = self.filter_text
+        self.screen.set_focus(box)
+
+    def end_filter(self) -> None:
+        self.screen.set_focus(self.list)
+        self.query_one(FilterInput).display = False
+
+    def redirect_key(self, event: events.Key) -> bool:
+        """Give a key that reached the list to the open filter line; True if taken."""
+        box = self.query_one(FilterInput)
+        if not box.display:
+            # Open the filter right here, so the keys queued behind "/" land in it.
+            if event.key in self.ctx.filter_keys:
+                self.start_filter()
+                return True
+            return False
+        if event.key in ("enter", "escape"):
+            self.end_filter()
+        elif event.key == "backspace":
+            box.action_delete_left()
+        elif event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+        else:
+            return False
+        return True
+
+    def clear_filter(self) -> None:
+        self.filter_text = ""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.end_filter()
+
+    def watch_filter_text(self, old: str, new: str) -> None:
+        if old != new and self.is_mounted:
+            self.apply_filter(new)
+            self.list.cursor = 0
+            self.reload()
+
+    def apply_filter(self, text: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
+        self.update_title()

@@ -1,0 +1,186 @@
+"""A keyboard-driven list that renders only the lines on screen (Textual's Line API).
+
+Rows come from a :class:`RowSource` in pages, so a list over a million cached
+incidents costs what the visible window costs.  The selection is kept by key
+across reloads: new rows arriving above it do not move what the operator is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+__all__ = ["RowSource", "VirtualList"]
+
+T = TypeVar("T")
+PAGE = 100
+
+
+class RowSource(Protocol[T]):
+    """Where a list's rows come from."""
+
+    def count(self) -> int:
+        """How many rows there are."""
+
+    def page(self, offset: int, limit: int) -> Sequence[T]:
+        """Rows ``offset .. offset + limit``."""
+
+    def key(self, row: T) -> str:
+        """A stable identity of ``row``."""
+
+    def locate(self, key: str, hint: int) -> int | None:
+        """The index of the row with ``key`` (``hint``: where it was), or None."""
+
+
+class VirtualList(ScrollView, Generic[T], can_focus=True):
+    """Rows rendered on demand; the cursor is a reactive index."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown,space", "page(1)", show=False),
+        Binding("home", "jump(0)", show=False),
+        Binding("end", "jump(-1)", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--cursor"}
+    DEFAULT_CSS = """
+    VirtualList { height: 1fr; scrollbar-size-vertical: 1; }
+    VirtualList > .virtual-list--cursor { background: $accent 40%; }
+    VirtualList:focus > .virtual-list--cursor { background: $accent; color: $text; text-style: bold; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to ``row`` (None when the list is empty)."""
+
+        list: VirtualList[Any]
+        row: Any
+
+    @dataclass
+    class Chosen(Message):
+        """The operator pressed Enter on ``row``."""
+
+        list: VirtualList[Any]
+        row: Any
+
+    def __init__(
+        self, source: RowSource[T], *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.source = source
+        self.total = 0
+        self._pages: dict[int, Sequence[T]] = {}
+        self._selected_key: str | None = None
+
+    # -- data ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the rows, keeping the selection on the same row when it still exists."""
+        self._pages.clear()
+        self.total = self.source.count()
+        self.virtual_size = Size(self.size.width, self.total)
+        target = self.cursor
+        if self._selected_key is not None:
+            found = self.source.locate(self._selected_key, self.cursor)
+            if found is not None:
+                target = found
+        self.cursor = max(0, min(target, self.total - 1))
+        self.refresh()
+
+    def row(self, index: int) -> T | None:
+        """The row at ``index`` (fetched with its page), or None."""
+        if not 0 <= index < self.total:
+            return None
+        number, offset = divmod(index, PAGE)
+        page = self._pages.get(number)
+        if page is None:
+            if len(self._pages) > 64:  # keep memory flat while scrolling far
+                self._pages.clear()
+            page = self._pages[number] = self.source.page(number * PAGE, PAGE)
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def selected(self) -> T | None:
+        """The row under the cursor."""
+        return self.row(self.cursor)
+
+    # -- rendering -------------------------------------------------------------
+
+    def render_row(self, row: T, width: int) -> Text:  # pragma: no cover - abstract
+        """The text of one row (subclasses)."""
+        raise NotImplementedError
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.size.width
+        row = self.row(index)
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        text = self.render_row(row, width)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        base = self.rich_style
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("virtual-list--cursor")
+        segments = [
+            Segment(seg.text, base + seg.style if seg.style else base)
+            for seg in text.render(self.app.console, end="")
+        ]
+        return Strip(segments, width).crop(scroll_x, scroll_x + width)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        row = self.row(new)
+        self._selected_key = self.source.key(row) if row is not None else None
+        self.refresh(Region(0, old - self.scroll_offset.y, self.size.width, 1))
+        self.refresh(Region(0, new - self.scroll_offset.y, self.size.width, 1))
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+        self.post_message(self.Highlighted(self, row))
+
+    # -- keys -----------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys typed right after "/" can reach the list before the focus moves
+        # (a burst over SSH); the pane hands them to its filter line.
+        redirect = getattr(self.parent, "redirect_key", None)
+        if redirect is not None and redirect(event):
+            event.stop()
+            event.prevent_default()
+
+    def action_cursor(self, step: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.cursor + step, self.total - 1))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.size.height - 1))
+
+    def action_jump(self, where: int) -> None:
+        if self.total:
+            self.cursor = 0 if where == 0 else self.total - 1
+
+    def action_choose(self) -> None:
+        row = self.selected
+        if row is not None:
+            self.post_message(self.Chosen(self, row))
+
+
+def plain(style: Style | str | None = None) -> Style:
+    """A rich Style from a style string (helper for row renderers)."""
+    return Style.parse(style) if isinstance(style, str) else (style or Style())
