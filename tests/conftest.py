@@ -93,7 +93,7 @@ def write_config(path: Path, sources: list[dict], extra: str = "") -> Path:
         "[cache]",
         'path = "cache.db"',
         "[poll]",
-        'timeout = "3s"',
+        "" if "timeout" in extra else 'timeout = "3s"',
         extra,
     ]
     for s in sources:

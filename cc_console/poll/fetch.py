@@ -222,6 +222,20 @@ async def fetch(
 
 
 def _reason(exc: BaseException) -> str:
+    import errno
+    import socket
+
+    seen: BaseException | None = exc
+    for _ in range(6):  # the OS error sits a few causes down (httpx -> anyio -> socket)
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return "host name not found"
+        if isinstance(seen, ConnectionRefusedError) or getattr(seen, "errno", None) == errno.ECONNREFUSED:
+            return "connection refused"
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
     text = str(exc).strip() or type(exc).__name__
     if "Name or service not known" in text or "nodename nor servname" in text:
         return "host name not found"

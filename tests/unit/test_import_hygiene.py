@@ -1,0 +1,53 @@
+"""Layering: commands for cron never load Textual; parsers and pollers never import it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import write_config
+
+SCRIPT = """
+import sys
+from cc_console.cli import main
+sys.argv = ["cc-console", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "widgets")))
+print("LOADED", loaded, file=sys.stderr)
+"""
+
+
+def test_cron_commands_do_not_import_textual(tmp_path):
+    cfg = write_config(
+        tmp_path / "config.toml",
+        [{"name": "x", "kind": "incidents", "format": "native", "url": "http://127.0.0.1:9/x"}],
+    )
+    for args in (
+        ["status", "--json"],
+        ["incidents", "--json"],
+        ["refresh", "--json"],
+        ["journal", "--verify"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-c", SCRIPT, "--config", str(cfg), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert "LOADED []" in proc.stderr, (args, proc.stderr)
+
+
+def test_lower_layers_do_not_import_textual_or_the_ui():
+    code = (
+        "import sys, cc_console.sources, cc_console.poll, cc_console.store, cc_console.config;"
+        "import cc_console.sources.cap, cc_console.sources.ical;"
+        "bad = [m for m in sys.modules if m.startswith(('textual', 'widgets', 'cc_console.app', 'cc_console.screens'))];"
+        "print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert out.strip() == "[]"
