@@ -231,7 +231,10 @@ def _reason(exc: BaseException) -> str:
             break
         if isinstance(seen, socket.gaierror):
             return "host name not found"
-        if isinstance(seen, ConnectionRefusedError) or getattr(seen, "errno", None) == errno.ECONNREFUSED:
+        if (
+            isinstance(seen, ConnectionRefusedError)
+            or getattr(seen, "errno", None) == errno.ECONNREFUSED
+        ):
             return "connection refused"
         if isinstance(seen, OSError) and seen.strerror:
             return seen.strerror.lower()
