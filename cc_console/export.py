@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
-from cc_console.poll.fetch import redact
 from cc_console.timefmt import iso_z
+from cc_console.urls import redact
 
 __all__ = ["agency_json", "health_json", "incident_json", "journal_json", "meeting_json"]
 

@@ -48,7 +48,7 @@ AGENCY_STATUS_RANK = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a feed brings 10^5 of these, and frozen init costs 3x
 class Incident:
     """One incident as a feed reports it (or as the store returns it).
 

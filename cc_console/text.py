@@ -23,13 +23,28 @@ MAX_TEXT = 20_000
 
 def clean_text(value: object, limit: int = MAX_TEXT) -> str:
     """Feed text made safe to store and show: no control or bidi characters, trimmed."""
-    if value is None:
+    if not value:
         return ""
     text = value if isinstance(value, str) else str(value)
+    # Fast path: printable text (no Cc/Cf characters, so no controls and no bidi
+    # overrides) that needs no trimming is returned as it is.
+    if len(text) <= limit and text.isprintable() and text[:1] != " " and text[-1:] != " ":
+        return text
     text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
     return text[:limit]
 
 
 def clean_line(value: object, limit: int = MAX_TITLE) -> str:
     """Like :func:`clean_text` for one-line fields: newlines and runs of spaces folded."""
+    if not value:
+        return ""
+    if (
+        type(value) is str
+        and len(value) <= limit
+        and value.isprintable()
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+    ):
+        return value
     return _SPACES.sub(" ", clean_text(value, limit * 2).replace("\n", " "))[:limit]

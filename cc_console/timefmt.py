@@ -16,9 +16,17 @@ def iso_z(dt: datetime | None) -> str | None:
     """``2026-11-27T03:15:00Z`` (CONTRACT's JSON time format) or None."""
     if dt is None:
         return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if dt.tzinfo is not UTC:  # records are UTC already; this is the slow path
+        dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    # %-formatting: the fastest way here (a 200k-incident refresh formats 400k times)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031 - the fastest form here
+        dt.year,
+        dt.month,
+        dt.day,
+        dt.hour,
+        dt.minute,
+        dt.second,
+    )
 
 
 def parse_iso(text: str | None) -> datetime | None:

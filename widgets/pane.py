@@ -14,12 +14,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from widgets.context import ConsoleContext
 from widgets.virtual_list import VirtualList
 
 __all__ = ["Pane"]
+
+FILTER_DELAY = 0.12  # seconds of quiet before a typed filter is applied
 
 
 class FilterInput(Input):
@@ -53,6 +56,7 @@ class Pane(Vertical, can_focus=False):
         super().__init__(id=id)
         self.ctx = ctx
         self.list = self.make_list()
+        self._debounce: Timer | None = None
 
     def make_list(self) -> VirtualList[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -91,8 +95,15 @@ class Pane(Vertical, can_focus=False):
         if self.filter_text:
             title.append(" · ")
             title.append(t("filter.active", text=self.filter_text), style="reverse")
-        self.query_one(".pane-title", Static).update(title)
-        self.query_one(".pane-header", Static).update(self.header(width))
+        self._set(".pane-title", title)
+        self._set(".pane-header", self.header(width))
+
+    def _set(self, selector: str, text: Text) -> None:
+        """Update a line only when it changed (an idle console writes nothing)."""
+        widget = self.query_one(selector, Static)
+        if getattr(widget, "_shown", None) != text:
+            widget._shown = text  # type: ignore[attr-defined]
+            widget.update(text)
 
     def reload(self) -> None:
         """Re-read the store (after new data); cursor and filter stay."""
@@ -135,16 +146,23 @@ class Pane(Vertical, can_focus=False):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.filter_text = event.value
+        # Apply once typing pauses: a burst of keys costs one query, not one per key.
+        if self._debounce is not None:
+            self._debounce.stop()
+        value = event.value
+        self._debounce = self.set_timer(FILTER_DELAY, lambda: setattr(self, "filter_text", value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.filter_text = event.value
         self.end_filter()
 
     def watch_filter_text(self, old: str, new: str) -> None:
         if old != new and self.is_mounted:
             self.apply_filter(new)
-            self.list.cursor = 0
+            self.list.forget_selection()
             self.reload()
 
     def apply_filter(self, text: str) -> None:  # pragma: no cover - abstract

@@ -62,7 +62,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     VirtualList:focus > .virtual-list--cursor { background: $accent; color: $text; text-style: bold; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     @dataclass
     class Highlighted(Message):
@@ -93,17 +93,37 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.reload()
 
     def reload(self) -> None:
-        """Re-read the rows, keeping the selection on the same row when it still exists."""
+        """Re-read the rows, keeping the selection on the same row when it still exists.
+
+        Only the lines whose row changed are repainted: over SSH, an update of
+        one incident costs one line, not a screen.
+        """
+        top, height = self.scroll_offset.y, self.size.height
+        before = [self.row(top + y) for y in range(height)] if self._pages else None
+        old_total, old_cursor = self.total, self.cursor
         self._pages.clear()
         self.total = self.source.count()
-        self.virtual_size = Size(self.size.width, self.total)
         target = self.cursor
         if self._selected_key is not None:
             found = self.source.locate(self._selected_key, self.cursor)
             if found is not None:
                 target = found
+        if self.total != old_total:
+            self.virtual_size = Size(self.size.width, self.total)
         self.cursor = max(0, min(target, self.total - 1))
-        self.refresh()
+        current = self.row(self.cursor)
+        self._selected_key = self.source.key(current) if current is not None else None
+        if before is None or self.total != old_total or self.cursor != old_cursor:
+            self.refresh()
+            return
+        for y in range(height):
+            if self.row(top + y) != before[y]:
+                self.refresh(Region(0, y, self.size.width, 1))
+
+    def forget_selection(self) -> None:
+        """Start again from the top (a new filter: the old row may not be in it)."""
+        self._selected_key = None
+        self.cursor = 0
 
     def row(self, index: int) -> T | None:
         """The row at ``index`` (fetched with its page), or None."""
@@ -147,6 +167,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         return Strip(segments, width).crop(scroll_x, scroll_x + width)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        if old == new:
+            return
         row = self.row(new)
         self._selected_key = self.source.key(row) if row is not None else None
         self.refresh(Region(0, old - self.scroll_offset.y, self.size.width, 1))

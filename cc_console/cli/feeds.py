@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cc_console.cli import tables
 from cc_console.cli.state import State
 from cc_console.config import Config
 from cc_console.errors import ConfigError
-from cc_console.poll import Refresher, SourceOutcome, run_pollers
-from cc_console.store import Store
 from cc_console.timefmt import iso_z, utcnow
+
+if TYPE_CHECKING:
+    from cc_console.poll import SourceOutcome
+    from cc_console.store import Store
 
 __all__ = ["COMMANDS", "tui"]
 
@@ -27,6 +28,8 @@ def _selected(cfg: Config, names: list[str] | None) -> list:
 
 
 async def _refresh(cfg: Config, store: Store, sources: list, progress: bool) -> list[SourceOutcome]:
+    from cc_console.poll import Refresher
+
     refresher = Refresher(cfg, store)
     try:
         if not progress:
@@ -69,6 +72,8 @@ def refresh(
         state.print_json({"ok": ok, "sources": [o.as_json() for o in outcomes]})
     else:
         if sys.stdout.isatty():
+            from cc_console.cli import tables
+
             state.out.print(tables.refresh_table(outcomes, state.t))
             changed = sum(o.changed for o in outcomes)
             state.out.print(
@@ -99,6 +104,8 @@ def poll(ctx: typer.Context) -> None:
         print(line, file=sys.stderr, flush=True)
 
     async def main() -> None:
+        from cc_console.poll import run_pollers
+
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

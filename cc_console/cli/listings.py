@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from cc_console.cli import tables
 from cc_console.cli.state import State
 from cc_console.errors import ConfigError
 from cc_console.export import agency_json, health_json, incident_json, journal_json, meeting_json
@@ -26,6 +25,8 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         state.print_json({"ok": not bad, "sources": [health_json(h) for h in health]})
     else:
+        from cc_console.cli import tables
+
         state.out.print(tables.health_table(health, state.t, cfg.site.tz, state.now()))
         ok = len(health) - len(bad)
         state.out.print(state.t("summary.status", ok=ok, total=len(health)))
@@ -45,6 +46,8 @@ def incidents(
     if as_json:
         state.print_json([incident_json(i) for i in rows])
     elif rows:
+        from cc_console.cli import tables
+
         state.out.print(tables.incidents_table(rows, state.t, state.config.site.tz, state.now()))
     else:
         state.out.print(state.t("empty.incidents"))
@@ -57,6 +60,8 @@ def agencies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         state.print_json([agency_json(a) for a in rows])
     elif rows:
+        from cc_console.cli import tables
+
         state.out.print(tables.agencies_table(rows, state.t, state.now()))
     else:
         state.out.print(state.t("empty.agencies"))
@@ -102,6 +107,8 @@ def agenda(
     if as_json:
         state.print_json([meeting_json(m) for m in rows])
     elif rows:
+        from cc_console.cli import tables
+
         state.out.print(tables.agenda_table(rows, state.t, tz))
     else:
         state.out.print(state.t("empty.agenda"))
@@ -139,6 +146,8 @@ def journal(
     if as_json:
         state.print_json([journal_json(e) for e in rows])
     elif rows:
+        from cc_console.cli import tables
+
         state.out.print(tables.journal_table(rows, state.t, state.config.site.tz))
     else:
         state.out.print(state.t("empty.journal"))

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ssl
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
+from functools import cache
 
 import httpx
 
 from cc_console import __version__
 from cc_console.errors import SourceError
+from cc_console.urls import redact
 
 __all__ = ["FetchError", "Fetched", "fetch", "make_client", "redact", "user_agent"]
 
@@ -53,32 +55,32 @@ def user_agent(site_name: str) -> str:
     return f"cc-console/{__version__} (command center operator console; {site})"
 
 
-def make_client(concurrency: int, *, verify: bool = True) -> httpx.AsyncClient:
-    """The shared client: redirects followed up to a limit, TLS verified."""
+@cache
+def tls_context(verify: bool = True) -> ssl.SSLContext:
+    """One TLS context per process (loading the CA bundle costs ~30 ms each time)."""
+    if verify:
+        return httpx.create_ssl_context()
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def make_client(*, verify: bool = True) -> httpx.AsyncClient:
+    """A client for one source: redirects followed up to a limit, TLS verified.
+
+    One small client per source rather than one big shared pool: httpcore's
+    pool does work proportional to its connections on every request, which
+    made 200 concurrent sources 4x slower than one.
+    """
     return httpx.AsyncClient(
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
-        verify=verify,
+        verify=tls_context(verify),
         timeout=httpx.Timeout(30.0),
-        limits=httpx.Limits(
-            max_connections=max(concurrency * 2, 10), max_keepalive_connections=concurrency
-        ),
+        limits=httpx.Limits(max_connections=8, max_keepalive_connections=2),
         trust_env=False,
     )
-
-
-def redact(url: str) -> str:
-    """``url`` without user:password, safe to print."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<invalid URL>"
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        parts = parts._replace(netloc=host)
-    return urlunsplit(parts)
 
 
 class _Decoder:

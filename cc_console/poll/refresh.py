@@ -19,10 +19,11 @@ import httpx
 
 from cc_console.config import Config, SourceConfig
 from cc_console.errors import ParseError, SourceError, StoreError
-from cc_console.poll.fetch import FetchError, fetch, make_client, redact, user_agent
+from cc_console.poll.fetch import FetchError, fetch, make_client, user_agent
 from cc_console.sources import ParseContext, Parsed, parser
 from cc_console.store import PollRecord, Store
 from cc_console.timefmt import utcnow
+from cc_console.urls import redact
 
 __all__ = ["Refresher", "SourceOutcome", "next_delay"]
 
@@ -87,14 +88,14 @@ class Refresher:
         self.config = config
         self.store = store
         self.agent = user_agent(config.site.name)
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}
         self._slots = asyncio.Semaphore(config.poll.concurrency)
 
-    def client(self, insecure: bool) -> httpx.AsyncClient:
-        """The shared client (a separate one, without TLS checks, for ``insecure`` sources)."""
-        if insecure not in self._clients:
-            self._clients[insecure] = make_client(self.config.poll.concurrency, verify=not insecure)
-        return self._clients[insecure]
+    def client(self, src: SourceConfig) -> httpx.AsyncClient:
+        """The source's own client (keep-alive per source; TLS unchecked only if ``insecure``)."""
+        if src.name not in self._clients:
+            self._clients[src.name] = make_client(verify=not src.insecure)
+        return self._clients[src.name]
 
     async def aclose(self) -> None:
         """Close the HTTP clients."""
@@ -161,7 +162,7 @@ class Refresher:
         etag, last_modified, old_hash = await asyncio.to_thread(self.store.validators, src.name)
         async with self._slots:
             fetched = await fetch(
-                self.client(src.insecure),
+                self.client(src),
                 src.url,
                 timeout=src.timeout,
                 max_bytes=src.max_bytes,
@@ -230,7 +231,7 @@ class Refresher:
             try:
                 async with self._slots:
                     got = await fetch(
-                        self.client(src.insecure),
+                        self.client(src),
                         url,
                         timeout=src.timeout,
                         max_bytes=src.max_bytes,

@@ -80,13 +80,18 @@ def as_time(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(value)  # 3.11 reads "Z" and offsets
     except ValueError:
-        return None
+        try:
+            dt = datetime.fromisoformat(value.strip().replace("z", "Z"))
+        except ValueError:
+            return None
+    if dt.tzinfo is UTC:
+        return dt.replace(microsecond=0) if dt.microsecond else dt
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     try:
-        return dt.astimezone(UTC)
+        return dt.astimezone(UTC).replace(microsecond=0)
     except (OverflowError, ValueError):
         return None
 

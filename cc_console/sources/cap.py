@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING, Any
 
 from cc_console.models import Incident
 from cc_console.sources.base import (
@@ -27,6 +26,9 @@ from cc_console.sources.base import (
     clean_line,
     clean_text,
 )
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 FORMAT = "cap"
 KINDS = ("incidents",)

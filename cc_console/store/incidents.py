@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -41,24 +42,12 @@ class IncidentQuery:
     assigned_to: str | None = None
 
 
-def _hash(rec: Incident) -> str:
-    payload = (
-        rec.title,
-        rec.description,
-        rec.category,
-        rec.severity,
-        rec.status,
-        rec.area,
-        rec.lat,
-        rec.lon,
-        iso_z(rec.reported_at),
-        iso_z(rec.updated_at),
-        rec.url,
-        rec.assigned_to,
-        rec.exercise,
-        sorted(rec.extra.items()) if rec.extra else None,
-    )
-    return hashlib.blake2b(repr(payload).encode(), digest_size=12).hexdigest()
+def _hash(feed: tuple[Any, ...]) -> str:
+    """A digest of the feed's fields of one incident (what a later snapshot is compared to).
+
+    pickle of a tuple of str/float/int/None is deterministic and cheaper than repr.
+    """
+    return hashlib.blake2b(pickle.dumps(feed, 5), digest_size=12).hexdigest()
 
 
 def fts_query(text: str) -> str | None:
@@ -108,8 +97,8 @@ class IncidentsMixin(SourceStateMixin):
                 row[0]: row
                 for row in c.execute(
                     "SELECT id, feed_hash, updated_at, op_status, op_at, reported_at, "
-                    "op_assigned FROM incidents WHERE source = ?",
-                    [source],
+                    "op_assigned FROM incidents WHERE id >= ? AND id < ?",
+                    [source + ":", source + ";"],
                 )
             }
             aliases = dict(
@@ -121,19 +110,32 @@ class IncidentsMixin(SourceStateMixin):
             )
             new_aliases: dict[str, str] = {}
             latest: dict[str, Incident] = {}
+            stamps = {id(r): iso_z(r.updated_at) or "" for r in records}
             # Oldest first, so that the newest message of a thread wins.
-            for rec in sorted(records, key=lambda r: iso_z(r.updated_at) or ""):
-                target = self._thread_target(rec, existing, aliases, latest)
-                for ref in rec.supersedes:
-                    ref_id = f"{source}:{ref}"
-                    if ref_id != target and aliases.get(ref_id) != target:
-                        aliases[ref_id] = new_aliases[ref_id] = target
-                if rec.id != target and aliases.get(rec.id) != target:
-                    aliases[rec.id] = new_aliases[rec.id] = target
+            for rec in sorted(records, key=lambda r: stamps[id(r)]):
+                target = rec.id
+                if rec.supersedes or aliases:
+                    target = self._thread_target(rec, existing, aliases, latest)
+                    for ref in rec.supersedes:
+                        ref_id = f"{source}:{ref}"
+                        if ref_id != target and aliases.get(ref_id) != target:
+                            aliases[ref_id] = new_aliases[ref_id] = target
+                    if rec.id != target and aliases.get(rec.id) != target:
+                        aliases[rec.id] = new_aliases[rec.id] = target
                 latest[target] = rec
-            rows, events = self._changed_rows(c, source, latest, existing, poll.at)
-            if rows:
-                c.executemany(_UPSERT, rows)
+            inserts, updates, events = self._changed_rows(c, source, latest, existing, poll.at)
+            if inserts:
+                first_seq = (c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
+                c.executemany(_INSERT, inserts)
+                # One set-based FTS insert instead of a trigger per row.
+                c.execute(
+                    "INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, "
+                    "status) SELECT seq, title, area, category, assigned_to, source, status "
+                    "FROM incidents WHERE seq >= ?",
+                    [first_seq],
+                )
+            if updates:
+                c.executemany(_UPDATE, updates)
             if events:
                 c.executemany(
                     "INSERT INTO incident_events(incident_id, at, text) VALUES (?, ?, ?)", events
@@ -144,7 +146,7 @@ class IncidentsMixin(SourceStateMixin):
                     list(new_aliases.items()),
                 )
             self._save_poll(c, poll)
-        return len(rows)
+        return len(inserts) + len(updates)
 
     @staticmethod
     def _thread_target(
@@ -170,17 +172,22 @@ class IncidentsMixin(SourceStateMixin):
         latest: dict[str, Incident],
         existing: dict[str, Any],
         now: datetime,
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
-        rows: list[tuple[Any, ...]] = []
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
         events: list[tuple[str, str, str]] = []
-        now_z = iso_z(now)
+        now_z = iso_z(now) or ""
         for target, rec in latest.items():
-            h = _hash(rec)
             old = existing.get(target)
             if old is not None and rec.status == "cancelled" and target != rec.id:
                 rec = self._cancelled(c, target, rec)
             updated = iso_z(rec.updated_at)
             reported = iso_z(rec.reported_at) or updated or now_z
+            extra = json.dumps(rec.extra, sort_keys=True, ensure_ascii=False) if rec.extra else None
+            h = _hash(
+                (rec.title, rec.description, rec.category, rec.severity, rec.status, rec.area,
+                 rec.lat, rec.lon, reported, updated, rec.url, rec.assigned_to, rec.exercise, extra)
+            )  # fmt: skip
             op_status = op_at = op_assigned = None
             if old is not None:
                 _, old_hash, old_updated, op_status, op_at, old_reported, op_assigned = old
@@ -192,41 +199,21 @@ class IncidentsMixin(SourceStateMixin):
                     reported = old_reported  # the thread keeps its first report time
                 if op_status and (updated is None or op_at is None or updated > op_at):
                     op_status = op_at = None  # the feed reports a newer change
-                events.extend(self._change_events(c, target, rec, updated or now_z or ""))
+                events.extend(self._change_events(c, target, rec, updated or now_z))
             status = rec.status
             if op_status and status not in ("cancelled", "resolved"):
                 status = op_status
-            ext_id = target.split(":", 1)[1]
-            rows.append(
-                (
-                    target,
-                    source,
-                    ext_id,
-                    rec.title,
-                    rec.description,
-                    rec.category,
-                    rec.severity,
-                    SEVERITY_RANK.get(rec.severity, 4),
-                    rec.status,
-                    status,
-                    rec.area,
-                    rec.lat,
-                    rec.lon,
-                    reported,
-                    updated or reported,
-                    rec.url,
-                    rec.assigned_to,
-                    op_assigned or rec.assigned_to,
-                    int(rec.exercise),
-                    json.dumps(rec.extra, sort_keys=True, ensure_ascii=False)
-                    if rec.extra
-                    else None,
-                    h,
-                    op_status,
-                    op_at,
-                )
-            )
-        return rows, events
+            values = (
+                rec.title, rec.description, rec.category, rec.severity,
+                SEVERITY_RANK.get(rec.severity, 4), rec.status, status, rec.area, rec.lat, rec.lon,
+                reported, updated or reported, rec.url, rec.assigned_to,
+                op_assigned or rec.assigned_to, int(rec.exercise), extra, h, op_status, op_at,
+            )  # fmt: skip
+            if old is None:
+                inserts.append((target, source, target.split(":", 1)[1], *values))
+            else:
+                updates.append((*values, target))
+        return inserts, updates, events
 
     @staticmethod
     def _cancelled(c: sqlite3.Connection, target: str, cancel: Incident) -> Incident:
@@ -300,17 +287,25 @@ class IncidentsMixin(SourceStateMixin):
         if q.statuses:
             clauses.append(f"status IN ({', '.join('?' * len(q.statuses))})")
             params.extend(q.statuses)
-        if q.source:
-            clauses.append("source = ?")
-            params.append(q.source)
+        if q.source:  # ids are "<source>:<external id>": a range of the id index
+            clauses.append("id >= ? AND id < ?")
+            params.extend([q.source + ":", q.source + ";"])
         if q.assigned_to:
             clauses.append("assigned_to = ?")
             params.append(q.assigned_to)
-        match = fts_query(q.text)
+        match = self._match(q)
         if match:
             clauses.append("seq IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)")
             params.append(match)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    @staticmethod
+    def _match(q: IncidentQuery) -> str | None:
+        """The FTS5 query of ``q``'s text, restricted to its statuses (indexed too)."""
+        match = fts_query(q.text)
+        if match and q.statuses:
+            match = f"({match}) AND status : ({' OR '.join(q.statuses)})"
+        return match
 
     def incident_page(self, q: IncidentQuery, offset: int, limit: int) -> list[Incident]:
         """Rows ``offset .. offset+limit`` of the incidents ``q`` selects."""
@@ -358,7 +353,18 @@ class IncidentsMixin(SourceStateMixin):
         )
 
     def incident_count(self, q: IncidentQuery) -> int:
-        """How many incidents ``q`` selects."""
+        """How many incidents ``q`` selects.
+
+        With a text filter and nothing else, FTS5 counts alone: no join, so a
+        prefix matching half a million incidents still counts in milliseconds.
+        """
+        match = self._match(q)
+        if match and not q.source and not q.assigned_to:
+            return int(
+                self.scalar(
+                    "SELECT count(*) FROM incidents_fts WHERE incidents_fts MATCH ?", [match]
+                )
+            )
         where, params = self._where(q)
         return int(self.scalar(f"SELECT count(*) FROM incidents {where}", params))
 
@@ -391,19 +397,17 @@ class IncidentsMixin(SourceStateMixin):
         return events
 
 
-_UPSERT = """
-INSERT INTO incidents(
-    id, source, external_id, title, description, category, severity, severity_rank,
-    feed_status, status, area, lat, lon, reported_at, updated_at, url, feed_assigned,
-    assigned_to, exercise, extra, feed_hash, op_status, op_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT(id) DO UPDATE SET
-    title = excluded.title, description = excluded.description,
-    category = excluded.category, severity = excluded.severity,
-    severity_rank = excluded.severity_rank, feed_status = excluded.feed_status,
-    status = excluded.status, area = excluded.area, lat = excluded.lat, lon = excluded.lon,
-    reported_at = excluded.reported_at, updated_at = excluded.updated_at, url = excluded.url,
-    feed_assigned = excluded.feed_assigned, assigned_to = excluded.assigned_to,
-    exercise = excluded.exercise, extra = excluded.extra, feed_hash = excluded.feed_hash,
-    op_status = excluded.op_status, op_at = excluded.op_at
-"""
+_COLS = (
+    "title, description, category, severity, severity_rank, feed_status, status, area, lat, lon, "
+    "reported_at, updated_at, url, feed_assigned, assigned_to, exercise, extra, feed_hash, "
+    "op_status, op_at"
+)
+_INSERT = (
+    f"INSERT INTO incidents(id, source, external_id, {_COLS}) "
+    f"VALUES ({', '.join('?' * (3 + _COLS.count(',') + 1))})"
+)
+_UPDATE = (
+    "UPDATE incidents SET "
+    + ", ".join(f"{c.strip()} = ?" for c in _COLS.split(","))
+    + " WHERE id = ?"
+)

@@ -200,3 +200,15 @@ def make_app(console_config: Config, store: Store):
         return CcConsoleApp(console_config, store, lang=lang, clock=lambda: NOW, live=live)
 
     return make
+
+
+async def until(pilot, condition, timeout: float = 5.0) -> bool:
+    """Let the app run until ``condition()`` holds (or ``timeout`` passes)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        await pilot.pause(0.02)
+    return True

@@ -14,7 +14,7 @@ from cc_console.screens import (
     MeetingDetailScreen,
 )
 from cc_console.store import PollRecord, Store
-from tests.console.conftest import NOW
+from tests.console.conftest import NOW, until
 
 
 async def test_opens_on_incidents_and_switches_panes(make_app):
@@ -40,6 +40,7 @@ async def test_filter_as_you_type_enter_keeps_escape_clears(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.screen.incidents
         await pilot.press("slash", *"cisewu")
+        await until(pilot, lambda: pane.filter_text == "cisewu")
         assert pane.filter_text == "cisewu" and pane.list.total == 6
         assert all("Cisewu" in pane.list.row(i).area for i in range(pane.list.total))
         await pilot.press("enter")

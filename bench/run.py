@@ -1,0 +1,399 @@
+"""cc-console benchmark: each figure is a ratio of two things measured side by side in one run.
+
+    ./dev bench            full sizes (200k-incident feed, 1M cached incidents): minutes
+    ./dev bench --quick    small sizes, seconds (the test suite runs this with --check)
+
+``--check`` exits 1 when a ratio misses its target by more than 10x (a regression).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.feeds import BenchServer, incidents, native  # noqa: E402
+
+PY = sys.executable
+
+
+@dataclass
+class Figure:
+    number: int
+    name: str
+    value: float
+    target: str
+    ok: bool | None  # None: reported, no target
+    detail: str = ""
+    slack: float = 1.0  # how far off it is (1.0 = on target)
+
+
+def cli(config: Path, *args: str, timeout: float = 600) -> tuple[float, str]:
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [PY, "-m", "cc_console", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    elapsed = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"cc-console {' '.join(args)} failed: {proc.stderr[-400:]}")
+    return elapsed, proc.stdout
+
+
+def write_config(
+    path: Path, db: Path, sources: list[tuple[str, str]], concurrency: int = 16
+) -> Path:
+    lines = [
+        "[site]",
+        'name = "bench"',
+        "[cache]",
+        f'path = "{db}"',
+        "[poll]",
+        'timeout = "300s"',
+        'max_bytes = "1GB"',
+        f"concurrency = {concurrency}",
+    ]
+    for name, url in sources:
+        lines += [
+            "[[sources]]",
+            f'name = "{name}"',
+            'kind = "incidents"',
+            'format = "native"',
+            f'url = "{url}"',
+        ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def best(fn, runs: int = 5) -> float:
+    return min(fn() for _ in range(runs))
+
+
+def refresh_figures(server: BenchServer, tmp: Path, n: int) -> list[Figure]:
+    body = native(incidents(n))
+    url = server.route("/big.json", body)
+    bare_db = tmp / "bare.db"
+    started = time.perf_counter()
+    subprocess.run(
+        [PY, str(HERE / "bare.py"), url, str(bare_db)], check=True, capture_output=True, timeout=600
+    )
+    bare = time.perf_counter() - started
+    cfg = write_config(tmp / "refresh.toml", tmp / "refresh.db", [("big", url)])
+    first, _ = cli(cfg, "refresh", "--json")  # a fresh process, as the bare pipeline is
+    # 2 and 3 compare in-process refresh times (interpreter start-up is not refresh work).
+    probe = write_config(tmp / "probe.toml", tmp / "probe.db", [("big", url)])
+    runs = [refresh_probe(probe)]
+    runs.append(refresh_probe(probe))
+    assert runs[1]["sources"][0]["http_status"] == 304, runs[1]
+    server.route("/big.json", body, etag=False)
+    runs.append(refresh_probe(probe))
+    assert runs[2]["sources"][0]["status"] == "unchanged", runs[2]
+    full, second, third = (float(r["seconds"]) for r in runs)
+    mb = len(body) / 1e6
+    return [
+        Figure(
+            1,
+            f"refresh {n:,} incidents ({mb:.0f} MB): bare pipeline / ours",
+            bare / first,
+            ">= 0.5",
+            bare / first >= 0.5,
+            f"bare {bare:.2f}s, ours {first:.2f}s",
+            0.5 / (bare / first),
+        ),
+        Figure(
+            2,
+            "second refresh answered 304 / first refresh (in-process)",
+            second / full,
+            "<= 0.05",
+            second / full <= 0.05,
+            f"{second:.3f}s vs {full:.2f}s",
+            (second / full) / 0.05,
+        ),
+        Figure(
+            3,
+            "identical content, no ETag / first refresh (in-process)",
+            third / full,
+            "<= 0.35",
+            third / full <= 0.35,
+            f"{third:.3f}s vs {full:.2f}s",
+            (third / full) / 0.35,
+        ),
+    ]
+
+
+def refresh_probe(cfg: Path) -> dict:
+    out = subprocess.run(
+        [PY, str(HERE / "refresh_probe.py"), str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def build_cache(server: BenchServer, tmp: Path, name: str, total: int, chunk: int) -> Path:
+    sources = []
+    for i in range(0, total, chunk):
+        path = f"/{name}-{i}.json"
+        server.route(
+            path, native(incidents(min(chunk, total - i), prefix=f"{name}{i}-", seed=i + 7))
+        )
+        sources.append((f"{name}-{i // chunk}", server.base + path))
+    cfg = write_config(tmp / f"{name}.toml", tmp / f"{name}.db", sources, concurrency=2)
+    cli(cfg, "refresh", timeout=3600)
+    return cfg
+
+
+def probe(cfg: Path, word: str) -> dict[str, float]:
+    out = subprocess.run(
+        [PY, str(HERE / "console_probe.py"), str(cfg), word],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def console_figures(
+    server: BenchServer, tmp: Path, big: int, small: int
+) -> tuple[list[Figure], Path]:
+    small_cfg = build_cache(server, tmp, "small", small, small)
+    big_cfg = build_cache(server, tmp, "big", big, min(big, 200_000))
+    s = min((probe(small_cfg, "cisewu") for _ in range(3)), key=lambda r: r["first_frame_s"])
+    b = min((probe(big_cfg, "cisewu") for _ in range(3)), key=lambda r: r["first_frame_s"])
+    frame, typing, rss = (
+        b["first_frame_s"] / s["first_frame_s"],
+        b["filter_s"] / s["filter_s"],
+        b["rss_mb"] / s["rss_mb"],
+    )
+    label = (
+        f"{big // 1000}k vs {small // 1000}k"
+        if big < 1_000_000
+        else f"{big / 1e6:g}M vs {small // 1000}k"
+    )
+    return [
+        Figure(
+            4,
+            f"console first frame with incidents, {label}",
+            frame,
+            "<= 1.5",
+            frame <= 1.5,
+            f"{b['first_frame_s']:.2f}s vs {s['first_frame_s']:.2f}s",
+            frame / 1.5,
+        ),
+        Figure(
+            5,
+            f"typing a filter until the first match shows, {label}",
+            typing,
+            "<= 3",
+            typing <= 3,
+            f"{b['filter_s']:.3f}s vs {s['filter_s']:.3f}s ({int(b['matches'])} matches)",
+            typing / 3,
+        ),
+        Figure(
+            6,
+            f"console memory (max RSS), {label}",
+            rss,
+            "<= 1.5",
+            rss <= 1.5,
+            f"{b['rss_mb']:.0f} MB vs {s['rss_mb']:.0f} MB",
+            rss / 1.5,
+        ),
+    ], small_cfg
+
+
+def fanout_figure(server: BenchServer, tmp: Path, count: int, delay: float) -> Figure:
+    sources = []
+    for i in range(count):
+        path = f"/slow-{i}.json"
+        server.route(path, native(incidents(5, prefix=f"S{i}-")), delay=delay)
+        sources.append((f"slow-{i}", server.base + path))
+    one_cfg = write_config(tmp / "one.toml", tmp / "one.db", sources[:1])
+    all_cfg = write_config(tmp / "all.toml", tmp / "all.db", sources, concurrency=count)
+    one, _ = cli(one_cfg, "refresh")
+    every, _ = cli(all_cfg, "refresh")
+    ratio = every / one
+    return Figure(
+        7,
+        f"{count} sources answering after {delay * 1000:.0f} ms: all / one",
+        ratio,
+        "<= 2",
+        ratio <= 2,
+        f"{every:.2f}s vs {one:.2f}s",
+        ratio / 2,
+    )
+
+
+def terminal_figures(cfg: Path, idle: float) -> list[Figure]:
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"})
+        os.execv(PY, [PY, "-m", "cc_console", "--config", str(cfg), "--no-mouse", "tui"])
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+
+    def drain(seconds: float) -> int:
+        total, end = 0, time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                try:
+                    total += len(os.read(fd, 65536))
+                except OSError:
+                    break
+        return total
+
+    drain(4.0)  # start-up and first frames
+    quiet = drain(idle)
+    from cc_console.config import load_config
+    from cc_console.models import Incident
+    from cc_console.store import PollRecord, Store
+    from cc_console.timefmt import utcnow
+
+    config = load_config(cfg)
+    store = Store(config.cache.path)
+    first = store.list_incidents()[0]
+    changed = Incident(
+        first.source,
+        first.external_id,
+        first.title + " (diperbarui)",
+        severity="extreme",
+        reported_at=first.reported_at,
+        updated_at=utcnow(),
+        area=first.area,
+    )
+    store.apply_incidents(PollRecord(first.source, utcnow(), ok=True), [changed])
+    store.close()
+    change = drain(3.0)
+    os.write(fd, b"q")
+    drain(1.0)
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    per_minute = quiet * 60 / idle
+    return [
+        Figure(
+            8,
+            f"bytes to the terminal by an idle console, per minute (measured {idle:.0f}s)",
+            per_minute,
+            "report; ~0",
+            None,
+            f"{quiet} bytes in {idle:.0f}s",
+        ),
+        Figure(8, "bytes to the terminal for one changed incident row", change, "report", None),
+    ]
+
+
+def startup_figure(tmp: Path) -> Figure:
+    cfg = write_config(tmp / "status.toml", tmp / "status.db", [("x", "http://127.0.0.1:9/x")])
+
+    def status() -> float:
+        return cli(cfg, "status", "--json")[0]
+
+    def imports() -> float:
+        started = time.perf_counter()
+        subprocess.run([PY, "-c", "import typer, httpx, sqlite_utils"], check=True)
+        return time.perf_counter() - started
+
+    ours, base = best(status), best(imports)
+    probe_code = (
+        "import sys; from cc_console.cli import main; sys.argv=['cc-console','--config',"
+        f"{str(cfg)!r},'status','--json'];\ntry: main()\nexcept SystemExit: pass\n"
+        "print('TEXTUAL', 'textual' in sys.modules, file=sys.stderr)"
+    )
+    err = subprocess.run([PY, "-c", probe_code], capture_output=True, text=True).stderr
+    no_textual = "TEXTUAL False" in err
+    ratio = ours / base
+    return Figure(
+        9,
+        "`status --json` start-up / `import typer, httpx, sqlite_utils`",
+        ratio,
+        "<= 1.5",
+        ratio <= 1.5 and no_textual,
+        f"{ours:.3f}s vs {base:.3f}s; Textual imported: {not no_textual}",
+        ratio / 1.5 if no_textual else 99.0,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes (under a minute)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, for the test suite")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if a figure misses its target by 10x"
+    )
+    parser.add_argument("--only", default="", help="comma-separated figure numbers, e.g. 1,2,3")
+    args = parser.parse_args()
+    only = {int(x) for x in args.only.split(",") if x}
+    q = args.quick or args.smoke
+    sizes = {
+        "feed": 20_000 if q else 200_000,
+        "big": 50_000 if q else 1_000_000,
+        "small": 2_000,
+        "fan": 50 if q else 200,
+        "idle": 5.0 if q else 60.0,
+    }
+    if args.smoke:
+        sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0)
+    print(
+        f"cc-console benchmark ({'smoke' if args.smoke else 'quick' if q else 'full'}) on {platform.node()}: {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
+        f"{__import__('sqlite3').sqlite_version}",
+        flush=True,
+    )
+    figures: list[Figure] = []
+    server = BenchServer()
+    want = lambda *n: not only or bool(only & set(n))  # noqa: E731
+    with tempfile.TemporaryDirectory(prefix="cc-bench-") as folder:
+        tmp = Path(folder)
+        if want(1, 2, 3):
+            figures += refresh_figures(server, tmp, sizes["feed"])
+        small_cfg = None
+        if want(4, 5, 6, 8):
+            console, small_cfg = console_figures(server, tmp, sizes["big"], sizes["small"])
+            figures += [f for f in console if want(f.number)]
+        if want(7):
+            figures.append(fanout_figure(server, tmp, sizes["fan"], 0.2))
+        if want(8) and small_cfg is not None:
+            figures += terminal_figures(small_cfg, sizes["idle"])
+        if want(9):
+            figures.append(startup_figure(tmp))
+    server.close()
+    print(f"\n{'#':>2}  {'figure':<66} {'ratio':>8}  {'target':<10} {'':4} detail")
+    for f in figures:
+        verdict = "" if f.ok is None else ("ok" if f.ok else "MISS")
+        print(f"{f.number:>2}  {f.name:<66} {f.value:>8.3f}  {f.target:<10} {verdict:4} {f.detail}")
+    if args.check:
+        bad = [f for f in figures if f.ok is False and f.slack > 10]
+        for f in bad:
+            print(
+                f"REGRESSION: figure {f.number} is {f.slack:.1f}x off its target", file=sys.stderr
+            )
+        return 1 if bad else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
