@@ -89,6 +89,7 @@ def health_json(h: SourceHealth) -> dict[str, Any]:
         "stale": h.stale,
         "next_attempt": iso_z(h.next_attempt),
         "warnings": h.warnings,
+        "insecure": h.insecure,
     }
 
 

@@ -186,6 +186,7 @@ class SourceHealth:
     next_attempt: datetime | None = None
     http_status: int | None = None
     warnings: int = 0
+    insecure: bool = False  # TLS verification is off for this source (config ``insecure``)
 
 
 def _z(dt: datetime) -> str:

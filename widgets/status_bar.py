@@ -45,6 +45,11 @@ def health_text(health: Sequence[SourceHealth], now: datetime, t: Translator) ->
         text.append(f" · {t('health.oldest', age=age(oldest, now))}", style="dim")
     if stale:
         text.append(f" · {t('health.stale')} {len(stale)}", style="bold red")
+    insecure = [h.name for h in health if h.insecure]
+    if insecure:
+        text.append(
+            f" · ⚠ {t('health.insecure', names=', '.join(insecure))}", style="bold reverse red"
+        )
     return text
 
 

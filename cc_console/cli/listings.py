@@ -22,6 +22,11 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     cfg = state.config
     health = state.store().source_health(cfg.sources, cfg.poll.stale_after, state.now())
     bad = [h for h in health if h.stale or (h.consecutive_failures and h.last_error)]
+    for h in health:
+        if h.insecure:
+            state.err.print(
+                f"WARNING: TLS verification is OFF for source {h.name} (insecure = true)"
+            )
     if as_json:
         state.print_json({"ok": not bad, "sources": [health_json(h) for h in health]})
     else:

@@ -144,6 +144,8 @@ def health_table(rows: Sequence[SourceHealth], t: Translator, tz: tzinfo, now: d
             status = Text(f"… {t('never')}", style="dim")
         else:
             status = Text(f"● {t('ok')}", style="green")
+        if h.insecure:
+            status.append(" ⚠ TLS OFF", style="bold red")
         table.add_row(
             _t(h.name),
             _t(h.format),

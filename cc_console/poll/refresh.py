@@ -22,6 +22,7 @@ from cc_console.errors import ParseError, SourceError, StoreError
 from cc_console.poll.fetch import FetchError, fetch, make_client, user_agent
 from cc_console.sources import ParseContext, Parsed, parser
 from cc_console.store import PollRecord, Store
+from cc_console.text import clean_line
 from cc_console.timefmt import utcnow
 from cc_console.urls import redact
 
@@ -140,6 +141,8 @@ class Refresher:
         except Exception as exc:  # a parser bug must not take the other sources down
             outcome.error = f"internal error while reading {src.name}: {type(exc).__name__}: {exc}"
         outcome.duration_ms = (time.perf_counter() - started) * 1000
+        if outcome.error is not None:  # errors quote servers (reason phrases, URLs): no escapes
+            outcome.error = clean_line(outcome.error, 400)
         if outcome.status == "failed":
             try:
                 failures = await asyncio.to_thread(self.store.consecutive_failures, src.name) + 1

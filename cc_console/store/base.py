@@ -17,7 +17,13 @@ from cc_console.store.schema import migrate
 
 __all__ = ["StoreBase"]
 
-BUSY_TIMEOUT_MS = 15_000
+
+def _busy_timeout_ms() -> int:
+    """How long a writer waits for another (``CC_CONSOLE_BUSY_TIMEOUT_MS``, default 15 s)."""
+    try:
+        return max(0, int(os.environ.get("CC_CONSOLE_BUSY_TIMEOUT_MS", "15000")))
+    except ValueError:
+        return 15_000
 
 
 class StoreBase:
@@ -33,6 +39,7 @@ class StoreBase:
         self.read_only = read_only
         self.operator = operator
         self._lock = threading.RLock()
+        self.busy_ms = _busy_timeout_ms()
         self.conn = self._connect()
         self.db = sqlite_utils.Database(self.conn)
 
@@ -55,7 +62,7 @@ class StoreBase:
         try:
             conn = sqlite3.connect(
                 path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
+                timeout=self.busy_ms / 1000,
                 isolation_level=None,
                 check_same_thread=False,
             )
@@ -65,7 +72,7 @@ class StoreBase:
             # Read the header before anything writes, so a file that is not a
             # SQLite database is refused and left exactly as it was.
             conn.execute("PRAGMA schema_version").fetchone()
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {self.busy_ms}")
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -92,7 +99,7 @@ class StoreBase:
         if "locked" in text or "busy" in text:
             return (
                 f"the cache {self.path} stayed locked by another process for "
-                f"{BUSY_TIMEOUT_MS // 1000}s; try again"
+                f"{self.busy_ms / 1000:g}s; try again"
             )
         if "readonly" in text or "unable to open" in text or "permission" in text.lower():
             return f"cannot write the cache {self.path}: {text} (check its permissions)"

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
-from cc_console.errors import NotFoundError
+from cc_console.errors import NotFoundError, StoreError
 from cc_console.models import JournalEntry
 from cc_console.store.agencies import AgenciesMixin
 from cc_console.store.incidents import IncidentsMixin
+from cc_console.text import clean_text
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
 __all__ = ["ACTIONS", "JournalMixin", "JournalVerdict"]
@@ -62,6 +64,8 @@ class JournalMixin(IncidentsMixin, AgenciesMixin):
         """
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
+        # Notes reach other operators' terminals: no control or bidi characters.
+        note = clean_text(note, 4000) or None
         self.require_writable(f"{action} on {incident_id}")
         real = self.resolve_incident_id(incident_id)
         if real is None:
@@ -72,24 +76,73 @@ class JournalMixin(IncidentsMixin, AgenciesMixin):
         with self.tx() as c:
             at = iso_z(now) or ""
             entry = self._append(c, at, action, real, note, agency)
-            if action == "ack":
-                c.execute(
-                    "UPDATE incidents SET op_status = 'acknowledged', op_at = ?, "
-                    "status = 'acknowledged' WHERE id = ? AND status = 'open'",
-                    [at, real],
-                )
-            elif action == "resolve":
-                c.execute(
-                    "UPDATE incidents SET op_status = 'resolved', op_at = ?, status = 'resolved' "
-                    "WHERE id = ? AND status IN ('open', 'acknowledged')",
-                    [at, real],
-                )
-            elif action == "assign":
-                c.execute(
-                    "UPDATE incidents SET op_assigned = ?, assigned_to = ? WHERE id = ?",
-                    [agency, agency, real],
-                )
+            self._effect(c, action, real, at, agency)
         return entry
+
+    @staticmethod
+    def _effect(
+        c: sqlite3.Connection, action: str, target: str, at: str, agency: str | None,
+        replay: bool = False,
+    ) -> None:  # fmt: skip
+        """What an action does to its incident (also replayed after a rebuild).
+
+        A replayed ack or resolve yields to a feed change newer than itself, as it
+        would have live.
+        """
+        newer = " AND (updated_at IS NULL OR updated_at <= ?)" if replay else ""
+        extra = [at] if replay else []
+        if action == "ack":
+            c.execute(
+                "UPDATE incidents SET op_status = 'acknowledged', op_at = ?, "
+                f"status = 'acknowledged' WHERE id = ? AND status = 'open'{newer}",
+                [at, target, *extra],
+            )
+        elif action == "resolve":
+            c.execute(
+                "UPDATE incidents SET op_status = 'resolved', op_at = ?, status = 'resolved' "
+                f"WHERE id = ? AND status IN ('open', 'acknowledged'){newer}",
+                [at, target, *extra],
+            )
+        elif action == "assign":
+            c.execute(
+                "UPDATE incidents SET op_assigned = ?, assigned_to = ? WHERE id = ?",
+                [agency, agency, target],
+            )
+
+    def import_journal(self, old_path: Path) -> int:
+        """Copy the journal of the cache at ``old_path`` here, entry for entry (hashes kept).
+
+        Raises:
+            StoreError: the old journal cannot be read.
+        """
+        try:
+            old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
+            try:
+                rows = old.execute(
+                    "SELECT seq, at, operator, action, target, note, agency, prev_hash, hash "
+                    "FROM journal ORDER BY seq"
+                ).fetchall()
+            finally:
+                old.close()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the journal of {old_path}: {exc}") from None
+        with self.tx() as c:
+            c.executemany(
+                "INSERT INTO journal(seq, at, operator, action, target, note, agency, prev_hash, "
+                "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def replay_journal(self) -> int:
+        """Apply every journaled action to the incidents again (after a rebuild)."""
+        with self.tx() as c:
+            rows = c.execute(
+                "SELECT action, target, at, agency FROM journal ORDER BY seq"
+            ).fetchall()
+            for action, target, at, agency in rows:
+                self._effect(c, action, target, at, agency, replay=True)
+        return len(rows)
 
     def _append(
         self,

@@ -133,6 +133,7 @@ class SourceStateMixin(StoreBase):
                     next_attempt=parse_iso(r.get("next_attempt")),
                     http_status=r.get("http_status"),
                     warnings=int(r.get("warnings") or 0),
+                    insecure=src.insecure,
                 )
             )
         return out

@@ -54,6 +54,13 @@ async def test_markup_and_escapes_never_reach_the_terminal(tmp_path, feeds):
             }
         ),
     )
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:evil\r\nDTSTAMP:20261101T000000Z\r\n"
+        "DTSTART:20261205T020000Z\r\nDTEND:20261205T030000Z\r\n"
+        f"SUMMARY:{HOSTILE[:200]}\r\nLOCATION:{HOSTILE[:60]}\r\nDESCRIPTION:{HOSTILE[:300]}\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    feeds.route("/agenda.ics", ics)
     cfg_path = write_config(
         tmp_path / "config.toml",
         [
@@ -64,6 +71,7 @@ async def test_markup_and_escapes_never_reach_the_terminal(tmp_path, feeds):
                 "url": feeds.url("/inc.json"),
             },
             {"name": "opd", "kind": "agencies", "format": "native", "url": feeds.url("/opd.json")},
+            {"name": "rakor", "kind": "agenda", "format": "ical", "url": feeds.url("/agenda.ics")},
         ],
     )
     from cc_console.poll import Refresher
@@ -71,17 +79,32 @@ async def test_markup_and_escapes_never_reach_the_terminal(tmp_path, feeds):
     cfg = load_config(cfg_path)
     store = Store(cfg.cache.path)
     refresher = Refresher(cfg, store)
-    await refresher.refresh(list(cfg.sources))
+    outcomes = await refresher.refresh(list(cfg.sources))
+    assert [o.status for o in outcomes] == ["updated"] * 3, [o.error for o in outcomes]
     await refresher.aclose()
-    app = CcConsoleApp(cfg, store, live=False)
+    store.act("note", "bpbd:EVIL-1", note=HOSTILE[:300])
+    from datetime import UTC, datetime
+
+    app = CcConsoleApp(
+        cfg, store, live=False, clock=lambda: datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         shots = [app.export_screenshot()]
         await pilot.press("enter")
         shots.append(app.export_screenshot())
         await pilot.press("escape", "1", "enter")
         shots.append(app.export_screenshot())
+        await pilot.press("escape", "3")
+        shots.append(app.export_screenshot())
+        await pilot.press("down", "enter")
+        shots.append(app.export_screenshot())
+        await pilot.press("escape", "j")
+        shots.append(app.export_screenshot())
+        await pilot.press("escape", "f")
+        shots.append(app.export_screenshot())
     for svg in shots:
         assert "\x1b" not in svg and "\x07" not in svg and "\x9b" not in svg
         assert "\u202e" not in svg
     assert "[bold&#160;red]BOCOR[/]" in shots[0] or "[bold red]BOCOR[/]" in shots[0]
-    assert "BOCOR" in shots[1] and "BOCOR" in shots[2]
+    for index, shot in enumerate(shots[:6]):
+        assert "BOCOR" in shot, index
