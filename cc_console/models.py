@@ -168,6 +168,14 @@ class JournalEntry:
     agency: str | None
     hash: str
 
+    @property
+    def summary(self) -> str:
+        """The note, with the agency first for an assignment (``→ bpbd · note``)."""
+        note = self.note or ""
+        if self.agency:
+            return f"→ {self.agency}" + (f" · {note}" if note else "")
+        return note
+
 
 @dataclass(frozen=True, slots=True)
 class SourceHealth:

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from cc_console.looks import AGENCY_LOOK, sparkline
 from cc_console.models import Agency
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
-from widgets.style import AGENCY_LOOK, sparkline
 from widgets.virtual_list import VirtualList
 
 __all__ = ["AgenciesPane", "AgencyList"]

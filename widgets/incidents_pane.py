@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 
+from cc_console.looks import SEVERITY_LOOK
 from cc_console.models import Incident
 from cc_console.store import IncidentQuery
 from cc_console.store.incidents import ACTIVE_STATUSES
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
-from widgets.style import SEVERITY_LOOK
 from widgets.virtual_list import VirtualList
 
 __all__ = ["IncidentList", "IncidentsPane"]
@@ -50,43 +50,63 @@ class IncidentList(VirtualList[Incident]):
         return incident_line(row, width, self.ctx)
 
 
-def columns(width: int) -> tuple[int, int, int, int]:
-    """Widths of (severity, status, area, source) that fit ``width``; the title takes the rest."""
-    if width >= 120:
-        return 11, 12, 22, 14
+@dataclass(frozen=True)
+class Layout:
+    """Column widths at one pane width; the title takes what is left."""
+
+    severity: int
+    status: int
+    category: int
+    area: int
+    source: int
+    width: int
+
+    @property
+    def title(self) -> int:
+        fixed = self.severity + self.status + self.category + self.area + self.source + AGE_W
+        gaps = 4 + (1 if self.category else 0) + (1 if self.source else 0)
+        return max(8, self.width - fixed - gaps - 1)
+
+
+AGE_W = 4
+
+
+def layout(width: int) -> Layout:
+    """The columns that fit ``width`` (80 columns over SSH up to a wall screen)."""
+    if width >= 130:
+        return Layout(11, 12, 14, 22, 14, width)
+    if width >= 100:
+        return Layout(11, 12, 12, 18, 0, width)
     if width >= 90:
-        return 11, 12, 18, 0
-    return 4, 10, 14, 0
+        return Layout(11, 12, 0, 18, 0, width)
+    return Layout(4, 10, 0, 14, 0, width)
 
 
 def incident_line(inc: Incident, width: int, ctx: ConsoleContext) -> Text:
     t = ctx.t
-    sev_w, status_w, area_w, src_w = columns(width)
+    cols = layout(width)
     symbol, style = SEVERITY_LOOK.get(inc.severity, ("? ", ""))
     line = Text(no_wrap=True, overflow="ellipsis")
-    sev = symbol if sev_w <= 4 else f"{symbol} {t.word('severity', inc.severity)}"
-    line.append(f"{sev:<{sev_w}}"[:sev_w], style=style)
+    sev = symbol if cols.severity <= 4 else f"{symbol} {t.word('severity', inc.severity)}"
+    line.append(_fit(sev, cols.severity), style=style)
     line.append(" ")
     line.append(
-        f"{t.word('status', inc.status):<{status_w}}"[:status_w],
+        _fit(t.word("status", inc.status), cols.status),
         style="dim" if inc.status in ("resolved", "cancelled") else "",
     )
     line.append(" ")
-    age_text = f"{age(inc.reported_at, ctx.now()):>4}"
-    title_w = max(
-        8, width - sev_w - status_w - area_w - src_w - len(age_text) - 5 - (1 if src_w else 0)
-    )
-    title = inc.title
-    if inc.exercise:
-        title = f"[{t('detail.exercise').split(' ')[0]}] {title}"
-    line.append(_fit(title, title_w))
-    line.append(" ")
-    line.append(_fit(inc.area, area_w), style="italic")
-    line.append(" ")
-    line.append(age_text, style="dim")
-    if src_w:
+    title = f"[{t('exercise.tag')}] {inc.title}" if inc.exercise else inc.title
+    line.append(_fit(title, cols.title))
+    if cols.category:
         line.append(" ")
-        line.append(_fit(inc.source, src_w), style="dim")
+        line.append(_fit(t.word("category", inc.category), cols.category), style="cyan")
+    line.append(" ")
+    line.append(_fit(inc.area, cols.area), style="italic")
+    line.append(" ")
+    line.append(f"{age(inc.reported_at, ctx.now()):>{AGE_W}}", style="dim")
+    if cols.source:
+        line.append(" ")
+        line.append(_fit(inc.source, cols.source), style="dim")
     return line
 
 
@@ -112,17 +132,17 @@ class IncidentsPane(Pane):
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
-        sev_w, status_w, area_w, src_w = columns(width)
-        title_w = max(8, width - sev_w - status_w - area_w - src_w - 9 - (1 if src_w else 0))
+        cols = layout(width)
         parts = [
-            _fit(t("col.severity"), sev_w),
-            _fit(t("col.status"), status_w),
-            _fit(t("col.title"), title_w),
-            _fit(t("col.area"), area_w),
-            f"{t('col.age')[:4]:>4}",
+            _fit(t("col.severity"), cols.severity),
+            _fit(t("col.status"), cols.status),
+            _fit(t("col.title"), cols.title),
         ]
-        if src_w:
-            parts.append(_fit(t("col.source"), src_w))
+        if cols.category:
+            parts.append(_fit(t("col.category"), cols.category))
+        parts += [_fit(t("col.area"), cols.area), f"{t('col.age')[:AGE_W]:>{AGE_W}}"]
+        if cols.source:
+            parts.append(_fit(t("col.source"), cols.source))
         return Text(" ".join(parts), no_wrap=True)
 
     def status(self) -> str:

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cc_console.i18n import Translator
+from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
 from cc_console.timefmt import age, local
@@ -26,21 +27,7 @@ __all__ = [
     "refresh_table",
 ]
 
-SEVERITY_STYLE = {
-    "extreme": "bold white on red",
-    "severe": "bold red",
-    "moderate": "yellow",
-    "minor": "green",
-    "unknown": "dim",
-}
-AGENCY_SYMBOL = {
-    "operational": ("●", "green"),
-    "degraded": ("◐", "yellow"),
-    "partial_outage": ("◑", "dark_orange"),
-    "major_outage": ("✖", "bold red"),
-    "maintenance": ("◆", "blue"),
-    "unknown": ("?", "dim"),
-}
+SEVERITY_STYLE = {name: style for name, (_, style) in SEVERITY_LOOK.items()}
 
 
 def _t(value: object) -> Text:
@@ -81,7 +68,7 @@ def agencies_table(rows: Sequence[Agency], t: Translator, now: datetime) -> Tabl
     for key in ("col.status", "col.id", "col.name", "col.kpis", "col.age"):
         table.add_column(t(key))
     for a in rows:
-        symbol, style = AGENCY_SYMBOL.get(a.status, ("?", ""))
+        symbol, style = AGENCY_LOOK.get(a.status, ("?", ""))
         kpis = Text()
         for i, k in enumerate(a.kpis):
             if i:
@@ -185,14 +172,11 @@ def journal_table(rows: Sequence[JournalEntry], t: Translator, tz: tzinfo) -> Ta
     for key in ("col.time", "col.operator", "col.action", "col.target", "col.note"):
         table.add_column(t(key))
     for e in rows:
-        note = e.note or ""
-        if e.agency:
-            note = f"→ {e.agency}" + (f" · {note}" if note else "")
         table.add_row(
             _t(local(e.at, tz, "%d %b %H:%M:%S")),
             _t(e.operator),
             _t(t.word("action", e.action)),
             _t(e.target),
-            _t(note),
+            _t(e.summary),
         )
     return table

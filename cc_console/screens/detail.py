@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, sparkline
 from cc_console.models import Incident
 from cc_console.store import IncidentQuery
 from cc_console.timefmt import age, local
@@ -24,7 +25,6 @@ from widgets.agenda_pane import day_label
 from widgets.context import ConsoleContext
 from widgets.key_bar import KeyBar
 from widgets.status_bar import StatusBar
-from widgets.style import AGENCY_LOOK, SEVERITY_LOOK, sparkline
 
 __all__ = ["AgencyDetailScreen", "IncidentDetailScreen", "MeetingDetailScreen"]
 

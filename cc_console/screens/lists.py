@@ -109,15 +109,12 @@ class JournalScreen(_TableScreen):
                 Text(t("empty.journal"), style="dim"), Text(""), Text(""), Text(""), Text("")
             )
         for e in reversed(entries):
-            note = e.note or ""
-            if e.agency:
-                note = f"→ {e.agency}" + (f" · {note}" if note else "")
             table.add_row(
                 Text(local(e.at, tz, "%d %b %H:%M:%S")),
                 Text(e.operator),
                 Text(t.word("action", e.action)),
                 Text(e.target),
-                Text(note),
+                Text(e.summary),
                 key=str(e.seq),
             )
 

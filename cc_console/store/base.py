@@ -77,7 +77,6 @@ class StoreBase:
             if mode != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: big refreshes touch many pages
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
@@ -117,6 +116,19 @@ class StoreBase:
         self.close()
 
     # -- discipline ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def big_cache(self, rows: int) -> Iterator[None]:
+        """A 64 MiB page cache while writing ``rows`` rows, if many (a reader's stays small)."""
+        if rows < 20_000:
+            yield
+            return
+        with self._lock:
+            self.conn.execute("PRAGMA cache_size = -65536")
+            try:
+                yield
+            finally:
+                self.conn.execute("PRAGMA cache_size = -2000")
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

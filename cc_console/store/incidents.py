@@ -92,7 +92,7 @@ class IncidentsMixin(SourceStateMixin):
             How many incidents were created or changed.
         """
         source = poll.name
-        with self.tx() as c:
+        with self.big_cache(len(records)), self.tx() as c:
             existing = {
                 row[0]: row
                 for row in c.execute(

@@ -187,3 +187,54 @@ async def test_keys_are_configurable(make_app, console_config):
         assert app.is_running
         await pilot.press("ctrl+q")
         assert not app.is_running
+
+
+async def test_command_palette_lists_the_actions(make_app):
+    from textual.command import CommandPalette
+
+    app = make_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"journal")
+        await until(
+            pilot,
+            lambda: (
+                "Journal" in app.screen.query_one("CommandList").get_option_at_index(0).prompt.plain
+                if app.screen.query_one("CommandList").option_count
+                else False
+            ),
+        )
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, JournalScreen))
+        assert isinstance(app.screen, JournalScreen)
+
+
+async def test_ctrl_r_refreshes_now(tmp_path, feeds):
+    from cc_console.app import CcConsoleApp
+    from cc_console.config import load_config
+    from tests.conftest import incident, incidents_doc, write_config
+
+    feeds.route("/inc.json", incidents_doc(incident("NOW-1", "Banjir bandang di Kec. Cibatu")))
+    cfg = load_config(
+        write_config(
+            tmp_path / "live.toml",
+            [
+                {
+                    "name": "bpbd",
+                    "kind": "incidents",
+                    "format": "native",
+                    "url": feeds.url("/inc.json"),
+                }
+            ],
+        )
+    )
+    store = Store(cfg.cache.path)
+    app = CcConsoleApp(cfg, store, clock=lambda: NOW, live=True)  # no poll workers: ctrl+r does it
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.screen.incidents
+        assert pane.list.total == 0 and not feeds.hits("/inc.json")
+        await pilot.press("ctrl+r")
+        assert await until(pilot, lambda: pane.list.total == 1)
+        assert pane.list.selected.title == "Banjir bandang di Kec. Cibatu"
+    store.close()

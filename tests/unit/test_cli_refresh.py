@@ -264,3 +264,17 @@ def test_entry_point_in_fresh_process(tmp_path, feeds):
     assert r.code == 0 and '"ok": true' in r.out
     r = run_subprocess("--config", str(cfg), "--debug", "ack", "nope:1")
     assert r.code == 3 and "Traceback" in r.err
+
+
+def test_backoff_grows_with_failures_honours_retry_after_and_caps():
+    import random
+
+    from cc_console.poll import next_delay
+
+    rng = random.Random(1)
+    assert next_delay(60, 0) == 60
+    delays = [next_delay(60, n, rng=rng) for n in range(1, 8)]
+    assert 48 <= delays[0] <= 72 and 96 <= delays[1] <= 144  # doubling, with +-20% jitter
+    assert max(delays) <= 960 * 1.2  # 16 intervals at most
+    assert next_delay(60, 1, retry_after=600, rng=rng) >= 600  # the server asked for 10 minutes
+    assert next_delay(3600, 5, rng=rng) <= 3600 * 1.2  # never far beyond one long interval

@@ -1,4 +1,7 @@
-"""Symbols and styles of statuses: a word and a symbol always, colour only as a third cue."""
+"""Symbols and styles of statuses, shared by the CLI tables and the console.
+
+A status is always a word and a symbol; colour is only a third cue.
+"""
 
 from __future__ import annotations
 
