@@ -86,6 +86,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.total = 0
         self._pages: dict[int, Sequence[T]] = {}
         self._selected_key: str | None = None
+        self._shown: dict[int, str] = {}  # screen line -> text last painted there
 
     # -- data ----------------------------------------------------------------
 
@@ -119,6 +120,18 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         for y in range(height):
             if self.row(top + y) != before[y]:
                 self.refresh(Region(0, y, self.size.width, 1))
+
+    def refresh_stale_lines(self) -> None:
+        """Repaint only the visible lines whose text moved on (ages: "5m" -> "6m")."""
+        top, width = self.scroll_offset.y, self.size.width
+        for y, painted in list(self._shown.items()):
+            row = self.row(top + y)
+            if row is None:
+                continue
+            text = self.render_row(row, width)
+            text.truncate(width, overflow="ellipsis", pad=True)
+            if text.plain != painted:
+                self.refresh(Region(0, y, width, 1))
 
     def forget_selection(self) -> None:
         """Start again from the top (a new filter: the old row may not be in it)."""
@@ -157,6 +170,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return Strip.blank(width, self.rich_style)
         text = self.render_row(row, width)
         text.truncate(width, overflow="ellipsis", pad=True)
+        self._shown[y] = text.plain
         base = self.rich_style
         if index == self.cursor:
             base = base + self.get_component_rich_style("virtual-list--cursor")

@@ -83,6 +83,13 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch_active(self.active)
         self.on_resize()
+        # Ages and "now/next" move with the clock even when no data does.
+        self.set_interval(30.0, self.tick)
+
+    def tick(self) -> None:
+        self.agenda.reload()
+        for pane in self.panes:
+            pane.list.refresh_stale_lines()
 
     def on_resize(self) -> None:
         self.query_one("#panes").set_class(self.size.width >= WIDE, "-wide")

@@ -238,3 +238,20 @@ async def test_ctrl_r_refreshes_now(tmp_path, feeds):
         assert await until(pilot, lambda: pane.list.total == 1)
         assert pane.list.selected.title == "Banjir bandang di Kec. Cibatu"
     store.close()
+
+
+async def test_ages_move_with_the_clock_without_new_data(console_config, store):
+    from datetime import timedelta
+
+    from cc_console.app import CcConsoleApp
+
+    now = [NOW]
+    app = CcConsoleApp(console_config, store, clock=lambda: now[0], live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = app.screen.incidents.list
+        await pilot.pause()
+        assert lst.render_line(0).text.rstrip().endswith("5m")
+        now[0] = NOW + timedelta(hours=2)
+        app.screen.tick()
+        await pilot.pause()
+        assert lst.render_line(0).text.rstrip().endswith("2h")
