@@ -64,7 +64,7 @@ class AgencyList(VirtualList[Agency]):
     def render_row(self, row: Agency, width: int) -> Text:
         t = self.ctx.t
         symbol, style = AGENCY_LOOK.get(row.status, ("?", ""))
-        status_w = 19 if width >= 70 else 14
+        status_w = 19 if width >= 70 else 16
         spark_w = 10 if width >= 70 else 0
         kpi, kpi_style = kpi_summary(row)
         age_text = f"{age(row.updated_at, self.ctx.now()):>4}"
@@ -98,7 +98,7 @@ class AgenciesPane(Pane):
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
-        status_w = 19 if width >= 70 else 14
+        status_w = 19 if width >= 70 else 16
         spark_w = 10 if width >= 70 else 0
         name_w = max(8, width - status_w - 7 - spark_w - 8)
         parts = [
