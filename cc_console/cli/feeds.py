@@ -144,4 +144,33 @@ def demo(
         run_demo(ctx.obj, tui=not no_tui)
 
 
-COMMANDS = {"refresh": refresh, "poll": poll, "tui": tui, "demo": demo}
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    days: Annotated[
+        int, typer.Option("--days", help="Also publish incidents updated in the last N days.")
+    ] = 7,
+) -> None:
+    """Publish this cache as native feeds (/incidents.json, /agencies.json) for another center."""
+    from cc_console.serve import FeedPublisher
+
+    state: State = ctx.obj
+    path = state.config.cache.path
+    state.store()  # fail now (exit 4) if the cache cannot be opened
+    try:
+        publisher = FeedPublisher(path, host=host, port=port, days=days)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sys.stderr.write(
+        f"publishing {path} at {publisher.address}/incidents.json and /agencies.json\n"
+    )
+    try:
+        publisher.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        publisher.close()
+
+
+COMMANDS = {"refresh": refresh, "poll": poll, "tui": tui, "demo": demo, "serve": serve}

@@ -281,6 +281,16 @@ class IncidentsMixin(SourceStateMixin):
         )
         return [row_to_incident(r) for r in rows]
 
+    def incidents_for_publishing(self, since: datetime, limit: int = 50_000) -> list[Incident]:
+        """Active incidents, and any updated since ``since`` (what ``serve`` publishes)."""
+        rows = self.rows(
+            f"SELECT {_COLUMNS} FROM incidents WHERE status IN ('open', 'acknowledged') "
+            f"UNION SELECT {_COLUMNS} FROM incidents WHERE updated_at >= ? "
+            "ORDER BY reported_at DESC LIMIT ?",
+            [iso_z(since), limit],
+        )
+        return [row_to_incident(r) for r in rows]
+
     def _where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []

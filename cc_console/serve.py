@@ -1,0 +1,113 @@
+"""``cc-console serve``: publish this site's cache as native feeds, for the province.
+
+Another cc-console (the province's, or a neighbouring regency's) reads them
+with ``format = "native"``.  Incidents: the active ones and any updated in the
+last ``days`` days; agencies: all.  Each incident's published ``id`` is this
+site's full id (``bpbd:LAP-1``), so ids of different local sources never
+collide upstream.  Read-only: serving never writes the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from cc_console.export import agency_json, incident_json
+from cc_console.store import Store
+from cc_console.timefmt import utcnow
+
+__all__ = ["FeedPublisher"]
+
+
+class FeedPublisher:
+    """An HTTP server of ``/incidents.json`` and ``/agencies.json`` over one cache."""
+
+    def __init__(
+        self, cache: Path, *, host: str = "127.0.0.1", port: int = 8080, days: int = 7
+    ) -> None:
+        self.cache = cache
+        self.days = days
+        self._local = threading.local()
+        publisher = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "cc-console"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                body = publisher.document(path)
+                if body is None:
+                    self._send(404, b'{"error": "not found"}')
+                    return
+                tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+                if self.headers.get("If-None-Match") == tag:
+                    self._send(304, b"", tag)
+                    return
+                self._send(200, body, tag)
+
+            def _send(self, status: int, body: bytes, tag: str | None = None) -> None:
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.send_header("Cache-Control", "no-cache")
+                    if tag:
+                        self.send_header("ETag", tag)
+                    self.end_headers()
+                    if status != 304:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd.daemon_threads = True
+        bound_host, bound_port = self.httpd.server_address[:2]
+        self.address = f"http://{bound_host!s}:{bound_port}"
+
+    def _store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.cache, read_only=True)
+        return store
+
+    def document(self, path: str) -> bytes | None:
+        """The bytes of a published feed, or None for an unknown path."""
+        now = utcnow()
+        if path == "/incidents.json":
+            rows = self._store().incidents_for_publishing(now - timedelta(days=self.days))
+            items = []
+            for inc in rows:
+                item = incident_json(inc)
+                item["id"] = inc.id  # this site's full id is the external id upstream
+                items.append(item)
+            kind = "incidents"
+        elif path == "/agencies.json":
+            items = [agency_json(a) for a in self._store().list_agencies()]
+            kind = "agencies"
+        else:
+            return None
+        doc: dict[str, object] = {"format": f"cc-console/{kind}", "version": 1}
+        # generated_at follows the data, not the clock, so unchanged data keeps its
+        # bytes and ETag and the reader gets a 304.
+        stamps = [str(i["updated_at"]) for i in items if i.get("updated_at")]
+        if stamps:
+            doc["generated_at"] = max(stamps)
+        doc[kind] = items
+        return json.dumps(doc, ensure_ascii=False).encode()
+
+    def serve_forever(self) -> None:
+        """Serve until interrupted."""
+        self.httpd.serve_forever()
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.httpd.shutdown()
+        self.httpd.server_close()
