@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import socket
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -127,13 +126,3 @@ class FeedServer:
         self._stop.set()
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def wait_until(cond: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Poll ``cond`` until true or ``timeout``; for cross-process conditions only."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return cond()

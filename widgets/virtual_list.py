@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -215,8 +214,3 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         row = self.selected
         if row is not None:
             self.post_message(self.Chosen(self, row))
-
-
-def plain(style: Style | str | None = None) -> Style:
-    """A rich Style from a style string (helper for row renderers)."""
-    return Style.parse(style) if isinstance(style, str) else (style or Style())

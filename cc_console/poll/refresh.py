@@ -189,7 +189,7 @@ class Refresher:
             )
             await asyncio.to_thread(self.store.record_poll, poll)
             outcome.status = "unchanged"
-            outcome.records = await asyncio.to_thread(self._stored_count, src.name)
+            outcome.records = await asyncio.to_thread(self.store.stored_records, src.name)
             return
         if not fetched.body.strip():
             raise ParseError("empty response body")
@@ -252,7 +252,3 @@ class Refresher:
                 if doc.follow:
                     index.warnings.append("a linked document is itself an index; not followed")
                 index.extend(doc)
-
-    def _stored_count(self, name: str) -> int:
-        health = self.store.rows("SELECT records FROM source_state WHERE name = ?", [name])
-        return int(health[0]["records"]) if health else 0

@@ -94,9 +94,3 @@ def as_time(value: object) -> datetime | None:
         return dt.astimezone(UTC).replace(microsecond=0)
     except (OverflowError, ValueError):
         return None
-
-
-def require(condition: bool, message: str) -> None:
-    """Raise :class:`ParseError` with ``message`` unless ``condition`` holds."""
-    if not condition:
-        raise ParseError(message)

@@ -55,6 +55,10 @@ class SourceStateMixin(StoreBase):
         r = rows[0]
         return r["etag"], r["last_modified"], r["content_hash"]
 
+    def stored_records(self, name: str) -> int:
+        """How many records the last good body of ``name`` held."""
+        return int(self.scalar("SELECT records FROM source_state WHERE name = ?", [name]) or 0)
+
     def consecutive_failures(self, name: str) -> int:
         """How many polls of ``name`` have failed in a row."""
         value = self.scalar("SELECT consecutive_failures FROM source_state WHERE name = ?", [name])

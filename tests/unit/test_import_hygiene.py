@@ -51,3 +51,18 @@ def test_lower_layers_do_not_import_textual_or_the_ui():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_only_the_store_speaks_sql():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sql = re.compile(r"[\"']\s*(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA) ")  # a statement in a string
+    offenders = [
+        str(path.relative_to(root))
+        for package in ("cc_console", "widgets")
+        for path in (root / package).rglob("*.py")
+        if "store" not in path.relative_to(root).parts and sql.search(path.read_text())
+    ]
+    assert offenders == []
