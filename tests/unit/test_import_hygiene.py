@@ -58,7 +58,9 @@ def test_only_the_store_speaks_sql():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    sql = re.compile(r"[\"']\s*(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA) ")  # a statement in a string
+    sql = re.compile(
+        r"[\"']\s*(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA) "
+    )  # a statement in a string
     offenders = [
         str(path.relative_to(root))
         for package in ("cc_console", "widgets")
