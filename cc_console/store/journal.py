@@ -15,7 +15,7 @@ from pathlib import Path
 from cc_console.errors import NotFoundError, StoreError
 from cc_console.models import JournalEntry
 from cc_console.store.agencies import AgenciesMixin
-from cc_console.store.incidents import IncidentsMixin
+from cc_console.store.incident_reads import IncidentReadsMixin
 from cc_console.text import clean_text
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
@@ -50,7 +50,7 @@ def entry_hash(
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
-class JournalMixin(IncidentsMixin, AgenciesMixin):
+class JournalMixin(IncidentReadsMixin, AgenciesMixin):
     """Operator actions on incidents and the journal that records them."""
 
     def act(
