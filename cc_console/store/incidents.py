@@ -12,7 +12,8 @@ import hashlib
 import json
 import pickle
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,7 @@ _COLUMNS = (
     "reported_at, updated_at, url, assigned_to, exercise, extra"
 )
 ACTIVE_STATUSES = ("open", "acknowledged")
+INSERT_CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +125,28 @@ class IncidentsMixin(SourceStateMixin):
                     if rec.id != target and aliases.get(rec.id) != target:
                         aliases[rec.id] = new_aliases[rec.id] = target
                 latest[target] = rec
-            inserts, updates, events = self._changed_rows(c, source, latest, existing, poll.at)
-            if inserts:
-                first_seq = (c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
-                c.executemany(_INSERT, inserts)
+            first_seq = (c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
+            # A big snapshot is inserted by a second thread while this one keeps
+            # building rows: sqlite3 releases the GIL inside each step, so the
+            # insert and the diffing share the two cores.
+            # Only when no stored row needs reading meanwhile (a first load of a
+            # source): then the connection has one user at a time.
+            threads = 1 if not existing and len(latest) > INSERT_CHUNK else 0
+            with ThreadPoolExecutor(max(threads, 1), thread_name_prefix="store-insert") as writer:
+                pending: list[Future[Any]] = []
+
+                def flush(chunk: list[tuple[Any, ...]]) -> None:
+                    if threads:
+                        pending.append(writer.submit(c.executemany, _INSERT, chunk))
+                    else:
+                        c.executemany(_INSERT, chunk)
+
+                inserted, updates, events = self._changed_rows(
+                    c, source, latest, existing, poll.at, stamps, flush
+                )
+                for done in pending:
+                    done.result()
+            if inserted:
                 # One set-based FTS insert instead of a trigger per row.
                 c.execute(
                     "INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, "
@@ -146,7 +166,7 @@ class IncidentsMixin(SourceStateMixin):
                     list(new_aliases.items()),
                 )
             self._save_poll(c, poll)
-        return len(inserts) + len(updates)
+        return inserted + len(updates)
 
     @staticmethod
     def _thread_target(
@@ -172,8 +192,12 @@ class IncidentsMixin(SourceStateMixin):
         latest: dict[str, Incident],
         existing: dict[str, Any],
         now: datetime,
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        stamps: dict[int, str],
+        flush: Callable[[list[tuple[Any, ...]]], None],
+    ) -> tuple[int, list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        """Rows to insert (handed to ``flush`` in chunks), rows to update, timeline events."""
         inserts: list[tuple[Any, ...]] = []
+        inserted = 0
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[str, str, str]] = []
         now_z = iso_z(now) or ""
@@ -181,8 +205,11 @@ class IncidentsMixin(SourceStateMixin):
             old = existing.get(target)
             if old is not None and rec.status == "cancelled" and target != rec.id:
                 rec = self._cancelled(c, target, rec)
-            updated = iso_z(rec.updated_at)
-            reported = iso_z(rec.reported_at) or updated or now_z
+            updated = stamps.get(id(rec)) or iso_z(rec.updated_at)
+            if rec.reported_at is rec.updated_at or rec.reported_at == rec.updated_at:
+                reported = updated or now_z
+            else:
+                reported = iso_z(rec.reported_at) or updated or now_z
             extra = json.dumps(rec.extra, sort_keys=True, ensure_ascii=False) if rec.extra else None
             h = _hash(
                 (rec.title, rec.description, rec.category, rec.severity, rec.status, rec.area,
@@ -211,9 +238,16 @@ class IncidentsMixin(SourceStateMixin):
             )  # fmt: skip
             if old is None:
                 inserts.append((target, source, target.split(":", 1)[1], *values))
+                if len(inserts) >= INSERT_CHUNK:
+                    flush(inserts)
+                    inserted += len(inserts)
+                    inserts = []
             else:
                 updates.append((*values, target))
-        return inserts, updates, events
+        if inserts:
+            flush(inserts)
+            inserted += len(inserts)
+        return inserted, updates, events
 
     @staticmethod
     def _cancelled(c: sqlite3.Connection, target: str, cancel: Incident) -> Incident:
