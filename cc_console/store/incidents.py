@@ -12,8 +12,7 @@ import hashlib
 import json
 import pickle
 import sqlite3
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,6 @@ _COLUMNS = (
     "reported_at, updated_at, url, assigned_to, exercise, extra"
 )
 ACTIVE_STATUSES = ("open", "acknowledged")
-INSERT_CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,28 +123,10 @@ class IncidentsMixin(SourceStateMixin):
                     if rec.id != target and aliases.get(rec.id) != target:
                         aliases[rec.id] = new_aliases[rec.id] = target
                 latest[target] = rec
-            first_seq = (c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
-            # A big snapshot is inserted by a second thread while this one keeps
-            # building rows: sqlite3 releases the GIL inside each step, so the
-            # insert and the diffing share the two cores.
-            # Only when no stored row needs reading meanwhile (a first load of a
-            # source): then the connection has one user at a time.
-            threads = 1 if not existing and len(latest) > INSERT_CHUNK else 0
-            with ThreadPoolExecutor(max(threads, 1), thread_name_prefix="store-insert") as writer:
-                pending: list[Future[Any]] = []
-
-                def flush(chunk: list[tuple[Any, ...]]) -> None:
-                    if threads:
-                        pending.append(writer.submit(c.executemany, _INSERT, chunk))
-                    else:
-                        c.executemany(_INSERT, chunk)
-
-                inserted, updates, events = self._changed_rows(
-                    c, source, latest, existing, poll.at, stamps, flush
-                )
-                for done in pending:
-                    done.result()
-            if inserted:
+            inserts, updates, events = self._changed_rows(c, source, latest, existing, poll.at)
+            if inserts:
+                first_seq = (c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
+                c.executemany(_INSERT, inserts)
                 # One set-based FTS insert instead of a trigger per row.
                 c.execute(
                     "INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, "
@@ -166,7 +146,7 @@ class IncidentsMixin(SourceStateMixin):
                     list(new_aliases.items()),
                 )
             self._save_poll(c, poll)
-        return inserted + len(updates)
+        return len(inserts) + len(updates)
 
     @staticmethod
     def _thread_target(
@@ -192,12 +172,8 @@ class IncidentsMixin(SourceStateMixin):
         latest: dict[str, Incident],
         existing: dict[str, Any],
         now: datetime,
-        stamps: dict[int, str],
-        flush: Callable[[list[tuple[Any, ...]]], None],
-    ) -> tuple[int, list[tuple[Any, ...]], list[tuple[str, str, str]]]:
-        """Rows to insert (handed to ``flush`` in chunks), rows to update, timeline events."""
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
         inserts: list[tuple[Any, ...]] = []
-        inserted = 0
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[str, str, str]] = []
         now_z = iso_z(now) or ""
@@ -205,11 +181,8 @@ class IncidentsMixin(SourceStateMixin):
             old = existing.get(target)
             if old is not None and rec.status == "cancelled" and target != rec.id:
                 rec = self._cancelled(c, target, rec)
-            updated = stamps.get(id(rec)) or iso_z(rec.updated_at)
-            if rec.reported_at is rec.updated_at or rec.reported_at == rec.updated_at:
-                reported = updated or now_z
-            else:
-                reported = iso_z(rec.reported_at) or updated or now_z
+            updated = iso_z(rec.updated_at)
+            reported = iso_z(rec.reported_at) or updated or now_z
             extra = json.dumps(rec.extra, sort_keys=True, ensure_ascii=False) if rec.extra else None
             h = _hash(
                 (rec.title, rec.description, rec.category, rec.severity, rec.status, rec.area,
@@ -238,16 +211,9 @@ class IncidentsMixin(SourceStateMixin):
             )  # fmt: skip
             if old is None:
                 inserts.append((target, source, target.split(":", 1)[1], *values))
-                if len(inserts) >= INSERT_CHUNK:
-                    flush(inserts)
-                    inserted += len(inserts)
-                    inserts = []
             else:
                 updates.append((*values, target))
-        if inserts:
-            flush(inserts)
-            inserted += len(inserts)
-        return inserted, updates, events
+        return inserts, updates, events
 
     @staticmethod
     def _cancelled(c: sqlite3.Connection, target: str, cancel: Incident) -> Incident:
