@@ -64,6 +64,13 @@ def _short(exc: BaseException) -> str:
 
 def _ident(item: dict[str, Any], key: str) -> str:
     value = item[key]
+    if (
+        type(value) is str
+        and 0 < len(value) <= 200
+        and value.isprintable()
+        and value.strip() == value
+    ):
+        return value  # the common case, checked in one pass
     if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
         raise ValueError(f"{key!r} must be a non-empty string")
     text = clean_line(value, 200)
@@ -87,6 +94,10 @@ def _incident(item: dict[str, Any], ctx: ParseContext) -> Incident:
     if (lat is not None and not -90 <= lat <= 90) or (lon is not None and not -180 <= lon <= 180):
         lat = lon = None
     extra = item.get("extra")
+    reported_text, updated_text = item.get("reported_at"), item.get("updated_at")
+    reported = as_time(reported_text)
+    # Most feeds repeat the report time as the update time: parse it once.
+    updated = reported if updated_text == reported_text else as_time(updated_text)
     return Incident(
         source=ctx.source,
         external_id=ext,
@@ -98,8 +109,8 @@ def _incident(item: dict[str, Any], ctx: ParseContext) -> Incident:
         area=clean_line(item.get("area"), 200),
         lat=lat,
         lon=lon,
-        reported_at=as_time(item.get("reported_at")),
-        updated_at=as_time(item.get("updated_at")),
+        reported_at=reported,
+        updated_at=updated,
         url=_url(item.get("url")),
         assigned_to=clean_line(item.get("assigned_to"), 60) or None,
         exercise=item.get("exercise") is True,
