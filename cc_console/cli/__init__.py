@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from cc_console.cli import actions, doctor, feeds, listings
+from cc_console.cli import actions, doctor, feeds, handover, listings
 from cc_console.cli.state import State
 from cc_console.errors import CcConsoleError, ConfigError
 
@@ -87,7 +87,7 @@ def _global(
         feeds.tui(ctx)
 
 
-for module in (feeds, listings, actions, doctor):
+for module in (feeds, listings, actions, doctor, handover):
     for name, fn in module.COMMANDS.items():
         app.command(name)(fn)
 

@@ -175,3 +175,26 @@ class IncidentReadsMixin(IncidentsMixin):
             )
         events.sort(key=lambda e: e.at)
         return events
+
+    def severity_counts(
+        self, statuses: tuple[str, ...] = ("open", "acknowledged")
+    ) -> dict[str, int]:
+        """How many incidents of each severity have one of ``statuses``."""
+        marks = ", ".join("?" * len(statuses))
+        rows = self.rows(
+            f"SELECT severity, count(*) AS n FROM incidents WHERE status IN ({marks}) GROUP BY severity",
+            list(statuses),
+        )
+        return {r["severity"]: int(r["n"]) for r in rows}
+
+    def reported_since(self, since: datetime, limit: int = 20) -> tuple[int, list[Incident]]:
+        """How many incidents were reported since ``since``, and the newest ``limit``."""
+        count = int(
+            self.scalar("SELECT count(*) FROM incidents WHERE reported_at >= ?", [iso_z(since)])
+        )
+        rows = self.rows(
+            f"SELECT {_COLUMNS} FROM incidents WHERE reported_at >= ? "
+            "ORDER BY reported_at DESC, seq DESC LIMIT ?",
+            [iso_z(since), limit],
+        )
+        return count, [row_to_incident(r) for r in rows]

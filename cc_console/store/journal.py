@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from cc_console.errors import NotFoundError, StoreError
@@ -164,9 +165,19 @@ class JournalMixin(IncidentReadsMixin, AgenciesMixin):
         )
         return JournalEntry(seq, parse_iso(at), self.operator, action, target, note, agency, h)  # type: ignore[arg-type]
 
-    def journal(self, *, target: str | None = None, limit: int | None = None) -> list[JournalEntry]:
-        """Journal entries, oldest first (the last ``limit`` when given)."""
-        where, params = ("WHERE target = ?", [target]) if target else ("", [])
+    def journal(
+        self, *, target: str | None = None, limit: int | None = None, since: datetime | None = None
+    ) -> list[JournalEntry]:
+        """Journal entries, oldest first (the last ``limit``, or those ``since``, when given)."""
+        clauses: list[str] = []
+        params: list[str | None] = []
+        if target:
+            clauses.append("target = ?")
+            params.append(target)
+        if since is not None:
+            clauses.append("at >= ?")
+            params.append(iso_z(since))
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         sql = f"SELECT * FROM journal {where} ORDER BY seq"
         if limit is not None:
             sql = f"SELECT * FROM ({sql} DESC LIMIT {int(limit)}) ORDER BY seq"

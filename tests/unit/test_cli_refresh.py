@@ -278,3 +278,46 @@ def test_backoff_grows_with_failures_honours_retry_after_and_caps():
     assert max(delays) <= 960 * 1.2  # 16 intervals at most
     assert next_delay(60, 1, retry_after=600, rng=rng) >= 600  # the server asked for 10 minutes
     assert next_delay(3600, 5, rng=rng) <= 3600 * 1.2  # never far beyond one long interval
+
+
+def test_shift_handover(tmp_path, feeds, cli):
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    recent = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    feeds.route(
+        "/inc.json",
+        incidents_doc(
+            incident("A1", severity="extreme"),
+            incident("A2", reported_at=recent, updated_at=recent),
+        ),
+    )
+    feeds.route(
+        "/opd.json",
+        agencies_doc(
+            {"id": "bpbd", "name": "BPBD", "status": "major_outage"},
+            {"id": "dinkes", "name": "Dinkes", "status": "operational"},
+        ),
+    )
+    cfg = write_config(
+        tmp_path / "config.toml",
+        [
+            {
+                "name": "bpbd",
+                "kind": "incidents",
+                "format": "native",
+                "url": feeds.url("/inc.json"),
+            },
+            {"name": "opd", "kind": "agencies", "format": "native", "url": feeds.url("/opd.json")},
+        ],
+    )
+    cli("--config", str(cfg), "refresh")
+    cli("--config", str(cfg), "--operator", "siti", "ack", "bpbd:A1", "--note", "tim meluncur")
+    doc = cli("--config", str(cfg), "handover", "--hours", "8", "--json").json()
+    assert doc["active_by_severity"]["extreme"] == 1 and doc["active_by_severity"]["moderate"] == 1
+    assert doc["worst_active"][0]["id"] == "bpbd:A1"
+    assert doc["reported_in_shift"] == 1 and doc["latest_reported"][0]["id"] == "bpbd:A2"
+    assert [(e["action"], e["operator"]) for e in doc["actions_in_shift"]] == [("ack", "siti")]
+    assert [a["id"] for a in doc["agencies_not_operational"]] == ["bpbd"]
+    text = cli("--config", str(cfg), "--lang", "en", "handover")
+    assert text.code == 0 and "shift handover" in text.out and "tim meluncur" in text.out

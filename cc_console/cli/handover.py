@@ -1,0 +1,137 @@
+"""``cc-console handover``: what the next shift needs to know, on one page.
+
+Active incidents by severity and the worst of them, what was reported and
+done during the shift, agencies not operational, failing feeds, and the
+meetings of the next 24 hours.  Rich on a terminal, plain text in a pipe (for
+printing), or ``--json``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+import typer
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from cc_console.cli.state import State
+from cc_console.export import agency_json, health_json, incident_json, journal_json, meeting_json
+from cc_console.models import SEVERITIES
+from cc_console.store import IncidentQuery
+
+__all__ = ["COMMANDS"]
+
+
+def _collect(state: State, hours: float) -> dict[str, Any]:
+    cfg = state.config
+    store = state.store()
+    now = state.now()
+    since = now - timedelta(hours=hours)
+    reported, recent = store.reported_since(since, limit=15)
+    worst = store.incident_page(IncidentQuery(order="severity"), 0, 10)
+    return {
+        "now": now,
+        "since": since,
+        "severity_counts": store.severity_counts(),
+        "worst": worst,
+        "reported_count": reported,
+        "reported": recent,
+        "actions": store.journal(since=since),
+        "agencies_down": [
+            a for a in store.list_agencies() if a.status not in ("operational", "unknown")
+        ],
+        "feeds": [
+            h
+            for h in store.source_health(cfg.sources, cfg.poll.stale_after, now)
+            if h.stale or (h.consecutive_failures and h.last_error)
+        ],
+        "meetings": store.list_agenda(now, now + timedelta(hours=24)),
+    }
+
+
+def handover(
+    ctx: typer.Context,
+    hours: Annotated[
+        float, typer.Option("--hours", help="Length of the shift that ends now.")
+    ] = 8.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """The shift handover: active incidents, the shift's reports and actions, agencies, feeds, meetings."""
+    state: State = ctx.obj
+    d = _collect(state, hours)
+    if as_json:
+        from cc_console.timefmt import iso_z
+
+        state.print_json({
+            "generated_at": iso_z(d["now"]), "since": iso_z(d["since"]),
+            "active_by_severity": {s: d["severity_counts"].get(s, 0) for s in SEVERITIES},
+            "worst_active": [incident_json(i) for i in d["worst"]],
+            "reported_in_shift": d["reported_count"],
+            "latest_reported": [incident_json(i) for i in d["reported"]],
+            "actions_in_shift": [journal_json(e) for e in d["actions"]],
+            "agencies_not_operational": [agency_json(a) for a in d["agencies_down"]],
+            "feeds_failing_or_stale": [health_json(h) for h in d["feeds"]],
+            "meetings_next_24h": [meeting_json(m) for m in d["meetings"]],
+        })  # fmt: skip
+        return
+    state.out.print(_render(state, d), soft_wrap=False)
+
+
+def _render(state: State, d: dict[str, Any]) -> Group:
+    from cc_console.cli import tables
+
+    t, tz = state.t, state.config.site.tz
+    title = Text(f"{state.config.site.name} — {t('handover.title')}\n", style="bold")
+    title.append(f"{t.when(d['since'], tz)} → {t.when(d['now'], tz)}", style="")
+    counts = d["severity_counts"]
+    summary = Text(f"{t('handover.active')}: ", style="bold")
+    summary.append(" · ".join(f"{t.word('severity', s)} {counts.get(s, 0)}" for s in SEVERITIES))
+    summary.append(f"\n{t('handover.reported', count=d['reported_count'])}")
+    parts: list[Any] = [title, summary]
+    if d["worst"]:
+        parts.append(_incidents(d["worst"], state))
+    parts.append(Text(t("handover.actions"), style="bold underline"))
+    parts.append(
+        tables.journal_table(d["actions"], t, tz) if d["actions"] else Text(t("empty.journal"))
+    )
+    parts.append(Text(t("handover.agencies"), style="bold underline"))
+    parts.append(
+        tables.agencies_table(d["agencies_down"], t, d["now"]) if d["agencies_down"] else Text("-")
+    )
+    parts.append(Text(t("handover.feeds"), style="bold underline"))
+    if d["feeds"]:
+        parts.append(tables.health_table(d["feeds"], t, tz, d["now"]))
+    else:
+        parts.append(Text(t("handover.feeds_ok")))
+    parts.append(Text(t("handover.meetings"), style="bold underline"))
+    parts.append(
+        tables.agenda_table(d["meetings"], t, tz) if d["meetings"] else Text(t("empty.agenda"))
+    )
+    return Group(*parts)
+
+
+def _incidents(rows: list[Any], state: State) -> Table:
+    """The worst active incidents, narrow enough to print: severity, status, title, area, time."""
+    from cc_console.cli.tables import SEVERITY_STYLE
+
+    t, tz = state.t, state.config.site.tz
+    table = Table(title=t("handover.worst"), expand=True)
+    table.add_column(t("col.severity"), no_wrap=True)
+    table.add_column(t("col.status"), no_wrap=True)
+    table.add_column(t("col.title"), ratio=3)
+    table.add_column(t("col.area"), ratio=1)
+    table.add_column(t("col.reported"), no_wrap=True)
+    for inc in rows:
+        table.add_row(
+            Text(t.word("severity", inc.severity), style=SEVERITY_STYLE.get(inc.severity, "")),
+            Text(t.word("status", inc.status)),
+            Text(inc.title),
+            Text(inc.area),
+            Text(t.when(inc.reported_at, tz, day=False, year=False)),
+        )
+    return table
+
+
+COMMANDS = {"handover": handover}
