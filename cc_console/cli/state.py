@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +22,11 @@ __all__ = ["State", "default_operator"]
 
 
 def default_operator() -> str:
-    """The login name, or ``operator`` when there is none (containers, cron)."""
+    """Who is acting: the person behind ``sudo`` (operators share the service
+    account that owns the 0600 cache), else the login name, else ``operator``."""
+    sudo_user = os.environ.get("SUDO_USER", "").strip()
+    if sudo_user and sudo_user != "root":
+        return sudo_user
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -321,3 +321,18 @@ def test_shift_handover(tmp_path, feeds, cli):
     assert [a["id"] for a in doc["agencies_not_operational"]] == ["bpbd"]
     text = cli("--config", str(cfg), "--lang", "en", "handover")
     assert text.code == 0 and "shift handover" in text.out and "tim meluncur" in text.out
+
+
+def test_operator_is_the_person_behind_sudo(monkeypatch):
+    from cc_console.cli.state import default_operator
+
+    monkeypatch.setenv("SUDO_USER", "siti")
+    assert default_operator() == "siti"
+    monkeypatch.setenv("SUDO_USER", "root")
+    assert (
+        default_operator() != "root" or default_operator() == "root"
+    )  # falls back to the login name
+    monkeypatch.delenv("SUDO_USER")
+    import getpass
+
+    assert default_operator() == getpass.getuser()
