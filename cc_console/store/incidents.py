@@ -210,7 +210,8 @@ class IncidentsMixin(SourceStateMixin):
                 op_assigned or rec.assigned_to, int(rec.exercise), extra, h, op_status, op_at,
             )  # fmt: skip
             if old is None:
-                inserts.append((target, source, target.split(":", 1)[1], *values))
+                # a new row has no operator state: op_status and op_at stay NULL
+                inserts.append((target, source, target.split(":", 1)[1], *values[:-2]))
             else:
                 updates.append((*values, target))
         return inserts, updates, events
@@ -259,9 +260,10 @@ _COLS = (
     "reported_at, updated_at, url, feed_assigned, assigned_to, exercise, extra, feed_hash, "
     "op_status, op_at"
 )
+_NEW_COLS = _COLS.replace(", op_status, op_at", "")
 _INSERT = (
-    f"INSERT INTO incidents(id, source, external_id, {_COLS}) "
-    f"VALUES ({', '.join('?' * (3 + _COLS.count(',') + 1))})"
+    f"INSERT INTO incidents(id, source, external_id, {_NEW_COLS}) "
+    f"VALUES ({', '.join('?' * (3 + _NEW_COLS.count(',') + 1))})"
 )
 _UPDATE = (
     "UPDATE incidents SET "
