@@ -5,6 +5,11 @@ A status is always a word and a symbol; colour is only a third cue.
 
 from __future__ import annotations
 
+from rich.text import Text
+
+from cc_console.i18n import Translator
+from cc_console.models import SourceHealth
+
 __all__ = ["AGENCY_LOOK", "SEVERITY_LOOK", "SPARK"]
 
 SEVERITY_LOOK: dict[str, tuple[str, str]] = {
@@ -37,3 +42,18 @@ SPARK = "▁▂▃▄▅▆▇█"
 def sparkline(statuses: list[str]) -> str:
     """A one-line history of statuses, healthiest highest."""
     return "".join(SPARK[SPARK_LEVEL.get(s, 3)] for s in statuses)
+
+
+def health_status(h: SourceHealth, t: Translator) -> Text:
+    """A source's state in words and a symbol: failing ×n, stale, never polled, OK."""
+    if h.consecutive_failures and h.last_error:
+        status = Text(f"✖ {t('outcome.failed')} ×{h.consecutive_failures}", style="bold red")
+    elif h.stale:
+        status = Text(f"⚠ {t('stale')}", style="yellow")
+    elif h.last_success is None:
+        status = Text(f"… {t('never')}", style="dim")
+    else:
+        status = Text(f"● {t('ok')}", style="green")
+    if h.insecure:
+        status.append(" ⚠ TLS OFF", style="bold red")
+    return status

@@ -9,14 +9,13 @@ collide upstream.  Read-only: serving never writes the cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cc_console.export import agency_json, incident_json
+from cc_console.http_publish import publishing_server
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
 
@@ -32,43 +31,7 @@ class FeedPublisher:
         self.cache = cache
         self.days = days
         self._local = threading.local()
-        publisher = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            server_version = "cc-console"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                body = publisher.document(path)
-                if body is None:
-                    self._send(404, b'{"error": "not found"}')
-                    return
-                tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-                if self.headers.get("If-None-Match") == tag:
-                    self._send(304, b"", tag)
-                    return
-                self._send(200, body, tag)
-
-            def _send(self, status: int, body: bytes, tag: str | None = None) -> None:
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.send_header("Cache-Control", "no-cache")
-                    if tag:
-                        self.send_header("ETag", tag)
-                    self.end_headers()
-                    if status != 304:
-                        self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = publishing_server(self._render, host, port, "cc-console")
         bound_host, bound_port = self.httpd.server_address[:2]
         self.address = f"http://{bound_host!s}:{bound_port}"
 
@@ -77,6 +40,9 @@ class FeedPublisher:
         if store is None:
             store = self._local.store = Store(self.cache, read_only=True)
         return store
+
+    def _render(self, path: str) -> tuple[bytes | None, str]:
+        return self.document(path), "application/json; charset=utf-8"
 
     def document(self, path: str) -> bytes | None:
         """The bytes of a published feed, or None for an unknown path."""

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cc_console.i18n import Translator
-from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK
+from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, health_status
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
 from cc_console.timefmt import age, local
@@ -123,16 +123,7 @@ def health_table(rows: Sequence[SourceHealth], t: Translator, tz: tzinfo, now: d
     ):
         table.add_column(t(key))
     for h in rows:
-        if h.last_error and h.consecutive_failures:
-            status = Text(f"✖ {t('outcome.failed')} ×{h.consecutive_failures}", style="bold red")
-        elif h.stale:
-            status = Text(f"⚠ {t('stale')}", style="yellow")
-        elif h.last_success is None:
-            status = Text(f"… {t('never')}", style="dim")
-        else:
-            status = Text(f"● {t('ok')}", style="green")
-        if h.insecure:
-            status.append(" ⚠ TLS OFF", style="bold red")
+        status = health_status(h, t)
         table.add_row(
             _t(h.name),
             _t(h.format),

@@ -6,12 +6,11 @@ it sees new reports and status changes arrive.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cc_console.demo.render import RENDERERS, cap_document
 from cc_console.demo.world import DemoWorld
+from cc_console.http_publish import publishing_server
 from cc_console.timefmt import utcnow
 
 __all__ = ["DemoServer"]
@@ -26,42 +25,7 @@ class DemoServer:
         self.world = world or DemoWorld(now=utcnow())
         self.tick_seconds = tick_seconds
         self._stop = threading.Event()
-        demo = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            server_version = "cc-console-demo"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                body, ctype = demo.render(path)
-                if body is None:
-                    self._send(404, b"not found", "text/plain")
-                    return
-                tag = '"' + hashlib.sha1(body).hexdigest() + '"'
-                if self.headers.get("If-None-Match") == tag:
-                    self._send(304, b"", ctype, tag)
-                    return
-                self._send(200, body, ctype, tag)
-
-            def _send(self, status: int, body: bytes, ctype: str, tag: str | None = None) -> None:
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", ctype)
-                    self.send_header("Content-Length", str(len(body)) if status != 304 else "0")
-                    if tag:
-                        self.send_header("ETag", tag)
-                    self.end_headers()
-                    if status != 304:
-                        self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = publishing_server(self.render, "127.0.0.1", port, "cc-console-demo")
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self._threads = [
             threading.Thread(target=self.httpd.serve_forever, name="demo-http", daemon=True),

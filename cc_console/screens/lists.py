@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from cc_console.keys import DEFAULT_KEYS
+from cc_console.looks import health_status
 from cc_console.timefmt import age, local
 from widgets.context import ConsoleContext
 from widgets.key_bar import KeyBar, key_label
@@ -69,16 +70,7 @@ class HealthScreen(_TableScreen):
         ):
             table.add_column(t(key))
         for h in self.ctx.store.source_health(cfg.sources, cfg.poll.stale_after, now):
-            if h.consecutive_failures and h.last_error:
-                status = Text(
-                    f"✖ {t('outcome.failed')} ×{h.consecutive_failures}", style="bold red"
-                )
-            elif h.stale:
-                status = Text(f"⚠ {t('stale')}", style="yellow")
-            elif h.last_success is None:
-                status = Text(f"… {t('never')}", style="dim")
-            else:
-                status = Text(f"● {t('ok')}", style="green")
+            status = health_status(h, t)
             table.add_row(
                 Text(h.name),
                 status,
