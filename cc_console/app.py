@@ -10,6 +10,7 @@ another process for several SSH operators.
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -335,8 +336,15 @@ def run_console(state: State) -> None:
     app = CcConsoleApp(
         cfg, store, lang=state.language, read_only=state.read_only, poll_store=poll_store
     )
+    # A dropped SSH link sends SIGHUP (and a service stop SIGTERM): leave as if
+    # the operator pressed q, so the cache is closed and the demo cleans up.
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: app.exit())
     try:
         app.run(mouse=not state.no_mouse)
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if poll_store is not None:
             poll_store.close()
