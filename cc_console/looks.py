@@ -5,10 +5,13 @@ A status is always a word and a symbol; colour is only a third cue.
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from rich.text import Text
 
 from cc_console.i18n import Translator
-from cc_console.models import SourceHealth
+from cc_console.models import JournalEntry, SourceHealth
+from cc_console.timefmt import local
 
 __all__ = ["AGENCY_LOOK", "SEVERITY_LOOK", "SPARK"]
 
@@ -57,3 +60,17 @@ def health_status(h: SourceHealth, t: Translator) -> Text:
     if h.insecure:
         status.append(" ⚠ TLS OFF", style="bold red")
     return status
+
+
+JOURNAL_COLUMNS = ("col.time", "col.operator", "col.action", "col.target", "col.note")
+
+
+def journal_cells(e: JournalEntry, t: Translator, tz: tzinfo) -> tuple[Text, ...]:
+    """One journal entry as the cells of ``JOURNAL_COLUMNS`` (CLI table and console screen)."""
+    return (
+        Text(local(e.at, tz, "%d %b %H:%M:%S")),
+        Text(e.operator),
+        Text(t.word("action", e.action)),
+        Text(e.target),
+        Text(e.summary),
+    )

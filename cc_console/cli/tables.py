@@ -13,7 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from cc_console.i18n import Translator
-from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, health_status
+from cc_console.looks import (
+    AGENCY_LOOK,
+    JOURNAL_COLUMNS,
+    SEVERITY_LOOK,
+    health_status,
+    journal_cells,
+)
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
 from cc_console.timefmt import age, local
@@ -160,14 +166,8 @@ def refresh_table(rows: Sequence[SourceOutcome], t: Translator) -> Table:
 def journal_table(rows: Sequence[JournalEntry], t: Translator, tz: tzinfo) -> Table:
     """The journal: time, operator, action, incident, note."""
     table = Table(title=t("screen.journal"))
-    for key in ("col.time", "col.operator", "col.action", "col.target", "col.note"):
+    for key in JOURNAL_COLUMNS:
         table.add_column(t(key))
     for e in rows:
-        table.add_row(
-            _t(local(e.at, tz, "%d %b %H:%M:%S")),
-            _t(e.operator),
-            _t(t.word("action", e.action)),
-            _t(e.target),
-            _t(e.summary),
-        )
+        table.add_row(*journal_cells(e, t, tz))
     return table

@@ -14,17 +14,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, sparkline
 from cc_console.models import Incident
+from cc_console.screens.base import SubScreen
 from cc_console.store import IncidentQuery
 from cc_console.timefmt import age, local
 from widgets.agenda_pane import day_label
 from widgets.context import ConsoleContext
-from widgets.key_bar import KeyBar
-from widgets.status_bar import StatusBar
 
 __all__ = ["AgencyDetailScreen", "IncidentDetailScreen", "MeetingDetailScreen"]
 
@@ -39,11 +37,10 @@ def _field(label: str, value: str, style: str = "") -> Text:
     return line
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(SubScreen):
     """A scrollable view of one thing; Esc goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", show=False),
         Binding("up", "scroll(-1)", show=False),
         Binding("down", "scroll(1)", show=False),
     ]
@@ -51,19 +48,11 @@ class DetailScreen(Screen[None]):
     DetailScreen VerticalScroll { padding: 0 1; }
     DetailScreen #detail-title { height: auto; background: $boost; text-style: bold; padding: 0 1; }
     """
-    key_actions: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, ctx: ConsoleContext, keys: dict[str, str]) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.keys = keys
-
-    def compose(self) -> ComposeResult:
-        yield StatusBar(self.ctx)
+    def body(self) -> ComposeResult:
         yield Static(id="detail-title")
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail")
-        yield KeyBar(self.ctx.t, {**self.keys, "back": "escape"}, (*self.key_actions, "back"))
 
     def on_mount(self) -> None:
         self.reload()

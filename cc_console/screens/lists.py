@@ -8,37 +8,29 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from cc_console.keys import DEFAULT_KEYS
-from cc_console.looks import health_status
+from cc_console.looks import JOURNAL_COLUMNS, health_status, journal_cells
+from cc_console.screens.base import SubScreen
 from cc_console.timefmt import age, local
 from widgets.context import ConsoleContext
-from widgets.key_bar import KeyBar, key_label
-from widgets.status_bar import StatusBar
+from widgets.key_bar import key_label
 
 __all__ = ["HealthScreen", "HelpScreen", "JournalScreen"]
 
 
-class _TableScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", show=False)]
+class _TableScreen(SubScreen):
     DEFAULT_CSS = """
     _TableScreen #table-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
     _TableScreen DataTable { height: 1fr; }
     """
     title_key = ""
 
-    def __init__(self, ctx: ConsoleContext, keys: dict[str, str]) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.keys = keys
-
-    def compose(self) -> ComposeResult:
-        yield StatusBar(self.ctx)
+    def body(self) -> ComposeResult:
         yield Static(Text(self.ctx.t(self.title_key)), id="table-title")
         yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield KeyBar(self.ctx.t, {**self.keys, "back": "escape"}, ("back",))
 
     def on_mount(self) -> None:
         self.reload()
@@ -93,7 +85,7 @@ class JournalScreen(_TableScreen):
         t, tz = self.ctx.t, self.ctx.tz
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        for key in ("col.time", "col.operator", "col.action", "col.target", "col.note"):
+        for key in JOURNAL_COLUMNS:
             table.add_column(t(key))
         entries = self.ctx.store.journal(limit=1000)
         if not entries:
@@ -101,14 +93,7 @@ class JournalScreen(_TableScreen):
                 Text(t("empty.journal"), style="dim"), Text(""), Text(""), Text(""), Text("")
             )
         for e in reversed(entries):
-            table.add_row(
-                Text(local(e.at, tz, "%d %b %H:%M:%S")),
-                Text(e.operator),
-                Text(t.word("action", e.action)),
-                Text(e.target),
-                Text(e.summary),
-                key=str(e.seq),
-            )
+            table.add_row(*journal_cells(e, t, tz), key=str(e.seq))
 
 
 class HelpScreen(ModalScreen[None]):
