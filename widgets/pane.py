@@ -39,6 +39,19 @@ class FilterInput(Input):
             parent.end_filter()
 
 
+class TextLine(Static):
+    """A line of text that repaints only when its text changes (an idle console writes nothing)."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._text: Text | None = None
+
+    def show(self, text: Text) -> None:
+        if text != self._text:
+            self._text = text
+            self.update(text)
+
+
 class Pane(Vertical, can_focus=False):
     """Base of the three panes."""
 
@@ -70,8 +83,8 @@ class Pane(Vertical, can_focus=False):
         return ""
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="pane-title")
-        yield Static(classes="pane-header")
+        yield TextLine(classes="pane-title")
+        yield TextLine(classes="pane-header")
         yield self.list
         yield FilterInput(placeholder=self.ctx.t("filter.placeholder"), classes="filter")
 
@@ -95,15 +108,8 @@ class Pane(Vertical, can_focus=False):
         if self.filter_text:
             title.append(" · ")
             title.append(t("filter.active", text=self.filter_text), style="reverse")
-        self._set(".pane-title", title)
-        self._set(".pane-header", self.header(width))
-
-    def _set(self, selector: str, text: Text) -> None:
-        """Update a line only when it changed (an idle console writes nothing)."""
-        widget = self.query_one(selector, Static)
-        if getattr(widget, "_shown", None) != text:
-            widget._shown = text  # type: ignore[attr-defined]
-            widget.update(text)
+        self.query_one(".pane-title", TextLine).show(title)
+        self.query_one(".pane-header", TextLine).show(self.header(width))
 
     def reload(self) -> None:
         """Re-read the store (after new data); cursor and filter stay."""
