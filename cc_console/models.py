@@ -6,9 +6,12 @@ to widgets and the CLI) are plain frozen dataclasses: no SQL, no Textual.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
+
+from cc_console.timefmt import iso_z
 
 __all__ = [
     "AGENCY_STATUSES",
@@ -16,12 +19,14 @@ __all__ = [
     "MEETING_STATUSES",
     "SEVERITIES",
     "Agency",
+    "FeedIncident",
     "Incident",
     "IncidentEvent",
     "JournalEntry",
     "Kpi",
     "Meeting",
     "SourceHealth",
+    "feed_incident",
 ]
 
 SEVERITIES = ("extreme", "severe", "moderate", "minor", "unknown")
@@ -79,6 +84,54 @@ class Incident:
     def id(self) -> str:
         """``<source name>:<external id>``, stable across refreshes."""
         return f"{self.source}:{self.external_id}"
+
+
+class FeedIncident(NamedTuple):
+    """One incident as a feed reports it, in the cache's own terms.
+
+    What the store compares and writes: times as ``...Z`` text, ``extra`` as
+    JSON text (None when empty).  Parsers that read many thousands of items
+    (the native format) build these directly; the others build an
+    :class:`Incident` and :func:`feed_incident` converts it.  Without
+    ``supersedes``: a record of a CAP thread stays an :class:`Incident`.
+    """
+
+    external_id: str
+    title: str
+    description: str
+    category: str
+    severity: str
+    status: str
+    area: str
+    lat: float | None
+    lon: float | None
+    reported_at: str | None
+    updated_at: str | None
+    url: str | None
+    assigned_to: str | None
+    exercise: bool
+    extra: str | None
+
+
+def feed_incident(rec: Incident) -> FeedIncident:
+    """``rec`` in the store's terms (see :class:`FeedIncident`)."""
+    return FeedIncident(
+        rec.external_id,
+        rec.title,
+        rec.description,
+        rec.category,
+        rec.severity,
+        rec.status,
+        rec.area,
+        rec.lat,
+        rec.lon,
+        iso_z(rec.reported_at),
+        iso_z(rec.updated_at),
+        rec.url,
+        rec.assigned_to,
+        rec.exercise,
+        json.dumps(rec.extra, sort_keys=True, ensure_ascii=False) if rec.extra else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

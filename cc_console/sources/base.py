@@ -12,7 +12,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from cc_console.errors import ParseError
-from cc_console.models import Agency, Incident, Meeting
+from cc_console.models import Agency, FeedIncident, Incident, Meeting
 from cc_console.text import clean_line, clean_text
 
 __all__ = [
@@ -42,7 +42,7 @@ class ParseContext:
 class Parsed:
     """The records of one body, the warnings of skipped items, links to follow."""
 
-    incidents: list[Incident] = field(default_factory=list)
+    incidents: list[Incident | FeedIncident] = field(default_factory=list)
     agencies: list[Agency] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from cc_console.models import SEVERITY_RANK, Incident
+from cc_console.models import SEVERITY_RANK, FeedIncident, Incident, feed_incident
 from cc_console.store.sources import PollRecord, SourceStateMixin
 from cc_console.timefmt import iso_z, parse_iso
 
@@ -42,11 +42,17 @@ class IncidentQuery:
     assigned_to: str | None = None
 
 
-def _hash(feed: tuple[Any, ...]) -> str:
+def _hash(row: FeedIncident) -> bytes:
     """A digest of the feed's fields of one incident (what a later snapshot is compared to).
 
     pickle of a tuple of str/float/int/None is deterministic and cheaper than repr.
     """
+    return hashlib.blake2b(pickle.dumps(row[1:], 5), digest_size=16).digest()
+
+
+def _legacy_hash(row: FeedIncident, reported: str) -> str:
+    """The digest caches written before schema 4 hold (text, over an Incident's fields)."""
+    feed = (*row[1:9], reported, *row[10:13], bool(row.exercise), row.extra)
     return hashlib.blake2b(pickle.dumps(feed, 5), digest_size=12).hexdigest()
 
 
@@ -85,44 +91,44 @@ class IncidentsMixin(SourceStateMixin):
 
     # -- writes ---------------------------------------------------------------
 
-    def apply_incidents(self, poll: PollRecord, records: Sequence[Incident]) -> int:
+    def apply_incidents(self, poll: PollRecord, records: Sequence[Incident | FeedIncident]) -> int:
         """Store one snapshot of incidents and the poll that brought it, atomically.
 
         Returns:
             How many incidents were created or changed.
         """
         source = poll.name
+        prefix = source + ":"
         with self.big_cache(len(records)), self.tx() as c:
             existing = {
                 row[0]: row
                 for row in c.execute(
                     "SELECT id, feed_hash, updated_at, op_status, op_at, reported_at, "
                     "op_assigned FROM incidents WHERE id >= ? AND id < ?",
-                    [source + ":", source + ";"],
+                    [prefix, source + ";"],
                 )
             }
             aliases = dict(
                 c.execute(
                     "SELECT alias, incident_id FROM incident_aliases "
                     "WHERE alias >= ? AND alias < ?",
-                    [source + ":", source + ";"],
+                    [prefix, source + ";"],
                 )
             )
-            new_aliases: dict[str, str] = {}
-            latest: dict[str, Incident] = {}
-            stamps = {id(r): iso_z(r.updated_at) or "" for r in records}
-            # Oldest first, so that the newest message of a thread wins.
-            for rec in sorted(records, key=lambda r: stamps[id(r)]):
-                target = rec.id
-                if rec.supersedes or aliases:
-                    target = self._thread_target(rec, existing, aliases, latest)
-                    for ref in rec.supersedes:
-                        ref_id = f"{source}:{ref}"
-                        if ref_id != target and aliases.get(ref_id) != target:
-                            aliases[ref_id] = new_aliases[ref_id] = target
-                    if rec.id != target and aliases.get(rec.id) != target:
-                        aliases[rec.id] = new_aliases[rec.id] = target
-                latest[target] = rec
+            latest: dict[str, FeedIncident] = {}
+            threaded: list[Incident] = []
+            for rec in records:
+                if type(rec) is not FeedIncident:
+                    threaded.append(rec)  # type: ignore[arg-type]
+                    continue
+                target = prefix + rec.external_id
+                if aliases:
+                    target = aliases.get(target, target)
+                seen = latest.get(target)
+                # The same incident twice in one snapshot: the newest report wins.
+                if seen is None or (rec.updated_at or "") >= (seen.updated_at or ""):
+                    latest[target] = rec
+            new_aliases = self._fold_threads(c, threaded, existing, aliases, latest)
             inserts, updates, events = self._changed_rows(c, source, latest, existing, poll.at)
             if inserts:
                 first_seq = (c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
@@ -148,6 +154,36 @@ class IncidentsMixin(SourceStateMixin):
             self._save_poll(c, poll)
         return len(inserts) + len(updates)
 
+    def _fold_threads(
+        self,
+        c: sqlite3.Connection,
+        records: list[Incident],
+        existing: dict[str, Any],
+        aliases: dict[str, str],
+        latest: dict[str, FeedIncident],
+    ) -> dict[str, str]:
+        """Put ``records`` into ``latest`` by thread (CAP Update/Cancel); returns new aliases."""
+        new_aliases: dict[str, str] = {}
+        chosen: dict[str, Incident] = {}
+        stamps = {id(r): iso_z(r.updated_at) or "" for r in records}
+        # Oldest first, so that the newest message of a thread wins.
+        for rec in sorted(records, key=lambda r: stamps[id(r)]):
+            target = rec.id
+            if rec.supersedes or aliases:
+                target = self._thread_target(rec, existing, aliases, chosen)
+                for ref in rec.supersedes:
+                    ref_id = f"{rec.source}:{ref}"
+                    if ref_id != target and aliases.get(ref_id) != target:
+                        aliases[ref_id] = new_aliases[ref_id] = target
+                if rec.id != target and aliases.get(rec.id) != target:
+                    aliases[rec.id] = new_aliases[rec.id] = target
+            chosen[target] = rec
+        for target, rec in chosen.items():
+            if target in existing and rec.status == "cancelled" and target != rec.id:
+                rec = self._cancelled(c, target, rec)
+            latest[target] = feed_incident(rec)
+        return new_aliases
+
     @staticmethod
     def _thread_target(
         rec: Incident,
@@ -169,7 +205,7 @@ class IncidentsMixin(SourceStateMixin):
         self,
         c: sqlite3.Connection,
         source: str,
-        latest: dict[str, Incident],
+        latest: dict[str, FeedIncident],
         existing: dict[str, Any],
         now: datetime,
     ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
@@ -177,21 +213,18 @@ class IncidentsMixin(SourceStateMixin):
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[str, str, str]] = []
         now_z = iso_z(now) or ""
+        rank = SEVERITY_RANK.get
         for target, rec in latest.items():
             old = existing.get(target)
-            if old is not None and rec.status == "cancelled" and target != rec.id:
-                rec = self._cancelled(c, target, rec)
-            updated = iso_z(rec.updated_at)
-            reported = iso_z(rec.reported_at) or updated or now_z
-            extra = json.dumps(rec.extra, sort_keys=True, ensure_ascii=False) if rec.extra else None
-            h = _hash(
-                (rec.title, rec.description, rec.category, rec.severity, rec.status, rec.area,
-                 rec.lat, rec.lon, reported, updated, rec.url, rec.assigned_to, rec.exercise, extra)
-            )  # fmt: skip
+            updated = rec.updated_at
+            reported = rec.reported_at or updated or now_z
+            h = _hash(rec)
             op_status = op_at = op_assigned = None
             if old is not None:
                 _, old_hash, old_updated, op_status, op_at, old_reported, op_assigned = old
-                if old_hash == h:
+                if old_hash == h or (
+                    type(old_hash) is str and old_hash == _legacy_hash(rec, reported)
+                ):
                     continue
                 if updated and old_updated and updated < old_updated:
                     continue  # an older message of the thread; the stored one is newer
@@ -205,9 +238,9 @@ class IncidentsMixin(SourceStateMixin):
                 status = op_status
             values = (
                 rec.title, rec.description, rec.category, rec.severity,
-                SEVERITY_RANK.get(rec.severity, 4), rec.status, status, rec.area, rec.lat, rec.lon,
+                rank(rec.severity, 4), rec.status, status, rec.area, rec.lat, rec.lon,
                 reported, updated or reported, rec.url, rec.assigned_to,
-                op_assigned or rec.assigned_to, int(rec.exercise), extra, h, op_status, op_at,
+                op_assigned or rec.assigned_to, int(rec.exercise), rec.extra, h, op_status, op_at,
             )  # fmt: skip
             if old is None:
                 # a new row has no operator state: op_status and op_at stay NULL
@@ -238,7 +271,7 @@ class IncidentsMixin(SourceStateMixin):
 
     @staticmethod
     def _change_events(
-        c: sqlite3.Connection, target: str, rec: Incident, at: str
+        c: sqlite3.Connection, target: str, rec: FeedIncident, at: str
     ) -> list[tuple[str, str, str]]:
         old = c.execute(
             "SELECT title, severity, feed_status, area, category FROM incidents WHERE id = ?",
