@@ -12,6 +12,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from cc_console.models import (
     AGENCY_STATUSES,
     INCIDENT_STATUSES,
@@ -29,6 +31,7 @@ from cc_console.sources.base import (
     clean_line,
     clean_text,
 )
+from cc_console.text import MAX_TITLE
 from cc_console.timefmt import iso_z
 
 FORMAT = "native"
@@ -42,6 +45,135 @@ _AGENCY_STATUSES = frozenset(AGENCY_STATUSES)
 
 def parse(body: bytes, ctx: ParseContext) -> Parsed:
     """Parse a native incidents or agencies document for ``ctx.kind``."""
+    if ctx.kind == "incidents":
+        parsed = _parse_typed(body, ctx)
+        if parsed is not None:
+            return parsed
+    return _parse_tolerant(body, ctx)
+
+
+class _Item(msgspec.Struct):
+    """The shape of a well-formed native incident (CONTRACT section 6)."""
+
+    id: str
+    title: str
+    description: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    status: str | None = None
+    area: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    reported_at: str | None = None
+    updated_at: str | None = None
+    url: str | None = None
+    assigned_to: str | None = None
+    exercise: bool | None = None
+    extra: dict[str, Any] | None = None
+
+
+class _Incidents(msgspec.Struct):
+    format: str
+    version: int
+    incidents: list[_Item]
+
+
+_DECODER = msgspec.json.Decoder(_Incidents)
+
+
+def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
+    """A well-formed incidents document, its types checked in C while decoding.
+
+    Returns None when the document is not of that shape anywhere (a string id,
+    a numeric string for a latitude, not JSON at all): :func:`_parse_tolerant`
+    then reads it item by item, keeps what it can and names what it skipped.
+    """
+    try:
+        doc = _DECODER.decode(body)
+    except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: bad UTF-8
+        return None
+    if doc.format != "cc-console/incidents" or doc.version != VERSION:
+        return None
+    out = Parsed()
+    rows = out.incidents
+    for index, item in enumerate(doc.incidents):
+        row = _clean_incident(item, ctx.source)
+        if row is None:  # text to clean, a time to convert: the general reading
+            try:
+                row = _incident(msgspec.structs.asdict(item), ctx)
+            except (ValueError, TypeError, KeyError) as exc:
+                out.warnings.append(f"item {index} skipped: {_short(exc)}")
+                continue
+        rows.append(row)
+    return out
+
+
+def _clean_incident(it: _Item, source: str) -> FeedIncident | None:
+    """``it`` as a row when nothing in it needs cleaning or converting, else None.
+
+    Exactly what :func:`_incident` returns for such an item (a property test
+    holds the two to it), at a fraction of the cost: one printable check over
+    the one-line fields instead of one call per field.
+    """
+    ext, title, area, category = it.id, it.title, it.area or "", it.category or "other"
+    severity, status, reported, updated = it.severity, it.status, it.reported_at, it.updated_at
+    lat, lon = it.lat, it.lon
+    if not (
+        severity in _SEVERITIES
+        and status in _STATUSES
+        and 0 < len(ext) <= 200
+        and 0 < len(title) <= MAX_TITLE
+        and len(area) <= 200
+        and len(category) <= 40
+        and (ext + title + area + category).isprintable()
+        and ext.strip() == ext
+        and "  " not in title
+        and title[0] != " " != title[-1]
+        and "  " not in area
+        and area[:1] != " " != area[-1:]
+        and "  " not in category
+        and category[0] != " " != category[-1]
+        and (lat is None or -90 <= lat <= 90)
+        and (lon is None or -180 <= lon <= 180)
+        and (reported is None or _canonical(reported))
+        and (updated == reported or updated is None or _canonical(updated))
+    ):
+        return None
+    if ext.startswith(source + ":"):
+        ext = ext[len(source) + 1 :]
+    assigned, extra = it.assigned_to, it.extra
+    return FeedIncident(
+        ext,
+        title,
+        clean_text(it.description),
+        category if category.islower() else category.lower(),
+        severity,
+        status,
+        area,
+        lat,
+        lon,
+        reported,
+        updated,
+        None if it.url is None else _url(it.url),
+        None if assigned is None else (clean_line(assigned, 60) or None),
+        it.exercise is True,
+        json.dumps(extra, sort_keys=True, ensure_ascii=False) if extra else None,
+    )
+
+
+def _canonical(value: str) -> bool:
+    """Whether ``value`` is a valid time already in the cache's ``YYYY-MM-DDTHH:MM:SSZ``."""
+    if len(value) != 20 or value[19] != "Z" or value[10] != "T" or not value.isascii():
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
+    """Any native document: what is readable is kept, each skipped item is named."""
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError) as exc:
@@ -146,12 +278,8 @@ def _incident(item: dict[str, Any], ctx: ParseContext) -> FeedIncident:
 
 def _iso(value: object) -> str | None:
     """An ISO 8601 time as the cache's ``YYYY-MM-DDTHH:MM:SSZ`` (None if it is not one)."""
-    if type(value) is str and len(value) == 20 and value[19] == "Z" and value.isascii():
-        try:  # already canonical: checked, not rebuilt
-            datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return value
+    if type(value) is str and _canonical(value):
+        return value  # checked, not rebuilt
     return iso_z(as_time(value))
 
 

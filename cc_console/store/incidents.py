@@ -8,11 +8,12 @@ reports a newer change of that incident.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import pickle
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -42,12 +43,20 @@ class IncidentQuery:
     assigned_to: str | None = None
 
 
-def _hash(row: FeedIncident) -> bytes:
-    """A digest of the feed's fields of one incident (what a later snapshot is compared to).
+@functools.cache
+def _packer() -> Callable[[Any], bytes]:
+    """msgpack of a tuple of str/float/int/bool/None: deterministic, and 2x cheaper than pickle.
 
-    pickle of a tuple of str/float/int/None is deterministic and cheaper than repr.
+    Imported on the first refresh only: ``cc-console status`` starts without it.
     """
-    return hashlib.blake2b(pickle.dumps(row[1:], 5), digest_size=16).digest()
+    from msgspec.msgpack import Encoder
+
+    return Encoder().encode
+
+
+def _hash(row: FeedIncident) -> bytes:
+    """A digest of the feed's fields of one incident (what a later snapshot is compared to)."""
+    return hashlib.blake2b(_packer()(row[1:]), digest_size=16).digest()
 
 
 def _legacy_hash(row: FeedIncident, reported: str) -> str:
@@ -214,25 +223,30 @@ class IncidentsMixin(SourceStateMixin):
         events: list[tuple[str, str, str]] = []
         now_z = iso_z(now) or ""
         rank = SEVERITY_RANK.get
+        skip = len(source) + 1
         for target, rec in latest.items():
             old = existing.get(target)
             updated = rec.updated_at
             reported = rec.reported_at or updated or now_z
             h = _hash(rec)
-            op_status = op_at = op_assigned = None
-            if old is not None:
-                _, old_hash, old_updated, op_status, op_at, old_reported, op_assigned = old
-                if old_hash == h or (
-                    type(old_hash) is str and old_hash == _legacy_hash(rec, reported)
-                ):
-                    continue
-                if updated and old_updated and updated < old_updated:
-                    continue  # an older message of the thread; the stored one is newer
-                if old_reported and old_reported < reported:
-                    reported = old_reported  # the thread keeps its first report time
-                if op_status and (updated is None or op_at is None or updated > op_at):
-                    op_status = op_at = None  # the feed reports a newer change
-                events.extend(self._change_events(c, target, rec, updated or now_z))
+            if old is None:  # new: no operator state, no thread to keep
+                inserts.append((
+                    target, source, target[skip:], rec.title, rec.description, rec.category,
+                    rec.severity, rank(rec.severity, 4), rec.status, rec.status, rec.area,
+                    rec.lat, rec.lon, reported, updated or reported, rec.url, rec.assigned_to,
+                    rec.assigned_to, int(rec.exercise), rec.extra, h,
+                ))  # fmt: skip
+                continue
+            _, old_hash, old_updated, op_status, op_at, old_reported, op_assigned = old
+            if old_hash == h or (type(old_hash) is str and old_hash == _legacy_hash(rec, reported)):
+                continue
+            if updated and old_updated and updated < old_updated:
+                continue  # an older message of the thread; the stored one is newer
+            if old_reported and old_reported < reported:
+                reported = old_reported  # the thread keeps its first report time
+            if op_status and (updated is None or op_at is None or updated > op_at):
+                op_status = op_at = None  # the feed reports a newer change
+            events.extend(self._change_events(c, target, rec, updated or now_z))
             status = rec.status
             if op_status and status not in ("cancelled", "resolved"):
                 status = op_status
@@ -242,11 +256,7 @@ class IncidentsMixin(SourceStateMixin):
                 reported, updated or reported, rec.url, rec.assigned_to,
                 op_assigned or rec.assigned_to, int(rec.exercise), rec.extra, h, op_status, op_at,
             )  # fmt: skip
-            if old is None:
-                # a new row has no operator state: op_status and op_at stay NULL
-                inserts.append((target, source, target.split(":", 1)[1], *values[:-2]))
-            else:
-                updates.append((*values, target))
+            updates.append((*values, target))
         return inserts, updates, events
 
     @staticmethod

@@ -1,0 +1,63 @@
+"""A cache written by an earlier cc-console keeps working after an upgrade."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from cc_console.models import FeedIncident
+from cc_console.store import IncidentQuery, PollRecord, Store
+from cc_console.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+
+
+def _row(title: str = "Banjir di Kec. Cisewu") -> FeedIncident:
+    return FeedIncident(
+        "a1", title, "", "flood", "severe", "open", "Kec. Cisewu", -7.2, 107.5,
+        "2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z", None, None, False, None,
+    )  # fmt: skip
+
+
+def _poll(minutes: int) -> PollRecord:
+    return PollRecord("bpbd", NOW + timedelta(minutes=minutes), ok=True, http_status=200)
+
+
+def test_digests_written_before_are_recognised(tmp_path):
+    """Hex digests of the first schema match: an upgrade reports nothing changed."""
+    store = Store(tmp_path / "cache.db")
+    assert store.apply_incidents(_poll(0), [_row()]) == 1
+    row = _row()
+    old_digest = hashlib.blake2b(
+        pickle.dumps((*row[1:9], row.reported_at, *row[10:13], False, None), 5), digest_size=12
+    ).hexdigest()
+    with store.tx() as c:
+        c.execute("UPDATE incidents SET feed_hash = ?", [old_digest])
+    assert store.apply_incidents(_poll(1), [_row()]) == 0
+    assert store.incident_timeline("bpbd:a1") == []
+    assert store.apply_incidents(_poll(2), [_row("Banjir bandang di Kec. Cisewu")]) == 1
+    assert len(store.incident_timeline("bpbd:a1")) == 1
+    store.close()
+
+
+def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:3], start=1):
+        for statement in _statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute(
+        "INSERT INTO incidents(id, source, external_id, title, feed_hash, status, reported_at) "
+        "VALUES ('bpbd:a1', 'bpbd', 'a1', 'Longsor di Kec. Talegong', 'x', 'open', "
+        "'2026-11-27T02:00:00Z')"
+    )
+    conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild')")
+    conn.close()
+    store = Store(path)
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
+    assert store.incident_count(IncidentQuery(text="talegong")) == 1
+    assert store.incident_count(IncidentQuery(text="banjir")) == 0
+    store.close()
