@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 from bench.feeds import BenchServer, incidents, native  # noqa: E402
 
 PY = sys.executable
+REPEAT = 3  # interleaved bare/ours pairs of figure 1
 
 
 @dataclass
@@ -84,14 +85,24 @@ def best(fn, runs: int = 5) -> float:
 def refresh_figures(server: BenchServer, tmp: Path, n: int) -> list[Figure]:
     body = native(incidents(n))
     url = server.route("/big.json", body)
-    bare_db = tmp / "bare.db"
-    started = time.perf_counter()
-    subprocess.run(
-        [PY, str(HERE / "bare.py"), url, str(bare_db)], check=True, capture_output=True, timeout=600
-    )
-    bare = time.perf_counter() - started
-    cfg = write_config(tmp / "refresh.toml", tmp / "refresh.db", [("big", url)])
-    first, _ = cli(cfg, "refresh", "--json")  # a fresh process, as the bare pipeline is
+    # Interleaved pairs, the best of each: this VM's speed drifts by 20-30% over
+    # seconds, and one pair measured in a slow moment and a fast one is noise.
+    bares, ours = [], []
+    for attempt in range(REPEAT):
+        bare_db = tmp / f"bare-{attempt}.db"
+        started = time.perf_counter()
+        subprocess.run(
+            [PY, str(HERE / "bare.py"), url, str(bare_db)],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        bares.append(time.perf_counter() - started)
+        cfg = write_config(
+            tmp / f"refresh-{attempt}.toml", tmp / f"refresh-{attempt}.db", [("big", url)]
+        )
+        ours.append(cli(cfg, "refresh", "--json")[0])  # a fresh process, as the bare pipeline is
+    bare, first = min(bares), min(ours)
     # 2 and 3 compare in-process refresh times (interpreter start-up is not refresh work).
     probe = write_config(tmp / "probe.toml", tmp / "probe.db", [("big", url)])
     runs = [refresh_probe(probe)]
@@ -109,7 +120,8 @@ def refresh_figures(server: BenchServer, tmp: Path, n: int) -> list[Figure]:
             bare / first,
             ">= 0.5",
             bare / first >= 0.5,
-            f"bare {bare:.2f}s, ours {first:.2f}s",
+            f"best of {REPEAT}: bare {bare:.2f}s, ours {first:.2f}s "
+            f"(all: bare {' '.join(f'{b:.2f}' for b in bares)}, ours {' '.join(f'{o:.2f}' for o in ours)})",
             0.5 / (bare / first),
         ),
         Figure(
@@ -357,6 +369,8 @@ def main() -> int:
     }
     if args.smoke:
         sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0)
+        global REPEAT
+        REPEAT = 1
     print(
         f"cc-console benchmark ({'smoke' if args.smoke else 'quick' if q else 'full'}) on {platform.node()}: {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
