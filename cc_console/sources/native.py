@@ -221,9 +221,8 @@ def _ident(item: dict[str, Any], key: str) -> str:
 
 
 def _incident(item: dict[str, Any], ctx: ParseContext) -> FeedIncident:
-    # The hot loop of a 200k-item feed: one pass over each field, the common
-    # case (clean text, canonical UTC times) without a detour through datetime.
-    if type(item) is not dict:
+    """The general reading of one item: anything :func:`_clean_incident` declines."""
+    if not isinstance(item, dict):
         raise TypeError("not an object")
     get = item.get
     ext = _ident(item, "id")
@@ -232,24 +231,11 @@ def _incident(item: dict[str, Any], ctx: ParseContext) -> FeedIncident:
     title = clean_line(get("title"))
     if not title:
         raise ValueError(f"incident {ext!r} has no title")
-    severity = get("severity") or "unknown"
-    if not (type(severity) is str and severity in _SEVERITIES):
-        severity = str(severity).lower()
-        severity = severity if severity in _SEVERITIES else "unknown"
-    status = get("status") or "open"
-    if not (type(status) is str and status in _STATUSES):
-        status = str(status).lower()
-        status = status if status in _STATUSES else "open"
-    lat, lon = get("lat"), get("lon")
-    if not (type(lat) is float and type(lon) is float and -90 <= lat <= 90 and -180 <= lon <= 180):
-        lat, lon = as_float(lat), as_float(lon)
-        if (lat is not None and not -90 <= lat <= 90) or (
-            lon is not None and not -180 <= lon <= 180
-        ):
-            lat = lon = None
-    category = clean_line(get("category") or "other", 40)
-    if not category.islower():
-        category = category.lower()
+    severity = str(get("severity") or "unknown").lower()
+    status = str(get("status") or "open").lower()
+    lat, lon = as_float(get("lat")), as_float(get("lon"))
+    if (lat is not None and not -90 <= lat <= 90) or (lon is not None and not -180 <= lon <= 180):
+        lat = lon = None
     reported_text, updated_text = get("reported_at"), get("updated_at")
     reported = _iso(reported_text)
     # Most feeds repeat the report time as the update time: convert it once.
@@ -259,9 +245,9 @@ def _incident(item: dict[str, Any], ctx: ParseContext) -> FeedIncident:
         ext,
         title,
         clean_text(get("description")),
-        category,
-        severity,
-        status,
+        clean_line(get("category") or "other", 40).lower(),
+        severity if severity in _SEVERITIES else "unknown",
+        status if status in _STATUSES else "open",
         clean_line(get("area"), 200),
         lat,
         lon,

@@ -127,8 +127,8 @@ class IncidentsMixin(SourceStateMixin):
             latest: dict[str, FeedIncident] = {}
             threaded: list[Incident] = []
             for rec in records:
-                if type(rec) is not FeedIncident:
-                    threaded.append(rec)  # type: ignore[arg-type]
+                if isinstance(rec, Incident):
+                    threaded.append(rec)
                     continue
                 target = prefix + rec.external_id
                 if aliases:
