@@ -8,11 +8,10 @@ external id.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from typing import Any
-
-import msgspec
 
 from cc_console.models import (
     AGENCY_STATUSES,
@@ -52,33 +51,41 @@ def parse(body: bytes, ctx: ParseContext) -> Parsed:
     return _parse_tolerant(body, ctx)
 
 
-class _Item(msgspec.Struct):
-    """The shape of a well-formed native incident (CONTRACT section 6)."""
+@functools.cache
+def _typed_decoder() -> Any:
+    """A msgspec decoder of a well-formed incidents document (CONTRACT section 6).
 
-    id: str
-    title: str
-    description: str | None = None
-    category: str | None = None
-    severity: str | None = None
-    status: str | None = None
-    area: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    reported_at: str | None = None
-    updated_at: str | None = None
-    url: str | None = None
-    assigned_to: str | None = None
-    exercise: bool | None = None
-    extra: dict[str, Any] | None = None
+    Built on first use, so that discovering the formats (every command does,
+    to check the config) does not import msgspec.
+    """
+    import msgspec
 
-
-class _Incidents(msgspec.Struct):
-    format: str
-    version: int
-    incidents: list[_Item]
-
-
-_DECODER = msgspec.json.Decoder(_Incidents)
+    text, number = str | None, float | None
+    item = msgspec.defstruct(
+        "Item",
+        [
+            ("id", str),
+            ("title", str),
+            ("description", text, None),
+            ("category", text, None),
+            ("severity", text, None),
+            ("status", text, None),
+            ("area", text, None),
+            ("lat", number, None),
+            ("lon", number, None),
+            ("reported_at", text, None),
+            ("updated_at", text, None),
+            ("url", text, None),
+            ("assigned_to", text, None),
+            ("exercise", bool | None, None),
+            ("extra", dict[str, Any] | None, None),
+        ],
+    )
+    document = msgspec.defstruct(
+        "Incidents",
+        [("format", str), ("version", int), ("incidents", list[item])],  # type: ignore[valid-type]
+    )
+    return msgspec.json.Decoder(document)
 
 
 def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
@@ -88,8 +95,10 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
     a numeric string for a latitude, not JSON at all): :func:`_parse_tolerant`
     then reads it item by item, keeps what it can and names what it skipped.
     """
+    import msgspec
+
     try:
-        doc = _DECODER.decode(body)
+        doc = _typed_decoder().decode(body)
     except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: bad UTF-8
         return None
     if doc.format != "cc-console/incidents" or doc.version != VERSION:
@@ -108,7 +117,7 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
     return out
 
 
-def _clean_incident(it: _Item, source: str) -> FeedIncident | None:
+def _clean_incident(it: Any, source: str) -> FeedIncident | None:
     """``it`` as a row when nothing in it needs cleaning or converting, else None.
 
     Exactly what :func:`_incident` returns for such an item (a property test

@@ -68,3 +68,15 @@ def test_only_the_store_speaks_sql():
         if "store" not in path.relative_to(root).parts and sql.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_discovering_formats_keeps_parser_libraries_unloaded():
+    """Every command discovers the formats (to check the config); their heavy imports wait."""
+    code = (
+        "import sys, cc_console.sources as s; s.formats();"
+        "print(sorted(m for m in ('msgspec', 'defusedxml', 'icalendar') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert out.strip() == "[]"
