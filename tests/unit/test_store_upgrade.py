@@ -7,6 +7,8 @@ import pickle
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import msgspec
+
 from cc_console.models import FeedIncident
 from cc_console.store import IncidentQuery, PollRecord, Store
 from cc_console.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
@@ -39,6 +41,44 @@ def test_digests_written_before_are_recognised(tmp_path):
     assert store.incident_timeline("bpbd:a1") == []
     assert store.apply_incidents(_poll(2), [_row("Banjir bandang di Kec. Cisewu")]) == 1
     assert len(store.incident_timeline("bpbd:a1")) == 1
+    store.close()
+
+
+def test_digests_of_schema_4_are_recognised(tmp_path):
+    """Schema 4 wrote 16 raw bytes over msgpack: still the same feed after an upgrade."""
+    store = Store(tmp_path / "cache.db")
+    assert store.apply_incidents(_poll(0), [_row()]) == 1
+    digest = hashlib.blake2b(msgspec.msgpack.encode(_row()[1:]), digest_size=16).digest()
+    with store.tx() as c:
+        c.execute("UPDATE incidents SET feed_hash = ?", [digest])
+    assert store.apply_incidents(_poll(1), [_row()]) == 0
+    assert store.apply_incidents(_poll(2), [_row("Banjir bandang di Kec. Cisewu")]) == 1
+    store.close()
+
+
+def test_new_rows_keep_missing_values_missing(tmp_path):
+    """New rows bind '' for a missing value (cheaper than None); it is stored as NULL."""
+    store = Store(tmp_path / "cache.db")
+    bare = _row()._replace(external_id="a2", lat=None, lon=None, reported_at=None, updated_at=None)
+    full = _row()._replace(
+        external_id="a3", lat=0.0, lon=-0.0, url="https://bpbd.example/a3",
+        assigned_to="BPBD", exercise=True, extra='{"k": 1}',
+    )  # fmt: skip
+    assert store.apply_incidents(_poll(0), [bare, full]) == 2
+    cols = "lat, lon, url, feed_assigned, assigned_to, exercise, extra, reported_at, updated_at"
+    got = {
+        r[0]: r[1:]
+        for r in store.conn.execute(f"SELECT external_id, {cols} FROM incidents ORDER BY id")
+    }
+    poll_time = "2026-11-27T03:00:00Z"
+    assert got == {
+        "a2": (None, None, None, None, None, 0, None, poll_time, poll_time),
+        "a3": (0.0, -0.0, "https://bpbd.example/a3", "BPBD", "BPBD", 1, '{"k": 1}',
+               "2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z"),
+    }  # fmt: skip
+    assert store.scalar("SELECT count(*) FROM incidents WHERE source = 'bpbd'") == 2
+    # Unchanged on the next poll, the missing values included.
+    assert store.apply_incidents(_poll(1), [bare, full]) == 0
     store.close()
 
 
