@@ -15,12 +15,14 @@ import pickle
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cc_console.models import SEVERITY_RANK, FeedIncident, Incident, feed_incident
 from cc_console.store.sources import PollRecord, SourceStateMixin
 from cc_console.timefmt import iso_z, parse_iso
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["IncidentQuery", "IncidentsMixin"]
 
@@ -152,17 +154,10 @@ class IncidentsMixin(SourceStateMixin):
                 if seen is None or (rec.updated_at or "") >= (seen.updated_at or ""):
                     latest[target] = rec
             new_aliases = self._fold_threads(c, threaded, existing, aliases, latest)
-            inserts, updates, events = self._changed_rows(c, source, latest, existing, poll.at)
-            if inserts:
-                first_seq = (c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
-                c.executemany(_insert_sql(source), inserts)
-                # One set-based FTS insert instead of a trigger per row.
-                c.execute(
-                    "INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, "
-                    "status) SELECT seq, title, area, category, assigned_to, source, status "
-                    "FROM incidents WHERE seq >= ?",
-                    [first_seq],
-                )
+            now_z = iso_z(poll.at) or ""
+            fresh, updates, events = self._changed_rows(c, latest, existing, now_z)
+            if fresh:
+                self._insert_new(c, source, [latest[target] for target in fresh], fresh, now_z)
             if updates:
                 c.executemany(_UPDATE, updates)
             if events:
@@ -175,7 +170,49 @@ class IncidentsMixin(SourceStateMixin):
                     list(new_aliases.items()),
                 )
             self._save_poll(c, poll)
-        return len(inserts) + len(updates)
+        return len(fresh) + len(updates)
+
+    @staticmethod
+    def _insert_new(
+        c: sqlite3.Connection,
+        source: str,
+        records: list[FeedIncident],
+        targets: list[str],
+        now_z: str,
+    ) -> None:
+        """Insert incidents seen for the first time, and index their text.
+
+        The index is filled by one set-based INSERT per batch (not a trigger per
+        row), which runs in SQLite's C code without holding the interpreter
+        lock: for a large feed, a worker thread indexes one batch while this
+        thread builds the rows of the next.  The connection is never used by
+        both threads at once: each batch is inserted after the previous one is
+        indexed, in the same transaction.
+        """
+        insert = _insert_sql(source)
+
+        def next_seq() -> int:
+            return int(c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
+
+        if len(records) < 2 * _BATCH:
+            first = next_seq()
+            c.executemany(insert, _new_rows(records, targets, now_z))
+            c.execute(_INDEX_NEW, [first])
+            return
+        from concurrent.futures import ThreadPoolExecutor  # only for large feeds
+
+        with ThreadPoolExecutor(1, thread_name_prefix="cc-console-fts") as indexer:
+            indexing: Future[Any] | None = None
+            for start in range(0, len(records), _BATCH):
+                end = start + _BATCH
+                rows = _new_rows(records[start:end], targets[start:end], now_z)
+                if indexing is not None:
+                    indexing.result()
+                first = next_seq()
+                c.executemany(insert, rows)
+                indexing = indexer.submit(c.execute, _INDEX_NEW, [first])
+            if indexing is not None:
+                indexing.result()
 
     def _fold_threads(
         self,
@@ -227,31 +264,23 @@ class IncidentsMixin(SourceStateMixin):
     def _changed_rows(
         self,
         c: sqlite3.Connection,
-        source: str,
         latest: dict[str, FeedIncident],
         existing: dict[str, Any],
-        now: datetime,
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
-        inserts: list[tuple[Any, ...]] = []
+        now_z: str,
+    ) -> tuple[list[str], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        """The ids of new incidents, and the updates and timeline events of changed ones."""
+        fresh: list[str] = []
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[str, str, str]] = []
-        now_z = iso_z(now) or ""
         rank = SEVERITY_RANK.get
         for target, rec in latest.items():
             old = existing.get(target)
+            if old is None:  # new: no operator state, no thread to keep
+                fresh.append(target)
+                continue
             updated = rec.updated_at
             reported = rec.reported_at or updated or now_z
             h = _hash(rec)
-            if old is None:  # new: no operator state, no thread to keep
-                lat, lon = rec.lat, rec.lon
-                inserts.append((
-                    target, rec.title, rec.description, rec.category, rec.severity,
-                    rank(rec.severity, 4), rec.status, rec.area,
-                    "" if lat is None else lat, "" if lon is None else lon,
-                    reported, updated or reported, rec.url or "", rec.assigned_to or "",
-                    1 if rec.exercise else 0, rec.extra or "", h,
-                ))  # fmt: skip
-                continue
             _, old_hash, old_updated, op_status, op_at, old_reported, op_assigned = old
             if _same_feed(old_hash, h, rec, reported):
                 continue
@@ -272,7 +301,7 @@ class IncidentsMixin(SourceStateMixin):
                 op_assigned or rec.assigned_to, int(rec.exercise), rec.extra, h, op_status, op_at,
             )  # fmt: skip
             updates.append((*values, target))
-        return inserts, updates, events
+        return fresh, updates, events
 
     @staticmethod
     def _cancelled(c: sqlite3.Connection, target: str, cancel: Incident) -> Incident:
@@ -338,6 +367,29 @@ def _insert_sql(source: str) -> str:
         "nullif(?9, ''), nullif(?10, ''), ?11, ?12, nullif(?13, ''), nullif(?14, ''), "
         "nullif(?14, ''), ?15, nullif(?16, ''), ?17)"
     )
+
+
+_BATCH = 25_000  # new incidents inserted (then indexed) at a time, for a large feed
+_INDEX_NEW = (
+    "INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, status) "
+    "SELECT seq, title, area, category, assigned_to, source, status FROM incidents WHERE seq >= ?"
+)
+
+
+def _new_rows(records: list[FeedIncident], targets: list[str], now_z: str) -> list[tuple[Any, ...]]:
+    """The values of :func:`_insert_sql` for new incidents (no None: see there)."""
+    rank = SEVERITY_RANK.get
+    rows = []
+    for target, rec in zip(targets, records, strict=True):
+        (_, title, description, category, severity, status, area, lat, lon, reported, updated,
+         url, assigned, exercise, extra) = rec  # fmt: skip
+        reported = reported or updated or now_z
+        rows.append((
+            target, title, description, category, severity, rank(severity, 4), status, area,
+            "" if lat is None else lat, "" if lon is None else lon, reported, updated or reported,
+            url or "", assigned or "", 1 if exercise else 0, extra or "", _hash(rec),
+        ))  # fmt: skip
+    return rows
 
 
 _UPDATE = (

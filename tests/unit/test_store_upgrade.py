@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import msgspec
+import pytest
 
 from cc_console.models import FeedIncident
 from cc_console.store import IncidentQuery, PollRecord, Store
@@ -100,4 +101,42 @@ def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
     assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
     assert store.incident_count(IncidentQuery(text="talegong")) == 1
     assert store.incident_count(IncidentQuery(text="banjir")) == 0
+    store.close()
+
+
+def test_a_large_snapshot_is_inserted_and_indexed_in_batches(tmp_path):
+    """Above two batches, one worker thread indexes a batch while the next is built."""
+    from cc_console.store.incidents import _BATCH
+
+    count = 2 * _BATCH + 10
+    rows = [
+        _row(f"Banjir di Kec. Cisewu nomor{i}")._replace(external_id=f"n{i}") for i in range(count)
+    ]
+    store = Store(tmp_path / "cache.db")
+    assert store.apply_incidents(_poll(0), rows) == count
+    every = IncidentQuery(statuses=())
+    assert store.incident_count(every) == count
+    assert store.incident_count(IncidentQuery(statuses=(), text="cisewu")) == count
+    # One from each batch, the last one included: each was indexed, none twice.
+    for i in (0, _BATCH, 2 * _BATCH, count - 1):
+        assert store.incident_count(IncidentQuery(statuses=(), text=f"nomor{i}")) == 1
+    # The index matches its content exactly (raises if a row is missing or doubled).
+    store.conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
+    assert store.apply_incidents(_poll(1), rows) == 0
+    store.close()
+
+
+def test_a_failure_in_a_later_batch_stores_nothing(tmp_path):
+    from cc_console.errors import StoreError
+    from cc_console.store.incidents import _BATCH
+
+    store = Store(tmp_path / "cache.db")
+    assert store.apply_incidents(_poll(0), [_row()]) == 1
+    rows = [_row()._replace(external_id=f"n{i}") for i in range(3 * _BATCH)]
+    rows[-1] = rows[-1]._replace(title=None)  # NOT NULL: the third batch fails
+    with pytest.raises(StoreError, match="NOT NULL"):
+        store.apply_incidents(_poll(1), rows)
+    assert store.incident_count(IncidentQuery(statuses=())) == 1
+    store.conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
+    assert store.incident_count(IncidentQuery(statuses=(), text="cisewu")) == 1
     store.close()
