@@ -201,6 +201,17 @@ class IncidentsMixin(SourceStateMixin):
             return
         from concurrent.futures import ThreadPoolExecutor  # only for large feeds
 
+        # More new rows than the table holds (a first refresh, a rebuild): the
+        # secondary indexes are built again after the insert, by one sort each,
+        # instead of taking every row one at a time (half the cost).
+        rebuilt = []
+        if len(records) >= next_seq():
+            rebuilt = c.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = 'incidents' AND sql IS NOT NULL"
+            ).fetchall()
+            for name, _ in rebuilt:
+                c.execute(f'DROP INDEX "{name}"')
         with ThreadPoolExecutor(1, thread_name_prefix="cc-console-fts") as indexer:
             indexing: Future[Any] | None = None
             for start in range(0, len(records), _BATCH):
@@ -213,6 +224,8 @@ class IncidentsMixin(SourceStateMixin):
                 indexing = indexer.submit(c.execute, _INDEX_NEW, [first])
             if indexing is not None:
                 indexing.result()
+        for _, sql in rebuilt:
+            c.execute(sql)
 
     def _fold_threads(
         self,

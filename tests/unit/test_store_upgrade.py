@@ -104,6 +104,13 @@ def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
     store.close()
 
 
+def _indexes(store: Store) -> list[tuple[str, str]]:
+    return store.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents' "
+        "ORDER BY name"
+    ).fetchall()
+
+
 def test_a_large_snapshot_is_inserted_and_indexed_in_batches(tmp_path):
     """Above two batches, one worker thread indexes a batch while the next is built."""
     from cc_console.store.incidents import _BATCH
@@ -113,7 +120,9 @@ def test_a_large_snapshot_is_inserted_and_indexed_in_batches(tmp_path):
         _row(f"Banjir di Kec. Cisewu nomor{i}")._replace(external_id=f"n{i}") for i in range(count)
     ]
     store = Store(tmp_path / "cache.db")
+    indexes = _indexes(store)
     assert store.apply_incidents(_poll(0), rows) == count
+    assert _indexes(store) == indexes  # dropped for the bulk insert, built again after
     every = IncidentQuery(statuses=())
     assert store.incident_count(every) == count
     assert store.incident_count(IncidentQuery(statuses=(), text="cisewu")) == count
@@ -134,8 +143,10 @@ def test_a_failure_in_a_later_batch_stores_nothing(tmp_path):
     assert store.apply_incidents(_poll(0), [_row()]) == 1
     rows = [_row()._replace(external_id=f"n{i}") for i in range(3 * _BATCH)]
     rows[-1] = rows[-1]._replace(title=None)  # NOT NULL: the third batch fails
+    indexes = _indexes(store)
     with pytest.raises(StoreError, match="NOT NULL"):
         store.apply_incidents(_poll(1), rows)
+    assert _indexes(store) == indexes
     assert store.incident_count(IncidentQuery(statuses=())) == 1
     store.conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
     assert store.incident_count(IncidentQuery(statuses=(), text="cisewu")) == 1
