@@ -8,7 +8,6 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import msgspec
-import pytest
 
 from cc_console.models import FeedIncident
 from cc_console.store import IncidentQuery, PollRecord, Store
@@ -57,32 +56,6 @@ def test_digests_of_schema_4_are_recognised(tmp_path):
     store.close()
 
 
-def test_new_rows_keep_missing_values_missing(tmp_path):
-    """New rows bind '' for a missing value (cheaper than None); it is stored as NULL."""
-    store = Store(tmp_path / "cache.db")
-    bare = _row()._replace(external_id="a2", lat=None, lon=None, reported_at=None, updated_at=None)
-    full = _row()._replace(
-        external_id="a3", lat=0.0, lon=-0.0, url="https://bpbd.example/a3",
-        assigned_to="BPBD", exercise=True, extra='{"k": 1}',
-    )  # fmt: skip
-    assert store.apply_incidents(_poll(0), [bare, full]) == 2
-    cols = "lat, lon, url, feed_assigned, assigned_to, exercise, extra, reported_at, updated_at"
-    got = {
-        r[0]: r[1:]
-        for r in store.conn.execute(f"SELECT external_id, {cols} FROM incidents ORDER BY id")
-    }
-    poll_time = "2026-11-27T03:00:00Z"
-    assert got == {
-        "a2": (None, None, None, None, None, 0, None, poll_time, poll_time),
-        "a3": (0.0, -0.0, "https://bpbd.example/a3", "BPBD", "BPBD", 1, '{"k": 1}',
-               "2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z"),
-    }  # fmt: skip
-    assert store.scalar("SELECT count(*) FROM incidents WHERE source = 'bpbd'") == 2
-    # Unchanged on the next poll, the missing values included.
-    assert store.apply_incidents(_poll(1), [bare, full]) == 0
-    store.close()
-
-
 def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
@@ -101,53 +74,4 @@ def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
     assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
     assert store.incident_count(IncidentQuery(text="talegong")) == 1
     assert store.incident_count(IncidentQuery(text="banjir")) == 0
-    store.close()
-
-
-def _indexes(store: Store) -> list[tuple[str, str]]:
-    return store.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'incidents' "
-        "ORDER BY name"
-    ).fetchall()
-
-
-def test_a_large_snapshot_is_inserted_and_indexed_in_batches(tmp_path):
-    """Above two batches, one worker thread indexes a batch while the next is built."""
-    from cc_console.store.incidents import _BATCH
-
-    count = 2 * _BATCH + 10
-    rows = [
-        _row(f"Banjir di Kec. Cisewu nomor{i}")._replace(external_id=f"n{i}") for i in range(count)
-    ]
-    store = Store(tmp_path / "cache.db")
-    indexes = _indexes(store)
-    assert store.apply_incidents(_poll(0), rows) == count
-    assert _indexes(store) == indexes  # dropped for the bulk insert, built again after
-    every = IncidentQuery(statuses=())
-    assert store.incident_count(every) == count
-    assert store.incident_count(IncidentQuery(statuses=(), text="cisewu")) == count
-    # One from each batch, the last one included: each was indexed, none twice.
-    for i in (0, _BATCH, 2 * _BATCH, count - 1):
-        assert store.incident_count(IncidentQuery(statuses=(), text=f"nomor{i}")) == 1
-    # The index matches its content exactly (raises if a row is missing or doubled).
-    store.conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
-    assert store.apply_incidents(_poll(1), rows) == 0
-    store.close()
-
-
-def test_a_failure_in_a_later_batch_stores_nothing(tmp_path):
-    from cc_console.errors import StoreError
-    from cc_console.store.incidents import _BATCH
-
-    store = Store(tmp_path / "cache.db")
-    assert store.apply_incidents(_poll(0), [_row()]) == 1
-    rows = [_row()._replace(external_id=f"n{i}") for i in range(3 * _BATCH)]
-    rows[-1] = rows[-1]._replace(title=None)  # NOT NULL: the third batch fails
-    indexes = _indexes(store)
-    with pytest.raises(StoreError, match="NOT NULL"):
-        store.apply_incidents(_poll(1), rows)
-    assert _indexes(store) == indexes
-    assert store.incident_count(IncidentQuery(statuses=())) == 1
-    store.conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
-    assert store.incident_count(IncidentQuery(statuses=(), text="cisewu")) == 1
     store.close()
