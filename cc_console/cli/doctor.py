@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from cc_console.cli.state import State
 from cc_console.config import Config, SourceConfig
@@ -30,6 +29,8 @@ class Report:
         self.code = 0
 
     def line(self, mark: str, text: str, code: int = 0) -> None:
+        from rich.text import Text
+
         style = {"✓": "green", "⚠": "yellow", "✖": "bold red"}[mark]
         out = Text(f"{mark} ", style=style)
         out.append(text)

@@ -9,17 +9,18 @@ printing), or ``--json``.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
 
 from cc_console.cli.state import State
 from cc_console.export import agency_json, health_json, incident_json, journal_json, meeting_json
 from cc_console.models import SEVERITIES
 from cc_console.store import IncidentQuery
+
+if TYPE_CHECKING:  # rich is imported by the renderers: `handover --json` goes without it
+    from rich.console import Group
+    from rich.table import Table
 
 __all__ = ["COMMANDS"]
 
@@ -80,6 +81,9 @@ def handover(
 
 
 def _render(state: State, d: dict[str, Any]) -> Group:
+    from rich.console import Group
+    from rich.text import Text
+
     from cc_console.cli import tables
 
     t, tz = state.t, state.config.site.tz
@@ -113,6 +117,9 @@ def _render(state: State, d: dict[str, Any]) -> Group:
 
 
 def _incidents(rows: list[Any], state: State) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     """The worst active incidents, narrow enough to print: severity, status, title, area, time."""
     from cc_console.cli.tables import SEVERITY_STYLE
 

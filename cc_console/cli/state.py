@@ -6,17 +6,18 @@ import getpass
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from cc_console.config import Config, load_config
 from cc_console.i18n import Translator
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["State", "default_operator"]
 
@@ -46,8 +47,26 @@ class State:
     no_mouse: bool = False
     _config: Config | None = None
     _store: Store | None = None
-    out: Console = field(default_factory=lambda: Console(highlight=False))
-    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    _out: Console | None = None
+    _err: Console | None = None
+
+    @property
+    def out(self) -> Console:
+        """Rich output on stdout, made on first use (``--json`` commands never load rich)."""
+        if self._out is None:
+            from rich.console import Console
+
+            self._out = Console(highlight=False)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        """Rich output on stderr, made on first use."""
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, highlight=False)
+        return self._err
 
     @property
     def config(self) -> Config:

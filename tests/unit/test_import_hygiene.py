@@ -1,4 +1,4 @@
-"""Layering: commands for cron never load Textual; parsers and pollers never import it."""
+"""Layering: commands for cron never load Textual (nor rich, for JSON); parsers and pollers never import it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ except SystemExit:
     pass
 loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "widgets")))
 print("LOADED", loaded, file=sys.stderr)
+print("RICH", "rich" in sys.modules, file=sys.stderr)
 """
 
 
@@ -38,6 +39,8 @@ def test_cron_commands_do_not_import_textual(tmp_path):
             timeout=60,
         )
         assert "LOADED []" in proc.stderr, (args, proc.stderr)
+        if args[0] in ("status", "incidents"):  # JSON for scripts: no rendering library
+            assert "RICH False" in proc.stderr, (args, proc.stderr)  # (httpx loads it for refresh)
 
 
 def test_lower_layers_do_not_import_textual_or_the_ui():
