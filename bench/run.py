@@ -84,23 +84,30 @@ def best(fn, runs: int = 5) -> float:
 def refresh_figures(server: BenchServer, tmp: Path, n: int, pairs: int) -> list[Figure]:
     body = native(incidents(n))
     url = server.route("/big.json", body)
-    # Interleaved pairs, the best of each: this VM's speed drifts by 20-30% over
-    # seconds, and one pair measured in a slow moment and a fast one is noise.
+    # Interleaved pairs, the best of each, the order alternating: this VM's speed
+    # drifts by 20-40% within seconds (five bare runs in a row took 2.2 to 3.1 s),
+    # and one pair measured in a slow moment and a fast one is noise.
     bares, ours = [], []
-    for attempt in range(pairs):
-        bare_db = tmp / f"bare-{attempt}.db"
+
+    def bare_run(attempt: int) -> None:
         started = time.perf_counter()
         subprocess.run(
-            [PY, str(HERE / "bare.py"), url, str(bare_db)],
+            [PY, str(HERE / "bare.py"), url, str(tmp / f"bare-{attempt}.db")],
             check=True,
             capture_output=True,
             timeout=600,
         )
         bares.append(time.perf_counter() - started)
+
+    def our_run(attempt: int) -> None:
         cfg = write_config(
             tmp / f"refresh-{attempt}.toml", tmp / f"refresh-{attempt}.db", [("big", url)]
         )
         ours.append(cli(cfg, "refresh", "--json")[0])  # a fresh process, as the bare pipeline is
+
+    for attempt in range(pairs):
+        for run in (bare_run, our_run) if attempt % 2 == 0 else (our_run, bare_run):
+            run(attempt)
     bare, first = min(bares), min(ours)
     # 2 and 3 compare in-process refresh times (interpreter start-up is not refresh work).
     probe = write_config(tmp / "probe.toml", tmp / "probe.db", [("big", url)])
@@ -365,7 +372,7 @@ def main() -> int:
         "small": 2_000,
         "fan": 50 if q else 200,
         "idle": 5.0 if q else 60.0,
-        "pairs": 3,  # interleaved bare/ours runs of figure 1
+        "pairs": 5,  # interleaved bare/ours runs of figure 1
     }
     if args.smoke:
         sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0, pairs=1)
