@@ -18,6 +18,7 @@ except SystemExit:
 loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "widgets")))
 print("LOADED", loaded, file=sys.stderr)
 print("RICH", "rich" in sys.modules, file=sys.stderr)
+print("ENTRY POINTS SCANNED", "importlib.metadata" in sys.modules, file=sys.stderr)
 """
 
 
@@ -41,6 +42,8 @@ def test_cron_commands_do_not_import_textual(tmp_path):
         assert "LOADED []" in proc.stderr, (args, proc.stderr)
         if args[0] in ("status", "incidents"):  # JSON for scripts: no rendering library
             assert "RICH False" in proc.stderr, (args, proc.stderr)  # (httpx loads it for refresh)
+            # sqlite-utils' plugin discovery reads every installed package's metadata.
+            assert "ENTRY POINTS SCANNED False" in proc.stderr, (args, proc.stderr)
 
 
 def test_lower_layers_do_not_import_textual_or_the_ui():
