@@ -242,8 +242,15 @@ def fanout_figure(server: BenchServer, tmp: Path, count: int, delay: float) -> F
         sources.append((f"slow-{i}", server.base + path))
     one_cfg = write_config(tmp / "one.toml", tmp / "one.db", sources[:1])
     all_cfg = write_config(tmp / "all.toml", tmp / "all.db", sources, concurrency=count)
-    one, _ = cli(one_cfg, "refresh")
-    every, _ = cli(all_cfg, "refresh")
+    # Best of three interleaved runs each: one run of each is at the mercy of the
+    # VM's drift (the same code read 1.8 to 2.2 in a row).
+    ones, everys = [], []
+    for _ in range(3):
+        for name in ("one.db", "one.db-wal", "one.db-shm", "all.db", "all.db-wal", "all.db-shm"):
+            (tmp / name).unlink(missing_ok=True)  # each run a first refresh, as before
+        ones.append(cli(one_cfg, "refresh")[0])
+        everys.append(cli(all_cfg, "refresh")[0])
+    one, every = min(ones), min(everys)
     ratio = every / one
     return Figure(
         7,
