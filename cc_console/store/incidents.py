@@ -50,10 +50,14 @@ def _packer() -> Callable[[Any], bytes]:
     """msgpack of a tuple of str/float/int/bool/None: deterministic, and 2x cheaper than pickle.
 
     Imported on the first refresh only: ``cc-console status`` starts without it.
+    The package before its submodule, as the native parser does: sources are
+    refreshed in threads, and one thread importing ``msgspec.msgpack`` while
+    another imports ``msgspec`` (which imports ``msgspec.msgpack``) takes the
+    two module locks in opposite orders (``_DeadlockError``).
     """
-    from msgspec.msgpack import Encoder
+    import msgspec
 
-    return Encoder().encode
+    return msgspec.msgpack.Encoder().encode
 
 
 def _hash(row: FeedIncident) -> str:

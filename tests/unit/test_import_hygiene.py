@@ -86,3 +86,17 @@ def test_discovering_formats_keeps_parser_libraries_unloaded():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_msgspec_is_imported_as_a_package_first():
+    """Parsers and the store import msgspec lazily, in the threads that refresh
+    sources; importing ``msgspec.msgpack`` directly while another thread imports
+    ``msgspec`` takes the two module locks in opposite orders (a ``_DeadlockError``
+    seen once in twenty cold starts). Every import names the package."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "cc_console"
+    direct = re.compile(r"^\s*(from|import)\s+msgspec\.", re.MULTILINE)
+    offenders = [str(p) for p in root.rglob("*.py") if direct.search(p.read_text())]
+    assert offenders == []
