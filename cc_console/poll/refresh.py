@@ -218,8 +218,7 @@ class Refresher:
         outcome.http_status = fetched.status
         outcome.next_attempt = now + timedelta(seconds=src.interval)
         body = fetched.body
-        body_hash = None if body is None else hashlib.sha256(body).hexdigest()
-        if body is None or body_hash is None or body_hash == old_hash:
+        if body is None or (body_hash := hashlib.sha256(body).hexdigest()) == old_hash:
             poll = PollRecord(
                 src.name,
                 now,

@@ -150,7 +150,7 @@ class IncidentsMixin(SourceStateMixin):
             now_z = iso_z(poll.at) or ""
             fresh, updates, events = self._changed_rows(c, latest, existing, now_z)
             if fresh:
-                self._insert_new(c, source, [latest[target] for target in fresh], fresh, now_z)
+                self._insert_new(c, source, fresh, now_z)
             if updates:
                 c.executemany(_UPDATE, updates)
             if events:
@@ -196,11 +196,10 @@ class IncidentsMixin(SourceStateMixin):
     def _insert_new(
         c: sqlite3.Connection,
         source: str,
-        records: list[FeedIncident],
-        targets: list[str],
+        fresh: list[tuple[str, FeedIncident]],
         now_z: str,
     ) -> None:
-        """Insert incidents seen for the first time, and index their text.
+        """Insert incidents seen for the first time (id and record), and index their text.
 
         The index is filled by one set-based INSERT per batch (not a trigger per
         row), which runs in SQLite's C code without holding the interpreter
@@ -214,9 +213,9 @@ class IncidentsMixin(SourceStateMixin):
         def next_seq() -> int:
             return int(c.execute("SELECT max(seq) FROM incidents").fetchone()[0] or 0) + 1
 
-        if len(records) < 2 * _BATCH:
+        if len(fresh) < 2 * _BATCH:
             first = next_seq()
-            c.executemany(insert, _new_rows(records, targets, now_z))
+            c.executemany(insert, _new_rows(fresh, now_z))
             c.execute(_INDEX_NEW, [first])
             return
         from concurrent.futures import ThreadPoolExecutor  # only for large feeds
@@ -225,7 +224,7 @@ class IncidentsMixin(SourceStateMixin):
         # secondary indexes are built again after the insert, by one sort each,
         # instead of taking every row one at a time (half the cost).
         rebuilt = []
-        if len(records) >= next_seq():
+        if len(fresh) >= next_seq():
             rebuilt = c.execute(
                 "SELECT name, sql FROM sqlite_master "
                 "WHERE type = 'index' AND tbl_name = 'incidents' AND sql IS NOT NULL"
@@ -234,9 +233,8 @@ class IncidentsMixin(SourceStateMixin):
                 c.execute(f'DROP INDEX "{name}"')
         with ThreadPoolExecutor(1, thread_name_prefix="cc-console-fts") as indexer:
             indexing: Future[Any] | None = None
-            for start in range(0, len(records), _BATCH):
-                end = start + _BATCH
-                rows = _new_rows(records[start:end], targets[start:end], now_z)
+            for start in range(0, len(fresh), _BATCH):
+                rows = _new_rows(fresh[start : start + _BATCH], now_z)
                 if indexing is not None:
                     indexing.result()
                 first = next_seq()
@@ -300,16 +298,16 @@ class IncidentsMixin(SourceStateMixin):
         latest: dict[str, FeedIncident],
         existing: dict[str, Any],
         now_z: str,
-    ) -> tuple[list[str], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
-        """The ids of new incidents, and the updates and timeline events of changed ones."""
-        fresh: list[str] = []
+    ) -> tuple[list[tuple[str, FeedIncident]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        """New incidents (id, record), and the updates and timeline events of changed ones."""
+        fresh: list[tuple[str, FeedIncident]] = []
         updates: list[tuple[Any, ...]] = []
         events: list[tuple[str, str, str]] = []
         rank = SEVERITY_RANK.get
         for target, rec in latest.items():
             old = existing.get(target)
             if old is None:  # new: no operator state, no thread to keep
-                fresh.append(target)
+                fresh.append((target, rec))
                 continue
             updated = rec.updated_at
             reported = rec.reported_at or updated or now_z
@@ -409,11 +407,11 @@ _INDEX_NEW = (
 )
 
 
-def _new_rows(records: list[FeedIncident], targets: list[str], now_z: str) -> list[tuple[Any, ...]]:
+def _new_rows(fresh: list[tuple[str, FeedIncident]], now_z: str) -> list[tuple[Any, ...]]:
     """The values of :func:`_insert_sql` for new incidents (no None: see there)."""
     rank = SEVERITY_RANK.get
     rows = []
-    for target, rec in zip(targets, records, strict=True):
+    for target, rec in fresh:
         (_, title, description, category, severity, status, area, lat, lon, reported, updated,
          url, assigned, exercise, extra) = rec  # fmt: skip
         reported = reported or updated or now_z
