@@ -9,10 +9,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from cc_console.models import FeedIncident
+from cc_console.store import PollRecord
 from tests.feedserver import FeedServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -83,6 +86,11 @@ def incident(ext: str, title: str = "Banjir", **kw: object) -> dict:
     return base
 
 
+def native_source(name: str, url: str, kind: str = "incidents", **extra: object) -> dict:
+    """One source of the native format, for :func:`write_config`."""
+    return {"name": name, "kind": kind, "format": "native", "url": url, **extra}
+
+
 def write_config(path: Path, sources: list[dict], extra: str = "") -> Path:
     """A config file with ``sources`` and a cache next to it."""
     lines = [
@@ -102,6 +110,22 @@ def write_config(path: Path, sources: list[dict], extra: str = "") -> Path:
             lines.append(f"{k} = {json.dumps(v)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+FEED_NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+
+
+def feed_row(title: str = "Banjir di Kec. Cisewu") -> FeedIncident:
+    """One incident of source "bpbd" as the store receives it (id "a1")."""
+    return FeedIncident(
+        "a1", title, "", "flood", "severe", "open", "Kec. Cisewu", -7.2, 107.5,
+        "2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z", None, None, False, None,
+    )  # fmt: skip
+
+
+def feed_poll(minutes: int) -> PollRecord:
+    """A successful poll of source "bpbd", ``minutes`` after :data:`FEED_NOW`."""
+    return PollRecord("bpbd", FEED_NOW + timedelta(minutes=minutes), ok=True, http_status=200)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import json
 from cc_console.app import CcConsoleApp
 from cc_console.config import load_config
 from cc_console.store import Store
-from tests.conftest import write_config
+from tests.conftest import native_source, write_config
 
 HOSTILE = (
     "[bold red]BOCOR[/] \x1b[2J\x1b]0;owned\x07\x1b]52;c;ZWNobyBoaQ==\x07 "
@@ -64,13 +64,8 @@ async def test_markup_and_escapes_never_reach_the_terminal(tmp_path, feeds):
     cfg_path = write_config(
         tmp_path / "config.toml",
         [
-            {
-                "name": "bpbd",
-                "kind": "incidents",
-                "format": "native",
-                "url": feeds.url("/inc.json"),
-            },
-            {"name": "opd", "kind": "agencies", "format": "native", "url": feeds.url("/opd.json")},
+            native_source("bpbd", feeds.url("/inc.json")),
+            native_source("opd", feeds.url("/opd.json"), "agencies"),
             {"name": "rakor", "kind": "agenda", "format": "ical", "url": feeds.url("/agenda.ics")},
         ],
     )

@@ -7,7 +7,14 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from tests.conftest import agencies_doc, incident, incidents_doc, run_subprocess, write_config
+from tests.conftest import (
+    agencies_doc,
+    incident,
+    incidents_doc,
+    native_source,
+    run_subprocess,
+    write_config,
+)
 
 
 def _setup(tmp_path: Path, feeds, **extra_sources) -> Path:
@@ -29,18 +36,8 @@ def _setup(tmp_path: Path, feeds, **extra_sources) -> Path:
     return write_config(
         tmp_path / "config.toml",
         [
-            {
-                "name": "bpbd-native",
-                "kind": "incidents",
-                "format": "native",
-                "url": feeds.url("/inc.json"),
-            },
-            {
-                "name": "opd-status",
-                "kind": "agencies",
-                "format": "native",
-                "url": feeds.url("/opd.json"),
-            },
+            native_source("bpbd-native", feeds.url("/inc.json")),
+            native_source("opd-status", feeds.url("/opd.json"), "agencies"),
         ],
     )
 
@@ -240,15 +237,7 @@ def test_token_sent_but_never_printed(tmp_path, feeds, cli, monkeypatch):
     feeds.route("/secret.json", "nope", status=401)
     cfg = write_config(
         tmp_path / "config.toml",
-        [
-            {
-                "name": "garut",
-                "kind": "incidents",
-                "format": "native",
-                "url": feeds.url("/secret.json"),
-                "token_env": "GARUT_TOKEN",
-            }
-        ],
+        [native_source("garut", feeds.url("/secret.json"), token_env="GARUT_TOKEN")],
     )
     monkeypatch.setenv("GARUT_TOKEN", "s3cr3t-t0ken")
     r = cli("--config", str(cfg), "refresh", "--json")
@@ -302,13 +291,8 @@ def test_shift_handover(tmp_path, feeds, cli):
     cfg = write_config(
         tmp_path / "config.toml",
         [
-            {
-                "name": "bpbd",
-                "kind": "incidents",
-                "format": "native",
-                "url": feeds.url("/inc.json"),
-            },
-            {"name": "opd", "kind": "agencies", "format": "native", "url": feeds.url("/opd.json")},
+            native_source("bpbd", feeds.url("/inc.json")),
+            native_source("opd", feeds.url("/opd.json"), "agencies"),
         ],
     )
     cli("--config", str(cfg), "refresh")

@@ -22,6 +22,28 @@ print("ENTRY POINTS SCANNED", "importlib.metadata" in sys.modules, file=sys.stde
 """
 
 
+def _python(code: str) -> str:
+    """What ``code`` prints, run in a fresh interpreter (nothing imported yet)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    ).stdout.strip()
+
+
+def _sources_matching(pattern: str, packages: tuple[str, ...] = ("cc_console",)) -> list[str]:
+    """Our source files in which the regular expression ``pattern`` finds a line."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = re.compile(pattern, re.MULTILINE)
+    return [
+        str(path.relative_to(root))
+        for package in packages
+        for path in (root / package).rglob("*.py")
+        if found.search(path.read_text())
+    ]
+
+
 def test_cron_commands_do_not_import_textual(tmp_path):
     cfg = write_config(
         tmp_path / "config.toml",
@@ -53,25 +75,15 @@ def test_lower_layers_do_not_import_textual_or_the_ui():
         "bad = [m for m in sys.modules if m.startswith(('textual', 'widgets', 'cc_console.app', 'cc_console.screens'))];"
         "print(bad)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    ).stdout
-    assert out.strip() == "[]"
+    assert _python(code) == "[]"
 
 
 def test_only_the_store_speaks_sql():
-    import re
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    sql = re.compile(
-        r"[\"']\s*(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA) "
-    )  # a statement in a string
+    sql = r"[\"']\s*(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|PRAGMA) "  # in a string
     offenders = [
-        str(path.relative_to(root))
-        for package in ("cc_console", "widgets")
-        for path in (root / package).rglob("*.py")
-        if "store" not in path.relative_to(root).parts and sql.search(path.read_text())
+        path
+        for path in _sources_matching(sql, ("cc_console", "widgets"))
+        if "store" not in path.split("/")
     ]
     assert offenders == []
 
@@ -82,10 +94,7 @@ def test_discovering_formats_keeps_parser_libraries_unloaded():
         "import sys, cc_console.sources as s; s.formats();"
         "print(sorted(m for m in ('msgspec', 'defusedxml', 'icalendar') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    ).stdout
-    assert out.strip() == "[]"
+    assert _python(code) == "[]"
 
 
 def test_msgspec_is_imported_as_a_package_first():
@@ -93,10 +102,4 @@ def test_msgspec_is_imported_as_a_package_first():
     sources; importing ``msgspec.msgpack`` directly while another thread imports
     ``msgspec`` takes the two module locks in opposite orders (a ``_DeadlockError``
     seen once in twenty cold starts). Every import names the package."""
-    import re
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2] / "cc_console"
-    direct = re.compile(r"^\s*(from|import)\s+msgspec\.", re.MULTILINE)
-    offenders = [str(p) for p in root.rglob("*.py") if direct.search(p.read_text())]
-    assert offenders == []
+    assert _sources_matching(r"^\s*(from|import)\s+msgspec\.") == []

@@ -12,7 +12,7 @@ from cc_console.config import load_config
 from cc_console.poll import Refresher
 from cc_console.poll.refresh import BULK_BYTES
 from cc_console.store import Store
-from tests.conftest import incident, incidents_doc, write_config
+from tests.conftest import incident, incidents_doc, native_source, write_config
 
 
 def _feed(count: int) -> str:
@@ -25,10 +25,7 @@ def _refresh(tmp_path, feeds, routes: dict[str, str]) -> tuple[list, int]:
     worker threads; the event loop is on the main thread)."""
     for path, body in routes.items():
         feeds.route(path, body)
-    sources = [
-        {"name": path.strip("/"), "kind": "incidents", "format": "native", "url": feeds.url(path)}
-        for path in routes
-    ]
+    sources = [native_source(path.strip("/"), feeds.url(path)) for path in routes]
     tmp_path.mkdir(exist_ok=True)
     cfg = load_config(write_config(tmp_path / "config.toml", sources))
     in_workers = 0

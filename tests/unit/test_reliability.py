@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import agencies_doc, incident, incidents_doc, run_subprocess, write_config
+from tests.conftest import (
+    agencies_doc,
+    incident,
+    incidents_doc,
+    native_source,
+    run_subprocess,
+    write_config,
+)
 
 
 def _setup(tmp_path: Path, feeds, **extra) -> Path:
@@ -23,14 +30,8 @@ def _setup(tmp_path: Path, feeds, **extra) -> Path:
     return write_config(
         tmp_path / "config.toml",
         [
-            {
-                "name": "bpbd",
-                "kind": "incidents",
-                "format": "native",
-                "url": feeds.url("/inc.json"),
-                **extra,
-            },
-            {"name": "opd", "kind": "agencies", "format": "native", "url": feeds.url("/opd.json")},
+            native_source("bpbd", feeds.url("/inc.json"), **extra),
+            native_source("opd", feeds.url("/opd.json"), "agencies"),
         ],
     )
 
@@ -139,8 +140,8 @@ def test_sigkill_during_big_refreshes_leaves_each_source_old_or_new(tmp_path, fe
     cfg = write_config(
         tmp_path / "config.toml",
         [
-            {"name": "big", "kind": "incidents", "format": "native", "url": feeds.url("/big.json")},
-            {"name": "opd", "kind": "agencies", "format": "native", "url": feeds.url("/opd.json")},
+            native_source("big", feeds.url("/big.json")),
+            native_source("opd", feeds.url("/opd.json"), "agencies"),
         ],
     )
     assert run_subprocess("--config", str(cfg), "refresh").code == 0
@@ -186,20 +187,8 @@ def test_concurrent_writers_never_show_database_is_locked(tmp_path, feeds):
     cfg = write_config(
         tmp_path / "config.toml",
         [
-            {
-                "name": "bpbd",
-                "kind": "incidents",
-                "format": "native",
-                "url": feeds.url("/inc.json"),
-                "interval": "1s",
-            },
-            {
-                "name": "opd",
-                "kind": "agencies",
-                "format": "native",
-                "url": feeds.url("/opd.json"),
-                "interval": "1s",
-            },
+            native_source("bpbd", feeds.url("/inc.json"), interval="1s"),
+            native_source("opd", feeds.url("/opd.json"), "agencies", interval="1s"),
         ],
     )
     assert run_subprocess("--config", str(cfg), "refresh").code == 0

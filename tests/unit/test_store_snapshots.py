@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from cc_console.models import FeedIncident
-from cc_console.store import IncidentQuery, PollRecord, Store
-
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
-
-
-def _row(title: str = "Banjir di Kec. Cisewu") -> FeedIncident:
-    return FeedIncident(
-        "a1", title, "", "flood", "severe", "open", "Kec. Cisewu", -7.2, 107.5,
-        "2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z", None, None, False, None,
-    )  # fmt: skip
-
-
-def _poll(minutes: int) -> PollRecord:
-    return PollRecord("bpbd", NOW + timedelta(minutes=minutes), ok=True, http_status=200)
+from cc_console.store import IncidentQuery, Store
+from tests.conftest import feed_poll, feed_row
 
 
 def test_the_same_incident_twice_in_a_snapshot_keeps_the_newest(tmp_path):
-    newer = _row("Banjir bandang")._replace(updated_at="2026-11-27T02:30:00Z")
-    older = _row("Banjir")
-    same_time = _row("Banjir, susulan")._replace(external_id="a2")
+    newer = feed_row("Banjir bandang")._replace(updated_at="2026-11-27T02:30:00Z")
+    older = feed_row("Banjir")
+    same_time = feed_row("Banjir, susulan")._replace(external_id="a2")
     store = Store(tmp_path / "cache.db")
     first = same_time._replace(title="Banjir, laporan awal")
-    assert store.apply_incidents(_poll(0), [newer, first, older, same_time]) == 2
+    assert store.apply_incidents(feed_poll(0), [newer, first, older, same_time]) == 2
     titles = dict(store.conn.execute("SELECT external_id, title FROM incidents"))
     # The newest report wins; of two with the same time, the later one.
     assert titles == {"a1": "Banjir bandang", "a2": "Banjir, susulan"}
@@ -39,12 +24,14 @@ def test_the_same_incident_twice_in_a_snapshot_keeps_the_newest(tmp_path):
 def test_new_rows_keep_missing_values_missing(tmp_path):
     """New rows bind '' for a missing value (cheaper than None); it is stored as NULL."""
     store = Store(tmp_path / "cache.db")
-    bare = _row()._replace(external_id="a2", lat=None, lon=None, reported_at=None, updated_at=None)
-    full = _row()._replace(
+    bare = feed_row()._replace(
+        external_id="a2", lat=None, lon=None, reported_at=None, updated_at=None
+    )
+    full = feed_row()._replace(
         external_id="a3", lat=0.0, lon=-0.0, url="https://bpbd.example/a3",
         assigned_to="BPBD", exercise=True, extra='{"k": 1}',
     )  # fmt: skip
-    assert store.apply_incidents(_poll(0), [bare, full]) == 2
+    assert store.apply_incidents(feed_poll(0), [bare, full]) == 2
     cols = "lat, lon, url, feed_assigned, assigned_to, exercise, extra, reported_at, updated_at"
     got = {
         r[0]: r[1:]
@@ -58,7 +45,7 @@ def test_new_rows_keep_missing_values_missing(tmp_path):
     }  # fmt: skip
     assert store.scalar("SELECT count(*) FROM incidents WHERE source = 'bpbd'") == 2
     # Unchanged on the next poll, the missing values included.
-    assert store.apply_incidents(_poll(1), [bare, full]) == 0
+    assert store.apply_incidents(feed_poll(1), [bare, full]) == 0
     store.close()
 
 
@@ -75,11 +62,12 @@ def test_a_large_snapshot_is_inserted_and_indexed_in_batches(tmp_path):
 
     count = 2 * _BATCH + 10
     rows = [
-        _row(f"Banjir di Kec. Cisewu nomor{i}")._replace(external_id=f"n{i}") for i in range(count)
+        feed_row(f"Banjir di Kec. Cisewu nomor{i}")._replace(external_id=f"n{i}")
+        for i in range(count)
     ]
     store = Store(tmp_path / "cache.db")
     indexes = _indexes(store)
-    assert store.apply_incidents(_poll(0), rows) == count
+    assert store.apply_incidents(feed_poll(0), rows) == count
     assert _indexes(store) == indexes  # dropped for the bulk insert, built again after
     every = IncidentQuery(statuses=())
     assert store.incident_count(every) == count
@@ -89,7 +77,7 @@ def test_a_large_snapshot_is_inserted_and_indexed_in_batches(tmp_path):
         assert store.incident_count(IncidentQuery(statuses=(), text=f"nomor{i}")) == 1
     # The index matches its content exactly (raises if a row is missing or doubled).
     store.conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
-    assert store.apply_incidents(_poll(1), rows) == 0
+    assert store.apply_incidents(feed_poll(1), rows) == 0
     store.close()
 
 
@@ -98,12 +86,12 @@ def test_a_failure_in_a_later_batch_stores_nothing(tmp_path):
     from cc_console.store.incidents import _BATCH
 
     store = Store(tmp_path / "cache.db")
-    assert store.apply_incidents(_poll(0), [_row()]) == 1
-    rows = [_row()._replace(external_id=f"n{i}") for i in range(3 * _BATCH)]
+    assert store.apply_incidents(feed_poll(0), [feed_row()]) == 1
+    rows = [feed_row()._replace(external_id=f"n{i}") for i in range(3 * _BATCH)]
     rows[-1] = rows[-1]._replace(title=None)  # NOT NULL: the third batch fails
     indexes = _indexes(store)
     with pytest.raises(StoreError, match="NOT NULL"):
-        store.apply_incidents(_poll(1), rows)
+        store.apply_incidents(feed_poll(1), rows)
     assert _indexes(store) == indexes
     assert store.incident_count(IncidentQuery(statuses=())) == 1
     store.conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")

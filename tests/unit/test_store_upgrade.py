@@ -5,41 +5,27 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from datetime import UTC, datetime, timedelta
 
 import msgspec
 
-from cc_console.models import FeedIncident
-from cc_console.store import IncidentQuery, PollRecord, Store
+from cc_console.store import IncidentQuery, Store
 from cc_console.store.schema import MIGRATIONS, SCHEMA_VERSION, _statements
-
-NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
-
-
-def _row(title: str = "Banjir di Kec. Cisewu") -> FeedIncident:
-    return FeedIncident(
-        "a1", title, "", "flood", "severe", "open", "Kec. Cisewu", -7.2, 107.5,
-        "2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z", None, None, False, None,
-    )  # fmt: skip
-
-
-def _poll(minutes: int) -> PollRecord:
-    return PollRecord("bpbd", NOW + timedelta(minutes=minutes), ok=True, http_status=200)
+from tests.conftest import feed_poll, feed_row
 
 
 def test_digests_written_before_are_recognised(tmp_path):
     """Hex digests of the first schema match: an upgrade reports nothing changed."""
     store = Store(tmp_path / "cache.db")
-    assert store.apply_incidents(_poll(0), [_row()]) == 1
-    row = _row()
+    assert store.apply_incidents(feed_poll(0), [feed_row()]) == 1
+    row = feed_row()
     old_digest = hashlib.blake2b(
         pickle.dumps((*row[1:9], row.reported_at, *row[10:13], False, None), 5), digest_size=12
     ).hexdigest()
     with store.tx() as c:
         c.execute("UPDATE incidents SET feed_hash = ?", [old_digest])
-    assert store.apply_incidents(_poll(1), [_row()]) == 0
+    assert store.apply_incidents(feed_poll(1), [feed_row()]) == 0
     assert store.incident_timeline("bpbd:a1") == []
-    assert store.apply_incidents(_poll(2), [_row("Banjir bandang di Kec. Cisewu")]) == 1
+    assert store.apply_incidents(feed_poll(2), [feed_row("Banjir bandang di Kec. Cisewu")]) == 1
     assert len(store.incident_timeline("bpbd:a1")) == 1
     store.close()
 
@@ -47,12 +33,12 @@ def test_digests_written_before_are_recognised(tmp_path):
 def test_digests_of_schema_4_are_recognised(tmp_path):
     """Schema 4 wrote 16 raw bytes over msgpack: still the same feed after an upgrade."""
     store = Store(tmp_path / "cache.db")
-    assert store.apply_incidents(_poll(0), [_row()]) == 1
-    digest = hashlib.blake2b(msgspec.msgpack.encode(_row()[1:]), digest_size=16).digest()
+    assert store.apply_incidents(feed_poll(0), [feed_row()]) == 1
+    digest = hashlib.blake2b(msgspec.msgpack.encode(feed_row()[1:]), digest_size=16).digest()
     with store.tx() as c:
         c.execute("UPDATE incidents SET feed_hash = ?", [digest])
-    assert store.apply_incidents(_poll(1), [_row()]) == 0
-    assert store.apply_incidents(_poll(2), [_row("Banjir bandang di Kec. Cisewu")]) == 1
+    assert store.apply_incidents(feed_poll(1), [feed_row()]) == 0
+    assert store.apply_incidents(feed_poll(2), [feed_row("Banjir bandang di Kec. Cisewu")]) == 1
     store.close()
 
 
