@@ -117,10 +117,10 @@ def _render(state: State, d: dict[str, Any]) -> Group:
 
 
 def _incidents(rows: list[Any], state: State) -> Table:
+    """The worst active incidents, narrow enough to print: severity, status, title, area, time."""
     from rich.table import Table
     from rich.text import Text
 
-    """The worst active incidents, narrow enough to print: severity, status, title, area, time."""
     from cc_console.cli.tables import SEVERITY_STYLE
 
     t, tz = state.t, state.config.site.tz
