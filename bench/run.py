@@ -301,7 +301,7 @@ def terminal_figures(cfg: Path, idle: float) -> list[Figure]:
 
     config = load_config(cfg)
     store = Store(config.cache.path)
-    first = store.list_incidents()[0]
+    first = store.incidents.listing()[0]
     changed = Incident(
         first.source,
         first.external_id,
@@ -311,7 +311,7 @@ def terminal_figures(cfg: Path, idle: float) -> list[Figure]:
         updated_at=utcnow(),
         area=first.area,
     )
-    store.apply_incidents(PollRecord(first.source, utcnow(), ok=True), [changed])
+    store.apply("incidents", PollRecord(first.source, utcnow(), ok=True), [changed])
     store.close()
     change = drain(3.0)
     os.write(fd, b"q")

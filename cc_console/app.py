@@ -104,7 +104,7 @@ class CcConsoleApp(App[None]):
         self.set_keymap({f"cc.{a}": k for a, k in self.keys.items() if a != "palette"})
         self.main = MainScreen(self.ctx, self.keys)
         self.push_screen(self.main)
-        self._data_version = self.ctx.store.data_version()
+        self._data_version = self.ctx.store.db.data_version()
         self.update_health()
         if self.live:
             self.set_interval(1.0, self.check_store)
@@ -149,7 +149,7 @@ class CcConsoleApp(App[None]):
         """Reload the views when the cache changed (any process)."""
         if self.paused:
             return
-        version = self.ctx.store.data_version()
+        version = self.ctx.store.db.data_version()
         if version != self._data_version:
             self._data_version = version
             self.reload_views()
@@ -164,7 +164,7 @@ class CcConsoleApp(App[None]):
     def update_health(self) -> None:
         cfg = self.ctx.config
         self.health = tuple(
-            self.ctx.store.source_health(cfg.sources, cfg.poll.stale_after, self.ctx.now())
+            self.ctx.store.sources.health(cfg.sources, cfg.poll.stale_after, self.ctx.now())
         )
         for bar in self._status_bars():
             bar.health = self.health
@@ -223,7 +223,7 @@ class CcConsoleApp(App[None]):
             self.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
             return
         if action == "assign":
-            agencies = self.ctx.store.list_agencies()
+            agencies = self.ctx.store.agencies.listing()
 
             def assign(agency: str | None) -> None:
                 if agency:
@@ -247,7 +247,7 @@ class CcConsoleApp(App[None]):
     ) -> None:
         t = self.ctx.t
         try:
-            entry = self.ctx.store.act(action, incident_id, note=note, agency=agency)
+            entry = self.ctx.store.journal.act(action, incident_id, note=note, agency=agency)
         except ReadOnlyError:
             self.notify(t("refused.read_only"), severity="warning")
             return
@@ -255,7 +255,7 @@ class CcConsoleApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.notify(t(f"done.{action}", id=entry.target, agency=agency or ""))
-        self._data_version = self.ctx.store.data_version()
+        self._data_version = self.ctx.store.db.data_version()
         self.reload_views()
 
     def action_sort(self) -> None:

@@ -48,7 +48,7 @@ class FeedPublisher:
         """The bytes of a published feed, or None for an unknown path."""
         now = utcnow()
         if path == "/incidents.json":
-            rows = self._store().incidents_for_publishing(now - timedelta(days=self.days))
+            rows = self._store().incidents.for_publishing(now - timedelta(days=self.days))
             items = []
             for inc in rows:
                 item = incident_json(inc)
@@ -56,7 +56,7 @@ class FeedPublisher:
                 items.append(item)
             kind = "incidents"
         elif path == "/agencies.json":
-            items = [agency_json(a) for a in self._store().list_agencies()]
+            items = [agency_json(a) for a in self._store().agencies.listing()]
             kind = "agencies"
         else:
             return None

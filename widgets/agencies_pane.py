@@ -26,8 +26,8 @@ class AgencySource:
         self.trends: dict[str, list[str]] = {}
 
     def count(self) -> int:
-        self.rows = self.ctx.store.list_agencies(text=self.text)
-        self.trends = self.ctx.store.agency_trends()
+        self.rows = self.ctx.store.agencies.listing(text=self.text)
+        self.trends = self.ctx.store.agencies.trends()
         return len(self.rows)
 
     def page(self, offset: int, limit: int) -> Sequence[Agency]:

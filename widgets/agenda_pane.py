@@ -53,7 +53,7 @@ class AgendaSource:
         now = self.ctx.now()
         today = now.astimezone(tz).date()
         start = datetime.combine(today, time(0), tzinfo=tz)
-        meetings = self.ctx.store.list_agenda(start, start + timedelta(days=8), text=self.text)
+        meetings = self.ctx.store.agenda.between(start, start + timedelta(days=8), text=self.text)
         upcoming = [m for m in meetings if m.status != "cancelled" and m.start > now]
         nxt = upcoming[0].id if upcoming else None
         rows: list[AgendaRow] = []

@@ -27,16 +27,16 @@ class IncidentSource:
         self.query = IncidentQuery()
 
     def count(self) -> int:
-        return self.ctx.store.incident_count(self.query)
+        return self.ctx.store.incidents.count(self.query)
 
     def page(self, offset: int, limit: int) -> Sequence[Incident]:
-        return self.ctx.store.incident_page(self.query, offset, limit)
+        return self.ctx.store.incidents.page(self.query, offset, limit)
 
     def key(self, row: Incident) -> str:
         return row.id
 
     def locate(self, key: str, hint: int) -> int | None:
-        return self.ctx.store.incident_position(self.query, key)
+        return self.ctx.store.incidents.position(self.query, key)
 
 
 class IncidentList(VirtualList[Incident]):

@@ -24,10 +24,10 @@ def _act(
 ) -> None:
     state: State = ctx.obj
     if state.read_only:  # refuse before touching the cache; the store refuses too
-        state.store().require_writable(f"{action} on {incident_id}")
+        state.store().db.require_writable(f"{action} on {incident_id}")
     if note is not None and not note.strip():
         note = None
-    entry = state.store().act(action, incident_id, note=note, agency=agency)
+    entry = state.store().journal.act(action, incident_id, note=note, agency=agency)
     state.err.print(state.t(f"done.{action}", id=entry.target, agency=agency or ""))
 
 

@@ -55,15 +55,15 @@ def _check_cache(report: Report, path: Path) -> bool:
         report.line("✖", f"{exc}; `cc-console doctor --rebuild` rebuilds it from the feeds", 4)
         return False
     try:
-        problems = [r for r in store.integrity_check() if r != "ok"]
+        problems = [r for r in store.db.integrity_check() if r != "ok"]
         if problems:
             report.line("✖", f"integrity check failed: {problems[0]}; run doctor --rebuild", 4)
         else:
             report.line("✓", "integrity check ok")
         report.line(
-            "✓", f"schema version {store.schema_version()} (this cc-console: {SCHEMA_VERSION})"
+            "✓", f"schema version {store.db.schema_version()} (this cc-console: {SCHEMA_VERSION})"
         )
-        verdict = store.verify_journal()
+        verdict = store.journal.verify()
         if verdict.ok:
             report.line("✓", f"journal intact: {verdict.entries} entries, hash chain verified")
         else:
@@ -115,8 +115,8 @@ def _rebuild(state: State, cfg: Config, report: Report) -> None:
         leftover.unlink(missing_ok=True)
     store = Store(fresh, operator=state.operator or "doctor")
     try:
-        carried = store.import_journal(path) if path.exists() else 0
-        verdict = store.verify_journal()
+        carried = store.journal.import_from(path) if path.exists() else 0
+        verdict = store.journal.verify()
         if not verdict.ok:
             report.line(
                 "⚠",
@@ -137,7 +137,7 @@ def _rebuild(state: State, cfg: Config, report: Report) -> None:
                 report.line("✖", f"source {o.name}: {o.error}", 1)
             else:
                 report.line("✓", f"source {o.name}: {o.records} records")
-        report.line("✓", f"operator actions replayed: {store.replay_journal()}")
+        report.line("✓", f"operator actions replayed: {store.journal.replay()}")
     finally:
         store.close()
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
@@ -171,7 +171,7 @@ def doctor(
     report.line("✓", f"config {cfg.path}: {len(cfg.sources)} sources")
     if rebuild:
         if state.read_only:
-            state.store().require_writable("doctor --rebuild")
+            state.store().db.require_writable("doctor --rebuild")
         _rebuild(state, cfg, report)
     else:
         _check_cache(report, cfg.cache.path)

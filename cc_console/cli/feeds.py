@@ -64,7 +64,7 @@ def refresh(
     sources = _selected(cfg, source)
     store = state.store()
     outcomes = asyncio.run(_refresh(cfg, store, sources, sys.stderr.isatty() and not as_json))
-    health = {h.name: h for h in store.source_health(sources, cfg.poll.stale_after, utcnow())}
+    health = {h.name: h for h in store.sources.health(sources, cfg.poll.stale_after, utcnow())}
     failed = [o for o in outcomes if o.status == "failed"]
     stale = [o for o in outcomes if health[o.name].stale]
     ok = not failed and not stale

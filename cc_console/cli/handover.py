@@ -30,25 +30,25 @@ def _collect(state: State, hours: float) -> dict[str, Any]:
     store = state.store()
     now = state.now()
     since = now - timedelta(hours=hours)
-    reported, recent = store.reported_since(since, limit=15)
-    worst = store.incident_page(IncidentQuery(order="severity"), 0, 10)
+    reported, recent = store.incidents.reported_since(since, limit=15)
+    worst = store.incidents.page(IncidentQuery(order="severity"), 0, 10)
     return {
         "now": now,
         "since": since,
-        "severity_counts": store.severity_counts(),
+        "severity_counts": store.incidents.severity_counts(),
         "worst": worst,
         "reported_count": reported,
         "reported": recent,
-        "actions": store.journal(since=since),
+        "actions": store.journal.entries(since=since),
         "agencies_down": [
-            a for a in store.list_agencies() if a.status not in ("operational", "unknown")
+            a for a in store.agencies.listing() if a.status not in ("operational", "unknown")
         ],
         "feeds": [
             h
-            for h in store.source_health(cfg.sources, cfg.poll.stale_after, now)
+            for h in store.sources.health(cfg.sources, cfg.poll.stale_after, now)
             if h.stale or (h.consecutive_failures and h.last_error)
         ],
-        "meetings": store.list_agenda(now, now + timedelta(hours=24)),
+        "meetings": store.agenda.between(now, now + timedelta(hours=24)),
     }
 
 

@@ -20,7 +20,7 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Health of every source; exit 1 when one failed or is stale."""
     state: State = ctx.obj
     cfg = state.config
-    health = state.store().source_health(cfg.sources, cfg.poll.stale_after, state.now())
+    health = state.store().sources.health(cfg.sources, cfg.poll.stale_after, state.now())
     bad = [h for h in health if h.stale or (h.consecutive_failures and h.last_error)]
     for h in health:
         if h.insecure:
@@ -47,7 +47,7 @@ def incidents(
 ) -> None:
     """Open and acknowledged incidents (--all: every one), newest first."""
     state: State = ctx.obj
-    rows = state.store().list_incidents(include_all=include_all)
+    rows = state.store().incidents.listing(include_all=include_all)
     if as_json:
         state.print_json([incident_json(i) for i in rows])
     elif rows:
@@ -61,7 +61,7 @@ def incidents(
 def agencies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Agencies and their status, worst first."""
     state: State = ctx.obj
-    rows = state.store().list_agencies()
+    rows = state.store().agencies.listing()
     if as_json:
         state.print_json([agency_json(a) for a in rows])
     elif rows:
@@ -108,7 +108,7 @@ def agenda(
     if end_day <= start_day:
         raise ConfigError(f"--to ({end_day}) must be after --from ({start_day})")
     start, end = agenda_window(start_day, end_day, tz)
-    rows = state.store().list_agenda(start, end)
+    rows = state.store().agenda.between(start, end)
     if as_json:
         state.print_json([meeting_json(m) for m in rows])
     elif rows:
@@ -130,7 +130,7 @@ def journal(
     state: State = ctx.obj
     store = state.store()
     if verify:
-        verdict = store.verify_journal()
+        verdict = store.journal.verify()
         if as_json:
             state.print_json(
                 {
@@ -147,7 +147,7 @@ def journal(
                 state.t("journal.broken", seq=verdict.broken_seq, reason=verdict.reason)
             )
         raise typer.Exit(0 if verdict.ok else 1)
-    rows = store.journal()
+    rows = store.journal.entries()
     if as_json:
         state.print_json([journal_json(e) for e in rows])
     elif rows:

@@ -128,7 +128,7 @@ def run_demo(state: object, *, tui: bool) -> None:
             from cc_console.cli import tables
 
             state.out.print(tables.refresh_table(outcomes, state.t))
-            counts = (len(store.list_incidents()), len(store.list_agencies()))
+            counts = (len(store.incidents.listing()), len(store.agencies.listing()))
             state.out.print(
                 f"{counts[0]} active incidents, {counts[1]} agencies; feeds at {server.base}"
             )

@@ -151,7 +151,7 @@ class Refresher:
         on_done: Callable[[SourceOutcome], None] | None = None,
     ) -> list[SourceOutcome]:
         """Refresh ``sources`` concurrently; outcomes in the order given."""
-        await asyncio.to_thread(self.store.sync_sources, sources)
+        await asyncio.to_thread(self.store.sources.sync, sources)
 
         async def one(src: SourceConfig) -> SourceOutcome:
             outcome = await self.refresh_one(src)
@@ -186,7 +186,9 @@ class Refresher:
             outcome.error = clean_line(outcome.error, 400)
         if outcome.status == "failed":
             try:
-                failures = await asyncio.to_thread(self.store.consecutive_failures, src.name) + 1
+                failures = (
+                    await asyncio.to_thread(self.store.sources.consecutive_failures, src.name) + 1
+                )
                 delay = next_delay(src.interval, failures, retry_after)
                 outcome.next_attempt = now + timedelta(seconds=delay)
                 poll = PollRecord(
@@ -197,13 +199,15 @@ class Refresher:
                     error=outcome.error,
                     next_attempt=outcome.next_attempt,
                 )
-                await asyncio.to_thread(self.store.record_poll, poll)
+                await asyncio.to_thread(self.store.sources.record, poll)
             except StoreError as exc:
                 outcome.error = f"{outcome.error}; and the failure could not be recorded: {exc}"
         return outcome
 
     async def _refresh(self, src: SourceConfig, now: datetime, outcome: SourceOutcome) -> None:
-        etag, last_modified, old_hash = await asyncio.to_thread(self.store.validators, src.name)
+        etag, last_modified, old_hash = await asyncio.to_thread(
+            self.store.sources.validators, src.name
+        )
         async with self._slots:
             fetched = await fetch(
                 self.client(src),
@@ -228,9 +232,9 @@ class Refresher:
                 last_modified=fetched.last_modified,
                 next_attempt=outcome.next_attempt,
             )
-            await asyncio.to_thread(self.store.record_poll, poll)
+            await asyncio.to_thread(self.store.sources.record, poll)
             outcome.status = "unchanged"
-            outcome.records = await asyncio.to_thread(self.store.stored_records, src.name)
+            outcome.records = await asyncio.to_thread(self.store.sources.stored_records, src.name)
             return
         if not body.strip():
             raise ParseError("empty response body")

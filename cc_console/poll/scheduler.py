@@ -28,12 +28,12 @@ async def run_pollers(
     """Poll every enabled source until ``stop`` is set."""
     refresher = Refresher(config, store)
     sources = [s for s in config.sources if s.enabled]
-    await asyncio.to_thread(store.sync_sources, sources)
+    await asyncio.to_thread(store.sources.sync, sources)
 
     async def loop(src: SourceConfig) -> None:
         # Resume the schedule a previous run left (after backoff, keep waiting).
         health = await asyncio.to_thread(
-            store.source_health, [src], config.poll.stale_after, utcnow()
+            store.sources.health, [src], config.poll.stale_after, utcnow()
         )
         nxt = health[0].next_attempt
         if nxt is not None:

@@ -81,7 +81,7 @@ class IncidentDetailScreen(DetailScreen):
 
     def reload(self) -> None:
         t, tz = self.ctx.t, self.ctx.tz
-        inc = self.incident = self.ctx.store.incident(self.incident_id)
+        inc = self.incident = self.ctx.store.incidents.get(self.incident_id)
         if inc is None:
             self.show(Text(self.incident_id), Text(t("empty.incidents")))
             return
@@ -128,7 +128,7 @@ class IncidentDetailScreen(DetailScreen):
             Text(t.when(inc.reported_at, tz, day=False, year=False)),
             Text(t("detail.reported_event"), style="dim"),
         )
-        for e in self.ctx.store.incident_timeline(inc.id):
+        for e in self.ctx.store.incidents.timeline(inc.id):
             when = Text(t.when(e.at, tz, day=False, year=False))
             if e.kind == "feed":
                 timeline.add_row(
@@ -163,7 +163,7 @@ class AgencyDetailScreen(DetailScreen):
 
     def reload(self) -> None:
         t, tz = self.ctx.t, self.ctx.tz
-        a = self.ctx.store.agency(self.agency_id)
+        a = self.ctx.store.agencies.get(self.agency_id)
         if a is None:
             self.show(Text(self.agency_id), Text(t("empty.agencies")))
             return
@@ -200,7 +200,7 @@ class AgencyDetailScreen(DetailScreen):
                 )
                 table.add_row(Text(k.name), Text(value), Text(target), met)
             parts.append(table)
-        history = self.ctx.store.agency_history(a.id, limit=30)
+        history = self.ctx.store.agencies.history(a.id, limit=30)
         if history:
             parts.append(_heading(t("detail.history")))
             parts.append(Text(sparkline([s for _, s, _ in history]), style="cyan"))
@@ -208,7 +208,9 @@ class AgencyDetailScreen(DetailScreen):
                 parts.append(
                     Text(f"{t.when(at, tz, day=False, year=False)}  {t.word('agency', status)}")
                 )
-        assigned = self.ctx.store.incident_page(IncidentQuery(statuses=(), assigned_to=a.id), 0, 50)
+        assigned = self.ctx.store.incidents.page(
+            IncidentQuery(statuses=(), assigned_to=a.id), 0, 50
+        )
         parts.append(_heading(t("detail.assigned_incidents")))
         if not assigned:
             parts.append(Text(t("empty.incidents"), style="dim"))
@@ -229,7 +231,7 @@ class MeetingDetailScreen(DetailScreen):
 
     def reload(self) -> None:
         t, tz = self.ctx.t, self.ctx.tz
-        m = self.ctx.store.meeting(self.meeting_id)
+        m = self.ctx.store.agenda.get(self.meeting_id)
         if m is None:
             self.show(Text(self.meeting_id), Text(t("empty.agenda")))
             return

@@ -61,7 +61,7 @@ class HealthScreen(_TableScreen):
             "col.error",
         ):
             table.add_column(t(key))
-        for h in self.ctx.store.source_health(cfg.sources, cfg.poll.stale_after, now):
+        for h in self.ctx.store.sources.health(cfg.sources, cfg.poll.stale_after, now):
             status = health_status(h, t)
             table.add_row(
                 Text(h.name),
@@ -87,7 +87,7 @@ class JournalScreen(_TableScreen):
         table.clear(columns=True)
         for key in JOURNAL_COLUMNS:
             table.add_column(t(key))
-        entries = self.ctx.store.journal(limit=1000)
+        entries = self.ctx.store.journal.entries(limit=1000)
         if not entries:
             table.add_row(
                 Text(t("empty.journal"), style="dim"), Text(""), Text(""), Text(""), Text("")

@@ -1,4 +1,4 @@
-"""Opening the cache, transactions and the mapping of SQLite failures to StoreError."""
+"""The cache's one connection: opening it, transactions, and SQLite failures as StoreError."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import sqlite_utils
 from cc_console.errors import ReadOnlyError, StoreError
 from cc_console.store.schema import migrate
 
-__all__ = ["StoreBase"]
+__all__ = ["Cache"]
 
 
 def _busy_timeout_ms() -> int:
@@ -26,23 +26,22 @@ def _busy_timeout_ms() -> int:
         return 15_000
 
 
-class StoreBase:
-    """The connection and its discipline; the query mixins build on it.
+class Cache:
+    """The connection and its discipline, shared by the table families of the store.
 
     One connection, guarded by a lock so that pollers in worker threads and the
     UI thread take turns.  Writes use ``BEGIN IMMEDIATE`` so concurrent
     processes queue on the busy timeout instead of failing half-way.
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False, operator: str = "operator"):
+    def __init__(self, path: Path, *, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
-        self.operator = operator
         self._lock = threading.RLock()
         self.busy_ms = _busy_timeout_ms()
         self.conn = self._connect()
-        # No plugin discovery: it scans every installed package's entry points
-        # (~25 ms per start), and the cache has no use for third-party plugins.
+        # No plugin discovery: the cache has no use for third-party plugins,
+        # and scanning every installed package's entry points slows each start.
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
 
     # -- opening -----------------------------------------------------------------
@@ -111,12 +110,6 @@ class StoreBase:
         with self._lock, contextlib.suppress(sqlite3.Error):
             self.conn.close()
 
-    def __enter__(self) -> StoreBase:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- discipline ---------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -155,7 +148,7 @@ class StoreBase:
             self.conn.execute("ROLLBACK")
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """Run a read query; rows as dicts.  Only store modules call this."""
+        """Run a read query; rows as dicts."""
         with self._lock:
             try:
                 return list(self.db.query(sql, params))

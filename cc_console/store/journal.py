@@ -1,7 +1,7 @@
 """The operator journal: append-only, hash-chained, and the actions that write it.
 
 Each entry's hash covers the previous entry's hash, so a changed or removed
-line breaks the chain at that point (``verify_journal`` names it).  Triggers
+line breaks the chain at that point (``Journal.verify`` names it).  Triggers
 refuse UPDATE and DELETE on the table.
 """
 
@@ -15,12 +15,13 @@ from pathlib import Path
 
 from cc_console.errors import NotFoundError, StoreError
 from cc_console.models import JournalEntry
-from cc_console.store.agencies import AgenciesMixin
-from cc_console.store.incident_reads import IncidentReadsMixin
+from cc_console.store.agencies import Agencies
+from cc_console.store.base import Cache
+from cc_console.store.incidents import Incidents
 from cc_console.text import clean_text
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
-__all__ = ["ACTIONS", "JournalMixin", "JournalVerdict"]
+__all__ = ["ACTIONS", "Journal", "JournalVerdict"]
 
 ACTIONS = ("ack", "note", "assign", "resolve")
 GENESIS = "0" * 64
@@ -51,8 +52,14 @@ def entry_hash(
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
-class JournalMixin(IncidentReadsMixin, AgenciesMixin):
+class Journal:
     """Operator actions on incidents and the journal that records them."""
+
+    def __init__(self, db: Cache, incidents: Incidents, agencies: Agencies, operator: str) -> None:
+        self.db = db
+        self.incidents = incidents
+        self.agencies = agencies
+        self.operator = operator
 
     def act(
         self, action: str, incident_id: str, *, note: str | None = None, agency: str | None = None
@@ -67,14 +74,14 @@ class JournalMixin(IncidentReadsMixin, AgenciesMixin):
             raise ValueError(f"unknown action {action!r}")
         # Notes reach other operators' terminals: no control or bidi characters.
         note = clean_text(note, 4000) or None
-        self.require_writable(f"{action} on {incident_id}")
-        real = self.resolve_incident_id(incident_id)
+        self.db.require_writable(f"{action} on {incident_id}")
+        real = self.incidents.resolve_id(incident_id)
         if real is None:
             raise NotFoundError(f"unknown incident {incident_id!r} (see `cc-console incidents`)")
-        if action == "assign" and (agency is None or agency not in self.agency_ids()):
+        if action == "assign" and (agency is None or agency not in self.agencies.ids()):
             raise NotFoundError(f"unknown agency {agency!r} (see `cc-console agencies`)")
         now = utcnow()
-        with self.tx() as c:
+        with self.db.tx() as c:
             at = iso_z(now) or ""
             entry = self._append(c, at, action, real, note, agency)
             self._effect(c, action, real, at, agency)
@@ -110,7 +117,7 @@ class JournalMixin(IncidentReadsMixin, AgenciesMixin):
                 [agency, agency, target],
             )
 
-    def import_journal(self, old_path: Path) -> int:
+    def import_from(self, old_path: Path) -> int:
         """Copy the journal of the cache at ``old_path`` here, entry for entry (hashes kept).
 
         Raises:
@@ -127,7 +134,7 @@ class JournalMixin(IncidentReadsMixin, AgenciesMixin):
                 old.close()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the journal of {old_path}: {exc}") from None
-        with self.tx() as c:
+        with self.db.tx() as c:
             c.executemany(
                 "INSERT INTO journal(seq, at, operator, action, target, note, agency, prev_hash, "
                 "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -135,9 +142,9 @@ class JournalMixin(IncidentReadsMixin, AgenciesMixin):
             )
         return len(rows)
 
-    def replay_journal(self) -> int:
+    def replay(self) -> int:
         """Apply every journaled action to the incidents again (after a rebuild)."""
-        with self.tx() as c:
+        with self.db.tx() as c:
             rows = c.execute(
                 "SELECT action, target, at, agency FROM journal ORDER BY seq"
             ).fetchall()
@@ -165,7 +172,7 @@ class JournalMixin(IncidentReadsMixin, AgenciesMixin):
         )
         return JournalEntry(seq, parse_iso(at), self.operator, action, target, note, agency, h)  # type: ignore[arg-type]
 
-    def journal(
+    def entries(
         self, *, target: str | None = None, limit: int | None = None, since: datetime | None = None
     ) -> list[JournalEntry]:
         """Journal entries, oldest first (the last ``limit``, or those ``since``, when given)."""
@@ -192,15 +199,15 @@ class JournalMixin(IncidentReadsMixin, AgenciesMixin):
                 agency=r["agency"],
                 hash=r["hash"],
             )
-            for r in self.rows(sql, params)
+            for r in self.db.rows(sql, params)
         ]
 
-    def verify_journal(self) -> JournalVerdict:
+    def verify(self) -> JournalVerdict:
         """Walk the chain and report the first entry whose hash does not hold."""
         prev = GENESIS
         count = 0
         expected_seq = 1
-        for r in self.rows("SELECT * FROM journal ORDER BY seq"):
+        for r in self.db.rows("SELECT * FROM journal ORDER BY seq"):
             count += 1
             if r["seq"] != expected_seq:
                 return JournalVerdict(False, count, expected_seq, "entry missing")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cc_console.config import SourceConfig
 from cc_console.models import SourceHealth
-from cc_console.store.base import StoreBase
+from cc_console.store.base import Cache
 from cc_console.timefmt import iso_z, parse_iso
 
-__all__ = ["PollRecord", "SourceStateMixin"]
+__all__ = ["PollRecord", "SourceState"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +32,15 @@ class PollRecord:
     next_attempt: datetime | None = None
 
 
-class SourceStateMixin(StoreBase):
+class SourceState:
     """Reads and writes of ``source_state``."""
 
-    def sync_sources(self, sources: Sequence[SourceConfig]) -> None:
+    def __init__(self, db: Cache) -> None:
+        self.db = db
+
+    def sync(self, sources: Sequence[SourceConfig]) -> None:
         """Record each configured source's kind, format and URL (for ``status``)."""
-        with self.tx() as c:
+        with self.db.tx() as c:
             c.executemany(
                 "INSERT INTO source_state(name, kind, format, url) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET kind=excluded.kind, format=excluded.format, "
@@ -47,7 +51,7 @@ class SourceStateMixin(StoreBase):
 
     def validators(self, name: str) -> tuple[str | None, str | None, str | None]:
         """The (ETag, Last-Modified, content hash) of the last good body of ``name``."""
-        rows = self.rows(
+        rows = self.db.rows(
             "SELECT etag, last_modified, content_hash FROM source_state WHERE name = ?", [name]
         )
         if not rows:
@@ -57,18 +61,18 @@ class SourceStateMixin(StoreBase):
 
     def stored_records(self, name: str) -> int:
         """How many records the last good body of ``name`` held."""
-        return int(self.scalar("SELECT records FROM source_state WHERE name = ?", [name]) or 0)
+        return int(self.db.scalar("SELECT records FROM source_state WHERE name = ?", [name]) or 0)
 
     def consecutive_failures(self, name: str) -> int:
         """How many polls of ``name`` have failed in a row."""
-        value = self.scalar("SELECT consecutive_failures FROM source_state WHERE name = ?", [name])
+        value = self.db.scalar(
+            "SELECT consecutive_failures FROM source_state WHERE name = ?", [name]
+        )
         return int(value or 0)
 
-    def _save_poll(self, c: object, poll: PollRecord) -> None:
+    @staticmethod
+    def save(c: sqlite3.Connection, poll: PollRecord) -> None:
         """Write ``poll`` inside the caller's transaction."""
-        import sqlite3
-
-        assert isinstance(c, sqlite3.Connection)
         c.execute("INSERT OR IGNORE INTO source_state(name) VALUES (?)", [poll.name])
         if poll.ok:
             c.execute(
@@ -98,12 +102,12 @@ class SourceStateMixin(StoreBase):
                 [iso_z(poll.at), poll.error, poll.http_status, iso_z(poll.next_attempt), poll.name],
             )
 
-    def record_poll(self, poll: PollRecord) -> None:
+    def record(self, poll: PollRecord) -> None:
         """Save a poll that brought no data (a failure, or an unchanged feed)."""
-        with self.tx() as c:
-            self._save_poll(c, poll)
+        with self.db.tx() as c:
+            self.save(c, poll)
 
-    def source_health(
+    def health(
         self, sources: Sequence[SourceConfig], stale_after: int, now: datetime
     ) -> list[SourceHealth]:
         """Health of each configured source, in config order.
@@ -111,7 +115,7 @@ class SourceStateMixin(StoreBase):
         A source is stale when its last success is older than ``stale_after``
         intervals, or when it never succeeded although it was tried.
         """
-        state = {r["name"]: r for r in self.rows("SELECT * FROM source_state")}
+        state = {r["name"]: r for r in self.db.rows("SELECT * FROM source_state")}
         out = []
         for src in sources:
             r = state.get(src.name, {})

@@ -39,7 +39,8 @@ def populate(store: Store, now: datetime = NOW, count: int = 40) -> None:
         )
         for i in range(count)
     ]
-    store.apply_incidents(
+    store.apply(
+        "incidents",
         PollRecord("bpbd", now - timedelta(minutes=1), ok=True, http_status=200, records=count),
         incidents,
     )
@@ -90,7 +91,8 @@ def populate(store: Store, now: datetime = NOW, count: int = 40) -> None:
             "opd",
         ),
     ]
-    store.apply_agencies(
+    store.apply(
+        "agencies",
         PollRecord("opd", now - timedelta(minutes=30), ok=True, http_status=200),
         [
             Agency(
@@ -99,8 +101,10 @@ def populate(store: Store, now: datetime = NOW, count: int = 40) -> None:
             for a in agencies
         ],
     )
-    store.apply_agencies(
-        PollRecord("opd", now - timedelta(minutes=2), ok=True, http_status=200, records=5), agencies
+    store.apply(
+        "agencies",
+        PollRecord("opd", now - timedelta(minutes=2), ok=True, http_status=200, records=5),
+        agencies,
     )
     day = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)  # 08:00 WIB
     meetings = [
@@ -132,11 +136,12 @@ def populate(store: Store, now: datetime = NOW, count: int = 40) -> None:
             status="cancelled",
         ),
     ]
-    store.apply_agenda(
+    store.apply(
+        "agenda",
         PollRecord("rakor", now - timedelta(minutes=3), ok=True, http_status=200, records=3),
         meetings,
     )
-    store.record_poll(
+    store.sources.record(
         PollRecord(
             "bmkg",
             now - timedelta(minutes=4),

@@ -73,7 +73,7 @@ async def test_acknowledge_is_journaled_and_shown(make_app, store: Store):
         await pilot.press("a")
         await pilot.press(*"tim meluncur", "enter")
         await pilot.pause()
-        (entry,) = store.journal()
+        (entry,) = store.journal.entries()
         assert (entry.action, entry.target, entry.operator, entry.note) == (
             "ack",
             "bpbd:LAP-000",
@@ -90,14 +90,14 @@ async def test_note_assign_resolve_from_the_detail_view(make_app, store: Store):
         await pilot.press("s", *"kesehatan", "enter")
         await pilot.press("r", "enter")
         await pilot.pause()
-        assert [(e.action, e.note, e.agency) for e in store.journal()] == [
+        assert [(e.action, e.note, e.agency) for e in store.journal.entries()] == [
             ("note", "air naik", None),
             ("assign", None, "dinkes"),
             ("resolve", None, None),
         ]
-        inc = store.incident("bpbd:LAP-000")
+        inc = store.incidents.get("bpbd:LAP-000")
         assert inc.status == "resolved" and inc.assigned_to == "dinkes"
-        timeline = [e.kind for e in store.incident_timeline("bpbd:LAP-000")]
+        timeline = [e.kind for e in store.incidents.timeline("bpbd:LAP-000")]
         assert timeline == ["note", "assign", "resolve"]
         await pilot.press("escape")
         assert app.screen.incidents.list.total == 38  # resolved leaves the active view
@@ -108,7 +108,7 @@ async def test_escape_cancels_a_prompt_without_writing(make_app, store: Store):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "escape", "n", "enter")  # an empty note is refused
         await pilot.pause()
-        assert store.journal() == []
+        assert store.journal.entries() == []
 
 
 async def test_read_only_console_refuses_and_says_why(make_app, store: Store):
@@ -118,9 +118,9 @@ async def test_read_only_console_refuses_and_says_why(make_app, store: Store):
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)  # no prompt opened
         assert any("hanya-baca" in n.message.lower() for n in app._notifications)
-        assert store.journal() == []
+        assert store.journal.entries() == []
         try:
-            app.ctx.store.act("ack", "bpbd:LAP-000")
+            app.ctx.store.journal.act("ack", "bpbd:LAP-000")
         except ReadOnlyError:
             pass
         else:
@@ -153,7 +153,8 @@ async def test_live_data_from_another_process_keeps_the_cursor(make_app, console
         await pilot.press("down", "down")
         selected = app.screen.incidents.list.selected.id
         other = Store(console_config.cache.path)  # as `cc-console poll` would
-        other.apply_incidents(
+        other.apply(
+            "incidents",
             PollRecord("bpbd", NOW, ok=True),
             [
                 Incident(

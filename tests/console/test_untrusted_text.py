@@ -77,7 +77,7 @@ async def test_markup_and_escapes_never_reach_the_terminal(tmp_path, feeds):
     outcomes = await refresher.refresh(list(cfg.sources))
     assert [o.status for o in outcomes] == ["updated"] * 3, [o.error for o in outcomes]
     await refresher.aclose()
-    store.act("note", "bpbd:EVIL-1", note=HOSTILE[:300])
+    store.journal.act("note", "bpbd:EVIL-1", note=HOSTILE[:300])
     from datetime import UTC, datetime
 
     app = CcConsoleApp(

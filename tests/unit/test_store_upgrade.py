@@ -16,29 +16,29 @@ from tests.conftest import feed_poll, feed_row
 def test_digests_written_before_are_recognised(tmp_path):
     """Hex digests of the first schema match: an upgrade reports nothing changed."""
     store = Store(tmp_path / "cache.db")
-    assert store.apply_incidents(feed_poll(0), [feed_row()]) == 1
+    assert store.apply("incidents", feed_poll(0), [feed_row()]) == 1
     row = feed_row()
     old_digest = hashlib.blake2b(
         pickle.dumps((*row[1:9], row.reported_at, *row[10:13], False, None), 5), digest_size=12
     ).hexdigest()
-    with store.tx() as c:
+    with store.db.tx() as c:
         c.execute("UPDATE incidents SET feed_hash = ?", [old_digest])
-    assert store.apply_incidents(feed_poll(1), [feed_row()]) == 0
-    assert store.incident_timeline("bpbd:a1") == []
-    assert store.apply_incidents(feed_poll(2), [feed_row("Banjir bandang di Kec. Cisewu")]) == 1
-    assert len(store.incident_timeline("bpbd:a1")) == 1
+    assert store.apply("incidents", feed_poll(1), [feed_row()]) == 0
+    assert store.incidents.timeline("bpbd:a1") == []
+    assert store.apply("incidents", feed_poll(2), [feed_row("Banjir bandang di Kec. Cisewu")]) == 1
+    assert len(store.incidents.timeline("bpbd:a1")) == 1
     store.close()
 
 
 def test_digests_of_schema_4_are_recognised(tmp_path):
     """Schema 4 wrote 16 raw bytes over msgpack: still the same feed after an upgrade."""
     store = Store(tmp_path / "cache.db")
-    assert store.apply_incidents(feed_poll(0), [feed_row()]) == 1
+    assert store.apply("incidents", feed_poll(0), [feed_row()]) == 1
     digest = hashlib.blake2b(msgspec.msgpack.encode(feed_row()[1:]), digest_size=16).digest()
-    with store.tx() as c:
+    with store.db.tx() as c:
         c.execute("UPDATE incidents SET feed_hash = ?", [digest])
-    assert store.apply_incidents(feed_poll(1), [feed_row()]) == 0
-    assert store.apply_incidents(feed_poll(2), [feed_row("Banjir bandang di Kec. Cisewu")]) == 1
+    assert store.apply("incidents", feed_poll(1), [feed_row()]) == 0
+    assert store.apply("incidents", feed_poll(2), [feed_row("Banjir bandang di Kec. Cisewu")]) == 1
     store.close()
 
 
@@ -57,7 +57,7 @@ def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
     conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild')")
     conn.close()
     store = Store(path)
-    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
-    assert store.incident_count(IncidentQuery(text="talegong")) == 1
-    assert store.incident_count(IncidentQuery(text="banjir")) == 0
+    assert store.db.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
+    assert store.incidents.count(IncidentQuery(text="talegong")) == 1
+    assert store.incidents.count(IncidentQuery(text="banjir")) == 0
     store.close()
