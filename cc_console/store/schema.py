@@ -160,16 +160,16 @@ CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN
 END;
 """
 
-# v2: new incidents reach the FTS index in one set-based INSERT per refresh
-# (store/incidents.py) instead of a trigger per row: 200k rows insert ~3x faster.
-# The source filter uses the id index (ids are "<source>:<external id>").
+# v2: new incidents reach the FTS index by one set-based INSERT per batch
+# (incident_writes.py), not a trigger per row; the source filter uses the id
+# index (ids are "<source>:<external id>").
 _V2 = """
 DROP TRIGGER incidents_fts_insert;
 DROP INDEX incidents_by_source;
 """
 
 # v3: the effective status is indexed with the text, so a filtered view of the
-# active incidents is answered (and counted) by FTS5 alone, even at 10^6 rows.
+# active incidents is answered (and counted) by FTS5 alone.
 _V3 = """
 DROP TRIGGER incidents_fts_delete;
 DROP TRIGGER incidents_fts_update;
@@ -193,9 +193,8 @@ END;
 """
 
 # v4: the FTS index keeps no per-row column sizes (columnsize=0): they only
-# serve bm25 ranking, which the console never asks for (it orders by time or
-# severity), and writing them cost a third of indexing a 200k-incident feed.
-# The v3 triggers name the table, not its options: they stay as they are.
+# serve bm25 ranking, and the console orders by time or severity.  The v3
+# triggers name the table, not its options: they stay as they are.
 _V4 = """
 DROP TABLE incidents_fts;
 CREATE VIRTUAL TABLE incidents_fts USING fts5(
