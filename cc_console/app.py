@@ -17,58 +17,39 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 
+from cc_console.actions import ACTIONS
 from cc_console.config import Config, SourceConfig
-from cc_console.errors import CcConsoleError, ReadOnlyError
 from cc_console.i18n import Translator
-from cc_console.keys import DEFAULT_KEYS
-from cc_console.models import Agency, Incident, SourceHealth
+from cc_console.models import SourceHealth
 from cc_console.poll import Refresher, SourceOutcome
-from cc_console.screens import (
-    AgencyDetailScreen,
-    AgencyPicker,
-    HealthScreen,
-    HelpScreen,
-    IncidentDetailScreen,
-    JournalScreen,
-    MainScreen,
-    MeetingDetailScreen,
-    NotePrompt,
-)
+from cc_console.screens import HealthScreen, HelpScreen, JournalScreen, MainScreen
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
-from widgets.agenda_pane import AgendaRow
+from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
+from widgets.messages import OperatorActed, StoreChanged
 from widgets.status_bar import StatusBar
-from widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
     from cc_console.cli.state import State
 
 __all__ = ["CcConsoleApp", "run_console"]
 
-_ACTION_OF = {
-    "pane1": "pane(0)", "pane2": "pane(1)", "pane3": "pane(2)", "filter": "filter", "open": "open",
-    "ack": "act('ack')", "note": "act('note')", "assign": "act('assign')", "resolve": "act('resolve')",
-    "sort": "sort", "all": "all", "health": "health", "journal": "journal", "help": "help",
-    "pause": "pause", "refresh": "refresh_now", "palette": "command_palette", "quit": "quit",
-}  # fmt: skip
-
 
 class CcConsoleApp(App[None]):
-    """cc-console's operator console."""
+    """cc-console's operator console: what is global (lists, pause, refresh, quit) and the pollers.
+
+    Pane and incident actions are bound on the screens that own them.
+    """
 
     TITLE = "cc-console"
+    CSS_PATH = "console.tcss"
     ENABLE_COMMAND_PALETTE = True
-    COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, _ACTION_OF[action], action, show=False, id=f"cc.{action}")
-        for action, key in DEFAULT_KEYS.items()
-        if action != "palette"
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("app")
 
     @dataclass
     class SourcePolled(Message):
@@ -89,7 +70,6 @@ class CcConsoleApp(App[None]):
     ) -> None:
         super().__init__()
         self.ctx = ConsoleContext(config, store, Translator(lang), clock, read_only)
-        self.keys = {**DEFAULT_KEYS, **dict(config.keys)}
         self.live = live
         self.paused = False
         self.poll_store = poll_store
@@ -98,11 +78,16 @@ class CcConsoleApp(App[None]):
         self._data_version = -1
         self.health: tuple[SourceHealth, ...] = ()
 
+    @property
+    def keys(self) -> dict[str, str]:
+        """Every action's key(s), as configured (shared with every screen)."""
+        return self.ctx.keys
+
     # -- lifecycle ------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.set_keymap({f"cc.{a}": k for a, k in self.keys.items() if a != "palette"})
-        self.main = MainScreen(self.ctx, self.keys)
+        self.set_keymap({f"cc.{action}": key for action, key in self.keys.items()})
+        self.main = MainScreen(self.ctx)
         self.push_screen(self.main)
         self._data_version = self.ctx.store.db.data_version()
         self.update_health()
@@ -155,11 +140,14 @@ class CcConsoleApp(App[None]):
             self.reload_views()
 
     def reload_views(self) -> None:
+        """Every screen re-reads what it shows."""
         self.update_health()
         for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if reload is not None:
-                reload()
+            screen.post_message(StoreChanged())
+
+    def on_operator_acted(self, message: OperatorActed) -> None:
+        self._data_version = self.ctx.store.db.data_version()
+        self.reload_views()
 
     def update_health(self) -> None:
         cfg = self.ctx.config
@@ -178,105 +166,19 @@ class CcConsoleApp(App[None]):
         for screen in self.screen_stack:
             yield from screen.query(StatusBar)
 
-    # -- selection helpers ----------------------------------------------------------
-
-    def _selected(self) -> Any:
-        screen = self.screen
-        if isinstance(screen, IncidentDetailScreen):
-            return screen.incident
-        if isinstance(screen, MainScreen):
-            return screen.focused_pane.list.selected
-        return None
-
     # -- actions ----------------------------------------------------------------
-
-    def action_pane(self, index: int) -> None:
-        if isinstance(self.screen, MainScreen):
-            self.screen.active = index
-
-    def action_filter(self) -> None:
-        if isinstance(self.screen, MainScreen):
-            self.screen.focused_pane.start_filter()
-
-    def action_open(self) -> None:
-        row = self._selected()
-        if not isinstance(self.screen, MainScreen) or row is None:
-            return
-        if isinstance(row, Incident):
-            self.push_screen(IncidentDetailScreen(self.ctx, self.keys, row.id))
-        elif isinstance(row, Agency):
-            self.push_screen(AgencyDetailScreen(self.ctx, self.keys, row.id))
-        elif isinstance(row, AgendaRow) and row.meeting is not None:
-            self.push_screen(MeetingDetailScreen(self.ctx, self.keys, row.meeting.id))
-
-    def on_virtual_list_chosen(self, message: VirtualList.Chosen) -> None:
-        self.action_open()
-
-    def action_act(self, action: str) -> None:
-        t = self.ctx.t
-        row = self._selected()
-        if not isinstance(row, Incident):
-            if isinstance(self.screen, MainScreen | IncidentDetailScreen):
-                self.notify(t("refused.no_selection"), severity="warning")
-            return
-        if self.ctx.read_only:
-            self.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
-            return
-        if action == "assign":
-            agencies = self.ctx.store.agencies.listing()
-
-            def assign(agency: str | None) -> None:
-                if agency:
-                    self._do(action, row.id, agency=agency)
-
-            self.push_screen(AgencyPicker(t("prompt.assign", id=row.id), agencies), assign)
-            return
-
-        def done(note: str | None) -> None:
-            if note is None:
-                return
-            if action == "note" and not note:
-                self.notify(t("refused.empty_note"), severity="warning")
-                return
-            self._do(action, row.id, note=note or None)
-
-        self.push_screen(NotePrompt(t(f"prompt.{action}", id=row.id)), done)
-
-    def _do(
-        self, action: str, incident_id: str, *, note: str | None = None, agency: str | None = None
-    ) -> None:
-        t = self.ctx.t
-        try:
-            entry = self.ctx.store.journal.act(action, incident_id, note=note, agency=agency)
-        except ReadOnlyError:
-            self.notify(t("refused.read_only"), severity="warning")
-            return
-        except CcConsoleError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(t(f"done.{action}", id=entry.target, agency=agency or ""))
-        self._data_version = self.ctx.store.db.data_version()
-        self.reload_views()
-
-    def action_sort(self) -> None:
-        if isinstance(self.screen, MainScreen):
-            self.screen.incidents.toggle_sort()
-
-    def action_all(self) -> None:
-        if isinstance(self.screen, MainScreen):
-            self.screen.incidents.toggle_all()
 
     def action_health(self) -> None:
         if not isinstance(self.screen, HealthScreen):
-            self.push_screen(HealthScreen(self.ctx, self.keys))
+            self.push_screen(HealthScreen(self.ctx))
 
     def action_journal(self) -> None:
         if not isinstance(self.screen, JournalScreen):
-            self.push_screen(JournalScreen(self.ctx, self.keys))
+            self.push_screen(JournalScreen(self.ctx))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.ctx, self.keys))
+            self.push_screen(HelpScreen(self.ctx))
 
     def action_pause(self) -> None:
         self.paused = not self.paused
@@ -310,18 +212,20 @@ class CcConsoleApp(App[None]):
         self.update_health()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers the actions of the app and of ``screen``, in the UI language."""
         t = self.ctx.t
-        for action, target in _ACTION_OF.items():
-            if action in ("palette",):
-                continue
-            label = f"{t(f'key.{action}')} ({self.keys[action]})"
-            yield SystemCommand(label, t(f"key.{action}"), _runner(self, target))
+        scopes = ("app", *getattr(screen, "scopes", ()))
+        for action in ACTIONS:
+            if action.palette and action.scope in scopes:
+                where = self if action.scope == "app" else screen
+                label = f"{t(action.label)} ({self.keys[action.id]})"
+                yield SystemCommand(label, t(action.label), _runner(self, action.target, where))
         yield from super().get_system_commands(screen)
 
 
-def _runner(app: CcConsoleApp, action: str) -> Callable[[], Any]:
+def _runner(app: CcConsoleApp, action: str, where: App[None] | Screen[Any]) -> Callable[[], Any]:
     async def run() -> None:
-        await app.run_action(action)
+        await app.run_action(action, where)
 
     return run
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from cc_console.actions import DEFAULT_KEYS
 from cc_console.errors import ConfigError
-from cc_console.keys import DEFAULT_KEYS
 from cc_console.sources import formats
 
 __all__ = [

@@ -11,9 +11,8 @@ from cc_console.models import Agency
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
-from widgets.virtual_list import VirtualList
 
-__all__ = ["AgenciesPane", "AgencyList"]
+__all__ = ["AgenciesPane", "AgencySource"]
 
 
 class AgencySource:
@@ -42,26 +41,28 @@ class AgencySource:
                 return i
         return None
 
+    def set_filter(self, text: str) -> None:
+        self.text = text
 
-def kpi_summary(a: Agency) -> tuple[str, str]:
-    """``2/3 ✓``-style count of KPIs on target, and its style."""
-    judged = [k for k in a.kpis if k.met is not None]
-    if not judged:
-        return "", ""
-    met = sum(1 for k in judged if k.met)
-    mark = "✓" if met == len(judged) else "✗"
-    return f"{met}/{len(judged)} {mark}", "green" if met == len(judged) else "yellow"
+    def status(self) -> str:
+        return ""
 
+    def header(self, width: int) -> Text:
+        t = self.ctx.t
+        status_w = 19 if width >= 70 else 16
+        spark_w = 10 if width >= 70 else 0
+        name_w = max(8, width - status_w - 7 - spark_w - 8)
+        parts = [
+            t("col.status")[:status_w].ljust(status_w),
+            t("col.name")[:name_w].ljust(name_w),
+            t("col.kpis")[:6].ljust(6),
+        ]
+        if spark_w:
+            parts.append(t("col.trend")[:spark_w].ljust(spark_w))
+        parts.append(f"{t('col.age')[:4]:>4}")
+        return Text(" ".join(parts), no_wrap=True)
 
-class AgencyList(VirtualList[Agency]):
-    """One line per agency."""
-
-    def __init__(self, ctx: ConsoleContext) -> None:
-        self.agencies = AgencySource(ctx)
-        super().__init__(self.agencies, id="agency-list")
-        self.ctx = ctx
-
-    def render_row(self, row: Agency, width: int) -> Text:
+    def render(self, row: Agency, width: int) -> Text:
         t = self.ctx.t
         symbol, style = AGENCY_LOOK.get(row.status, ("?", ""))
         status_w = 19 if width >= 70 else 16
@@ -80,7 +81,7 @@ class AgencyList(VirtualList[Agency]):
         if spark_w:
             line.append(" ")
             line.append(
-                f"{sparkline(self.agencies.trends.get(row.id, [])[-spark_w:]):<{spark_w}}",
+                f"{sparkline(self.trends.get(row.id, [])[-spark_w:]):<{spark_w}}",
                 style="cyan",
             )
         line.append(" ")
@@ -88,28 +89,20 @@ class AgencyList(VirtualList[Agency]):
         return line
 
 
+def kpi_summary(a: Agency) -> tuple[str, str]:
+    """``2/3 ✓``-style count of KPIs on target, and its style."""
+    judged = [k for k in a.kpis if k.met is not None]
+    if not judged:
+        return "", ""
+    met = sum(1 for k in judged if k.met)
+    mark = "✓" if met == len(judged) else "✗"
+    return f"{met}/{len(judged)} {mark}", "green" if met == len(judged) else "yellow"
+
+
 class AgenciesPane(Pane):
     """Agencies (perangkat daerah): status word and symbol, KPIs, trend, age."""
 
-    title_key = "pane.agencies"
-
-    def make_list(self) -> AgencyList:
-        return AgencyList(self.ctx)
-
-    def header(self, width: int) -> Text:
-        t = self.ctx.t
-        status_w = 19 if width >= 70 else 16
-        spark_w = 10 if width >= 70 else 0
-        name_w = max(8, width - status_w - 7 - spark_w - 8)
-        parts = [
-            t("col.status")[:status_w].ljust(status_w),
-            t("col.name")[:name_w].ljust(name_w),
-            t("col.kpis")[:6].ljust(6),
-        ]
-        if spark_w:
-            parts.append(t("col.trend")[:spark_w].ljust(spark_w))
-        parts.append(f"{t('col.age')[:4]:>4}")
-        return Text(" ".join(parts), no_wrap=True)
-
-    def apply_filter(self, text: str) -> None:
-        self.list.agencies.text = text  # type: ignore[attr-defined]
+    def __init__(self, ctx: ConsoleContext, *, id: str | None = None) -> None:
+        super().__init__(
+            ctx, AgencySource(ctx), title_key="pane.agencies", list_id="agency-list", id=id
+        )

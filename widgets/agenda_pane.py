@@ -15,7 +15,6 @@ from rich.text import Text
 from cc_console.models import Meeting
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
-from widgets.virtual_list import VirtualList
 
 __all__ = ["AgendaPane", "AgendaRow"]
 
@@ -85,16 +84,17 @@ class AgendaSource:
                 return i
         return None
 
+    def set_filter(self, text: str) -> None:
+        self.text = text
 
-class AgendaList(VirtualList[AgendaRow]):
-    """Day headings and meeting lines."""
+    def status(self) -> str:
+        return ""
 
-    def __init__(self, ctx: ConsoleContext) -> None:
-        self.agenda = AgendaSource(ctx)
-        super().__init__(self.agenda, id="agenda-list")
-        self.ctx = ctx
+    def header(self, width: int) -> Text:
+        t = self.ctx.t
+        return Text(f"  {t('col.time'):<12} {t('col.title')} @ {t('col.location')}", no_wrap=True)
 
-    def render_row(self, row: AgendaRow, width: int) -> Text:
+    def render(self, row: AgendaRow, width: int) -> Text:
         t = self.ctx.t
         if row.meeting is None:
             label = day_label(row.day, t.lang)
@@ -132,14 +132,7 @@ class AgendaList(VirtualList[AgendaRow]):
 class AgendaPane(Pane):
     """Meetings of today and the next 7 days."""
 
-    title_key = "pane.agenda"
-
-    def make_list(self) -> AgendaList:
-        return AgendaList(self.ctx)
-
-    def header(self, width: int) -> Text:
-        t = self.ctx.t
-        return Text(f"  {t('col.time'):<12} {t('col.title')} @ {t('col.location')}", no_wrap=True)
-
-    def apply_filter(self, text: str) -> None:
-        self.list.agenda.text = text  # type: ignore[attr-defined]
+    def __init__(self, ctx: ConsoleContext, *, id: str | None = None) -> None:
+        super().__init__(
+            ctx, AgendaSource(ctx), title_key="pane.agenda", list_id="agenda-list", id=id
+        )

@@ -9,14 +9,12 @@ from rich.text import Text
 
 from cc_console.looks import SEVERITY_LOOK
 from cc_console.models import Incident
-from cc_console.store import IncidentQuery
-from cc_console.store.incidents import ACTIVE_STATUSES
+from cc_console.store import ACTIVE_STATUSES, IncidentQuery
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
-from widgets.virtual_list import VirtualList
 
-__all__ = ["IncidentList", "IncidentsPane"]
+__all__ = ["IncidentSource", "IncidentsPane"]
 
 
 class IncidentSource:
@@ -38,16 +36,33 @@ class IncidentSource:
     def locate(self, key: str, hint: int) -> int | None:
         return self.ctx.store.incidents.position(self.query, key)
 
+    def set_filter(self, text: str) -> None:
+        self.query = replace(self.query, text=text)
 
-class IncidentList(VirtualList[Incident]):
-    """One line per incident: severity, status, title, area, age, source."""
-
-    def __init__(self, ctx: ConsoleContext) -> None:
-        super().__init__(IncidentSource(ctx), id="incident-list")
-        self.ctx = ctx
-
-    def render_row(self, row: Incident, width: int) -> Text:
+    def render(self, row: Incident, width: int) -> Text:
         return incident_line(row, width, self.ctx)
+
+    def header(self, width: int) -> Text:
+        t = self.ctx.t
+        cols = layout(width)
+        parts = [
+            _fit(t("col.severity"), cols.severity),
+            _fit(t("col.status"), cols.status),
+            _fit(t("col.title"), cols.title),
+        ]
+        if cols.category:
+            parts.append(_fit(t("col.category"), cols.category))
+        parts += [_fit(t("col.area"), cols.area), f"{t('col.age')[:AGE_W]:>{AGE_W}}"]
+        if cols.source:
+            parts.append(_fit(t("col.source"), cols.source))
+        return Text(" ".join(parts), no_wrap=True)
+
+    def status(self) -> str:
+        q = self.query
+        words = [self.ctx.t(f"sort.{q.order}")]
+        if not q.statuses:
+            words.append(self.ctx.t("key.all").split(" /")[0].lower())
+        return ", ".join(words)
 
 
 @dataclass(frozen=True)
@@ -119,41 +134,11 @@ def _fit(text: str, width: int) -> str:
 class IncidentsPane(Pane):
     """Incidents: severity, status, category, area, age, source; sortable; active or all."""
 
-    title_key = "pane.incidents"
-
-    def make_list(self) -> IncidentList:
-        return IncidentList(self.ctx)
-
-    @property
-    def source(self) -> IncidentSource:
-        src = self.list.source
-        assert isinstance(src, IncidentSource)
-        return src
-
-    def header(self, width: int) -> Text:
-        t = self.ctx.t
-        cols = layout(width)
-        parts = [
-            _fit(t("col.severity"), cols.severity),
-            _fit(t("col.status"), cols.status),
-            _fit(t("col.title"), cols.title),
-        ]
-        if cols.category:
-            parts.append(_fit(t("col.category"), cols.category))
-        parts += [_fit(t("col.area"), cols.area), f"{t('col.age')[:AGE_W]:>{AGE_W}}"]
-        if cols.source:
-            parts.append(_fit(t("col.source"), cols.source))
-        return Text(" ".join(parts), no_wrap=True)
-
-    def status(self) -> str:
-        q = self.source.query
-        words = [self.ctx.t(f"sort.{q.order}")]
-        if not q.statuses:
-            words.append(self.ctx.t("key.all").split(" /")[0].lower())
-        return ", ".join(words)
-
-    def apply_filter(self, text: str) -> None:
-        self.source.query = replace(self.source.query, text=text)
+    def __init__(self, ctx: ConsoleContext, *, id: str | None = None) -> None:
+        self.source = IncidentSource(ctx)
+        super().__init__(
+            ctx, self.source, title_key="pane.incidents", list_id="incident-list", id=id
+        )
 
     def toggle_sort(self) -> None:
         q = self.source.query

@@ -6,37 +6,55 @@ list with the filter kept; Esc on the list clears it.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from widgets.bindings import bind
 from widgets.context import ConsoleContext
-from widgets.virtual_list import VirtualList
+from widgets.virtual_list import RowSource, VirtualList
 
-__all__ = ["Pane"]
+__all__ = ["Pane", "PaneSource"]
+
+T = TypeVar("T")
 
 FILTER_DELAY = 0.12  # seconds of quiet before a typed filter is applied
 
 
-class FilterInput(Input):
-    """The filter line; Esc and Enter hand the focus back to the list."""
+class PaneSource(RowSource[T], Protocol):
+    """A pane's rows, with the column headings and the filter they answer to."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", show=False)]
+    def header(self, width: int) -> Text:
+        """The column headings at ``width``."""
+
+    def status(self) -> str:
+        """Extra words for the title line (sort order, view), or ""."""
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows matching ``text`` from the next count on."""
+
+
+class FilterInput(Input):
+    """The filter line; Esc (and Enter) hand the focus back to the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind("back", target="done")
     DEFAULT_CSS = """
     FilterInput, FilterInput:focus { dock: bottom; height: 1; border: none; padding: 0 1; display: none; }
     """
 
+    class Done(Message):
+        """The operator left the filter line."""
+
     def action_done(self) -> None:
-        parent = self.parent
-        if isinstance(parent, Pane):
-            parent.end_filter()
+        self.post_message(self.Done())
 
 
 class TextLine(Static):
@@ -53,7 +71,7 @@ class TextLine(Static):
 
 
 class Pane(Vertical, can_focus=False):
-    """Base of the three panes."""
+    """A list of rows from a :class:`PaneSource`, with its title, headings and filter."""
 
     DEFAULT_CSS = """
     Pane { border: round $primary 50%; height: 1fr; width: 1fr; padding: 0; }
@@ -62,25 +80,23 @@ class Pane(Vertical, can_focus=False):
     Pane > .pane-header { height: 1; color: $text-muted; text-style: underline; }
     """
 
-    title_key: ClassVar[str] = ""
     filter_text: reactive[str] = reactive("")
 
-    def __init__(self, ctx: ConsoleContext, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ConsoleContext,
+        source: PaneSource[Any],
+        *,
+        title_key: str,
+        list_id: str,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.ctx = ctx
-        self.list = self.make_list()
+        self.title_key = title_key
+        self.rows = source
+        self.list: VirtualList[Any] = VirtualList(source, id=list_id)
         self._debounce: Timer | None = None
-
-    def make_list(self) -> VirtualList[Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def header(self, width: int) -> Text:
-        """The column headings at ``width`` (subclasses)."""
-        return Text("")
-
-    def status(self) -> str:
-        """Extra words for the title line (sort order, view)."""
-        return ""
 
     def compose(self) -> ComposeResult:
         yield TextLine(classes="pane-title")
@@ -102,14 +118,14 @@ class Pane(Vertical, can_focus=False):
             t("rows", shown=min(self.list.cursor + 1, self.list.total), total=self.list.total),
             style="",
         )
-        extra = self.status()
+        extra = self.rows.status()
         if extra:
             title.append(f" · {extra}")
         if self.filter_text:
             title.append(" · ")
             title.append(t("filter.active", text=self.filter_text), style="reverse")
         self.query_one(".pane-title", TextLine).show(title)
-        self.query_one(".pane-header", TextLine).show(self.header(width))
+        self.query_one(".pane-header", TextLine).show(self.rows.header(width))
 
     def reload(self) -> None:
         """Re-read the store (after new data); cursor and filter stay."""
@@ -128,8 +144,18 @@ class Pane(Vertical, can_focus=False):
         self.screen.set_focus(self.list)
         self.query_one(FilterInput).display = False
 
-    def redirect_key(self, event: events.Key) -> bool:
-        """Give a key that reached the list to the open filter line; True if taken."""
+    def on_filter_input_done(self, event: FilterInput.Done) -> None:
+        event.stop()
+        self.end_filter()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after "/" can reach the list before the focus moves
+        (a burst over SSH): they go to the filter line, as typed."""
+        if self.screen.focused is self.list and self._to_filter(event):
+            event.stop()
+            event.prevent_default()
+
+    def _to_filter(self, event: events.Key) -> bool:
         box = self.query_one(FilterInput)
         if not box.display:
             # Open the filter right here, so the keys queued behind "/" land in it.
@@ -167,12 +193,9 @@ class Pane(Vertical, can_focus=False):
 
     def watch_filter_text(self, old: str, new: str) -> None:
         if old != new and self.is_mounted:
-            self.apply_filter(new)
+            self.rows.set_filter(new)
             self.list.forget_selection()
             self.reload()
-
-    def apply_filter(self, text: str) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
 
     def on_virtual_list_highlighted(self, event: VirtualList.Highlighted) -> None:
         self.update_title()

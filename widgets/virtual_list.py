@@ -13,7 +13,6 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from rich.segment import Segment
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -41,6 +40,9 @@ class RowSource(Protocol[T]):
 
     def locate(self, key: str, hint: int) -> int | None:
         """The index of the row with ``key`` (``hint``: where it was), or None."""
+
+    def render(self, row: T, width: int) -> Text:
+        """The text of one row at ``width`` cells."""
 
 
 class VirtualList(ScrollView, Generic[T], can_focus=True):
@@ -127,7 +129,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             row = self.row(top + y)
             if row is None:
                 continue
-            text = self.render_row(row, width)
+            text = self.source.render(row, width)
             text.truncate(width, overflow="ellipsis", pad=True)
             if text.plain != painted:
                 self.refresh(Region(0, y, width, 1))
@@ -156,10 +158,6 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
 
     # -- rendering -------------------------------------------------------------
 
-    def render_row(self, row: T, width: int) -> Text:  # pragma: no cover - abstract
-        """The text of one row (subclasses)."""
-        raise NotImplementedError
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
@@ -167,7 +165,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, self.rich_style)
-        text = self.render_row(row, width)
+        text = self.source.render(row, width)
         text.truncate(width, overflow="ellipsis", pad=True)
         self._shown[y] = text.plain
         base = self.rich_style
@@ -190,14 +188,6 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.post_message(self.Highlighted(self, row))
 
     # -- keys -----------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        # Keys typed right after "/" can reach the list before the focus moves
-        # (a burst over SSH); the pane hands them to its filter line.
-        redirect = getattr(self.parent, "redirect_key", None)
-        if redirect is not None and redirect(event):
-            event.stop()
-            event.prevent_default()
 
     def action_cursor(self, step: int) -> None:
         if self.total:

@@ -1,12 +1,14 @@
 """Detail views: an incident (text, area, link, timeline), an agency, a meeting.
 
-All feed text is put on screen as :class:`rich.text.Text`, never parsed as markup.
+Each screen shows a :class:`DetailView`: a plain object that reads the store
+and returns the title and body to show.  All feed text is put on screen as
+:class:`rich.text.Text`, never parsed as markup.
 """
 
 from __future__ import annotations
 
 import json
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -19,12 +21,21 @@ from textual.widgets import Static
 from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, sparkline
 from cc_console.models import Incident
 from cc_console.screens.base import SubScreen
+from cc_console.screens.incident_actions import act_on
 from cc_console.store import IncidentQuery
 from cc_console.timefmt import age, local
 from widgets.agenda_pane import day_label
+from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
+from widgets.messages import StoreChanged
 
-__all__ = ["AgencyDetailScreen", "IncidentDetailScreen", "MeetingDetailScreen"]
+__all__ = [
+    "AgencyDetailScreen",
+    "DetailScreen",
+    "DetailView",
+    "IncidentDetailScreen",
+    "MeetingDetailScreen",
+]
 
 
 def _heading(text: str) -> Text:
@@ -37,6 +48,13 @@ def _field(label: str, value: str, style: str = "") -> Text:
     return line
 
 
+class DetailView(Protocol):
+    """What a detail screen shows, read from the store each time the data changes."""
+
+    def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
+        """The title line and the body."""
+
+
 class DetailScreen(SubScreen):
     """A scrollable view of one thing; Esc goes back."""
 
@@ -44,12 +62,13 @@ class DetailScreen(SubScreen):
         Binding("up", "scroll(-1)", show=False),
         Binding("down", "scroll(1)", show=False),
     ]
-    DEFAULT_CSS = """
-    DetailScreen VerticalScroll { padding: 0 1; }
-    DetailScreen #detail-title { height: auto; background: $boost; text-style: bold; padding: 0 1; }
-    """
 
-    def body(self) -> ComposeResult:
+    def __init__(self, ctx: ConsoleContext, view: DetailView) -> None:
+        super().__init__(ctx)
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
         yield Static(id="detail-title")
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail")
@@ -58,33 +77,31 @@ class DetailScreen(SubScreen):
         self.reload()
         self.query_one(VerticalScroll).focus()
 
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.reload()
+
     def action_scroll(self, step: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
 
-    def show(self, title: Text, body: RenderableType) -> None:
+    def reload(self) -> None:
+        """Read the store again and show what the view makes of it."""
+        title, body = self.view.render(self.ctx)
         self.query_one("#detail-title", Static).update(title)
         self.query_one("#detail", Static).update(body)
 
-    def reload(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
 
-
-class IncidentDetailScreen(DetailScreen):
+class IncidentView:
     """An incident: everything the feed said, and what operators did."""
 
-    key_actions = ("ack", "note", "assign", "resolve")
-
-    def __init__(self, ctx: ConsoleContext, keys: dict[str, str], incident_id: str) -> None:
-        super().__init__(ctx, keys)
+    def __init__(self, incident_id: str) -> None:
         self.incident_id = incident_id
         self.incident: Incident | None = None
 
-    def reload(self) -> None:
-        t, tz = self.ctx.t, self.ctx.tz
-        inc = self.incident = self.ctx.store.incidents.get(self.incident_id)
+    def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
+        t, tz = ctx.t, ctx.tz
+        inc = self.incident = ctx.store.incidents.get(self.incident_id)
         if inc is None:
-            self.show(Text(self.incident_id), Text(t("empty.incidents")))
-            return
+            return Text(self.incident_id), Text(t("empty.incidents"))
         symbol, style = SEVERITY_LOOK.get(inc.severity, ("?", ""))
         title = Text(f"{symbol} ", style=style)
         title.append(inc.title)
@@ -98,7 +115,7 @@ class IncidentDetailScreen(DetailScreen):
             _field(t("col.area"), inc.area or "-"),
             _field(
                 t("detail.reported"),
-                f"{t.when(inc.reported_at, tz)} ({age(inc.reported_at, self.ctx.now())})",
+                f"{t.when(inc.reported_at, tz)} ({age(inc.reported_at, ctx.now())})",
             ),
             _field(t("detail.updated"), t.when(inc.updated_at, tz)),
             _field(t("col.assigned"), inc.assigned_to or "-"),
@@ -128,7 +145,7 @@ class IncidentDetailScreen(DetailScreen):
             Text(t.when(inc.reported_at, tz, day=False, year=False)),
             Text(t("detail.reported_event"), style="dim"),
         )
-        for e in self.ctx.store.incidents.timeline(inc.id):
+        for e in ctx.store.incidents.timeline(inc.id):
             when = Text(t.when(e.at, tz, day=False, year=False))
             if e.kind == "feed":
                 timeline.add_row(
@@ -140,7 +157,26 @@ class IncidentDetailScreen(DetailScreen):
                     what.append(f" — {e.text}", style="")
                 timeline.add_row(when, what)
         parts.append(timeline)
-        self.show(title, Group(*parts))
+        return title, Group(*parts)
+
+
+class IncidentDetailScreen(DetailScreen):
+    """An incident, and the operator's actions on it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("incident")
+    scopes: ClassVar[tuple[str, ...]] = ("incident", "view")
+
+    def __init__(self, ctx: ConsoleContext, incident_id: str) -> None:
+        self.incident_view = IncidentView(incident_id)
+        super().__init__(ctx, self.incident_view)
+
+    @property
+    def incident(self) -> Incident | None:
+        """The incident as last read (None if it is not in the cache)."""
+        return self.incident_view.incident
+
+    def action_act(self, action: str) -> None:
+        act_on(self, self.ctx, action, self.incident)
 
 
 def _changes(text: str, t: object) -> str:
@@ -154,19 +190,17 @@ def _changes(text: str, t: object) -> str:
     )
 
 
-class AgencyDetailScreen(DetailScreen):
+class AgencyView:
     """An agency: status, KPIs against targets, history, incidents assigned to it."""
 
-    def __init__(self, ctx: ConsoleContext, keys: dict[str, str], agency_id: str) -> None:
-        super().__init__(ctx, keys)
+    def __init__(self, agency_id: str) -> None:
         self.agency_id = agency_id
 
-    def reload(self) -> None:
-        t, tz = self.ctx.t, self.ctx.tz
-        a = self.ctx.store.agencies.get(self.agency_id)
+    def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
+        t, tz = ctx.t, ctx.tz
+        a = ctx.store.agencies.get(self.agency_id)
         if a is None:
-            self.show(Text(self.agency_id), Text(t("empty.agencies")))
-            return
+            return Text(self.agency_id), Text(t("empty.agencies"))
         symbol, style = AGENCY_LOOK.get(a.status, ("?", ""))
         title = Text(f"{symbol} ", style=style)
         title.append(a.name)
@@ -175,7 +209,7 @@ class AgencyDetailScreen(DetailScreen):
             _field(t("col.id"), a.id),
             _field(
                 t("col.updated"),
-                f"{t.when(a.updated_at, tz)} ({age(a.updated_at, self.ctx.now())})",
+                f"{t.when(a.updated_at, tz)} ({age(a.updated_at, ctx.now())})",
             ),
             _field(t("col.source"), a.source),
         ]
@@ -200,7 +234,7 @@ class AgencyDetailScreen(DetailScreen):
                 )
                 table.add_row(Text(k.name), Text(value), Text(target), met)
             parts.append(table)
-        history = self.ctx.store.agencies.history(a.id, limit=30)
+        history = ctx.store.agencies.history(a.id, limit=30)
         if history:
             parts.append(_heading(t("detail.history")))
             parts.append(Text(sparkline([s for _, s, _ in history]), style="cyan"))
@@ -208,9 +242,7 @@ class AgencyDetailScreen(DetailScreen):
                 parts.append(
                     Text(f"{t.when(at, tz, day=False, year=False)}  {t.word('agency', status)}")
                 )
-        assigned = self.ctx.store.incidents.page(
-            IncidentQuery(statuses=(), assigned_to=a.id), 0, 50
-        )
+        assigned = ctx.store.incidents.page(IncidentQuery(statuses=(), assigned_to=a.id), 0, 50)
         parts.append(_heading(t("detail.assigned_incidents")))
         if not assigned:
             parts.append(Text(t("empty.incidents"), style="dim"))
@@ -219,22 +251,28 @@ class AgencyDetailScreen(DetailScreen):
             line.append(inc.title)
             line.append(f"  {inc.id}", style="dim")
             parts.append(line)
-        self.show(title, Group(*parts))
+        return title, Group(*parts)
 
 
-class MeetingDetailScreen(DetailScreen):
+class AgencyDetailScreen(DetailScreen):
+    """An agency's detail."""
+
+    def __init__(self, ctx: ConsoleContext, agency_id: str) -> None:
+        super().__init__(ctx, AgencyView(agency_id))
+        self.agency_id = agency_id
+
+
+class MeetingView:
     """A meeting: time, place, organizer, participants, description."""
 
-    def __init__(self, ctx: ConsoleContext, keys: dict[str, str], meeting_id: str) -> None:
-        super().__init__(ctx, keys)
+    def __init__(self, meeting_id: str) -> None:
         self.meeting_id = meeting_id
 
-    def reload(self) -> None:
-        t, tz = self.ctx.t, self.ctx.tz
-        m = self.ctx.store.agenda.get(self.meeting_id)
+    def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
+        t, tz = ctx.t, ctx.tz
+        m = ctx.store.agenda.get(self.meeting_id)
         if m is None:
-            self.show(Text(self.meeting_id), Text(t("empty.agenda")))
-            return
+            return Text(self.meeting_id), Text(t("empty.agenda"))
         title = Text(m.title, style="strike" if m.status == "cancelled" else "")
         if m.all_day and m.start_date:
             when = f"{day_label(m.start_date, t.lang)} ({t('all_day')})"
@@ -256,4 +294,12 @@ class MeetingDetailScreen(DetailScreen):
             parts += [Text(f"• {p}") for p in m.participants]
         if m.description:
             parts += [_heading(t("detail.description")), Text(m.description)]
-        self.show(title, Group(*parts))
+        return title, Group(*parts)
+
+
+class MeetingDetailScreen(DetailScreen):
+    """A meeting's detail."""
+
+    def __init__(self, ctx: ConsoleContext, meeting_id: str) -> None:
+        super().__init__(ctx, MeetingView(meeting_id))
+        self.meeting_id = meeting_id

@@ -7,29 +7,17 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from cc_console.models import Agency
+from cc_console.screens.base import Dialog
 
 __all__ = ["AgencyPicker", "NotePrompt"]
 
-_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{ width: 76; max-width: 100%; height: auto; max-height: 90%;
-                     border: thick $accent; background: $surface; padding: 0 1; }}
-{name} Label {{ width: 100%; }}
-{name} Input {{ margin: 1 0 0 0; }}
-{name} OptionList {{ height: auto; max-height: 14; }}
-"""
 
-
-class NotePrompt(ModalScreen[str | None]):
+class NotePrompt(Dialog[str | None]):
     """Asks for a (possibly empty) note; Enter confirms with it, Esc cancels (None)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
-    DEFAULT_CSS = _CSS.format(name="NotePrompt")
 
     def __init__(self, question: str, placeholder: str = "") -> None:
         super().__init__()
@@ -45,19 +33,14 @@ class NotePrompt(ModalScreen[str | None]):
         event.stop()
         self.dismiss(event.value.strip())
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class AgencyPicker(ModalScreen[str | None]):
+class AgencyPicker(Dialog[str | None]):
     """Type to narrow the agencies; Up/Down to move; Enter assigns; Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", show=False),
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
     ]
-    DEFAULT_CSS = _CSS.format(name="AgencyPicker")
 
     def __init__(self, question: str, agencies: list[Agency]) -> None:
         super().__init__()
@@ -108,6 +91,3 @@ class AgencyPicker(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -2,55 +2,79 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from cc_console.keys import DEFAULT_KEYS
+from cc_console.actions import ACTIONS
 from cc_console.looks import JOURNAL_COLUMNS, health_status, journal_cells
-from cc_console.screens.base import SubScreen
+from cc_console.screens.base import Dialog, SubScreen
 from cc_console.timefmt import age, local
+from widgets.bindings import bind
 from widgets.context import ConsoleContext
 from widgets.key_bar import key_label
+from widgets.messages import StoreChanged
 
-__all__ = ["HealthScreen", "HelpScreen", "JournalScreen"]
+__all__ = ["HealthScreen", "HelpScreen", "JournalScreen", "TableScreen", "TableView"]
+
+Row = tuple[list[Text], str]
+"""The cells of one table row, and its key."""
 
 
-class _TableScreen(SubScreen):
-    DEFAULT_CSS = """
-    _TableScreen #table-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
-    _TableScreen DataTable { height: 1fr; }
-    """
-    title_key = ""
+class TableView(Protocol):
+    """What a table screen shows: its title, its columns, its rows (read anew on each change)."""
 
-    def body(self) -> ComposeResult:
-        yield Static(Text(self.ctx.t(self.title_key)), id="table-title")
+    title_key: str
+
+    def columns(self) -> list[str]:
+        """The translation keys of the column headings."""
+
+    def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        """The rows to show."""
+
+
+class TableScreen(SubScreen):
+    """A full-screen table of a :class:`TableView`; Esc goes back."""
+
+    def __init__(self, ctx: ConsoleContext, view: TableView) -> None:
+        super().__init__(ctx)
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield Static(Text(self.ctx.t(self.view.title_key)), id="table-title")
         yield DataTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.reload()
         self.query_one(DataTable).focus()
 
-    def reload(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the rows again."""
+        t = self.ctx.t
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for key in self.view.columns():
+            table.add_column(t(key))
+        for cells, key in self.view.rows(self.ctx):
+            table.add_row(*cells, key=key)
 
 
-class HealthScreen(_TableScreen):
+class HealthView:
     """Every source: status, last success, last attempt, last error, age, next poll."""
 
     title_key = "screen.health"
 
-    def reload(self) -> None:
-        t, tz, now = self.ctx.t, self.ctx.tz, self.ctx.now()
-        cfg = self.ctx.config
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for key in (
+    def columns(self) -> list[str]:
+        return [
             "col.source",
             "col.status",
             "col.last_success",
@@ -59,70 +83,71 @@ class HealthScreen(_TableScreen):
             "col.next_poll",
             "col.records",
             "col.error",
-        ):
-            table.add_column(t(key))
-        for h in self.ctx.store.sources.health(cfg.sources, cfg.poll.stale_after, now):
-            status = health_status(h, t)
-            table.add_row(
+        ]
+
+    def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        t, tz, now = ctx.t, ctx.tz, ctx.now()
+        cfg = ctx.config
+        for h in ctx.store.sources.health(cfg.sources, cfg.poll.stale_after, now):
+            cells = [
                 Text(h.name),
-                status,
+                health_status(h, t),
                 Text(local(h.last_success, tz, "%d %b %H:%M:%S") or t("never")),
                 Text(age(h.last_success, now)),
                 Text(local(h.last_attempt, tz, "%H:%M:%S")),
                 Text(local(h.next_attempt, tz, "%H:%M:%S")),
                 Text(str(h.records)),
                 Text(h.last_error or "", style="red"),
-                key=h.name,
-            )
+            ]
+            yield cells, h.name
 
 
-class JournalScreen(_TableScreen):
+class JournalView:
     """The operator journal, newest first."""
 
     title_key = "screen.journal"
 
-    def reload(self) -> None:
-        t, tz = self.ctx.t, self.ctx.tz
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for key in JOURNAL_COLUMNS:
-            table.add_column(t(key))
-        entries = self.ctx.store.journal.entries(limit=1000)
+    def columns(self) -> list[str]:
+        return list(JOURNAL_COLUMNS)
+
+    def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        entries = ctx.store.journal.entries(limit=1000)
         if not entries:
-            table.add_row(
-                Text(t("empty.journal"), style="dim"), Text(""), Text(""), Text(""), Text("")
-            )
+            blank = [Text("")] * (len(JOURNAL_COLUMNS) - 1)
+            yield [Text(ctx.t("empty.journal"), style="dim"), *blank], "empty"
         for e in reversed(entries):
-            table.add_row(*journal_cells(e, t, tz), key=str(e.seq))
+            yield list(journal_cells(e, ctx.t, ctx.tz)), str(e.seq)
 
 
-class HelpScreen(ModalScreen[None]):
-    """Every key and what it does."""
+class HealthScreen(TableScreen):
+    """Feed health."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "app.pop_screen", show=False),
-    ]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%;
-                            border: thick $accent; background: $surface; padding: 0 1; }
-    """
+    def __init__(self, ctx: ConsoleContext) -> None:
+        super().__init__(ctx, HealthView())
 
-    def __init__(self, ctx: ConsoleContext, keys: dict[str, str]) -> None:
+
+class JournalScreen(TableScreen):
+    """The operator journal."""
+
+    def __init__(self, ctx: ConsoleContext) -> None:
+        super().__init__(ctx, JournalView())
+
+
+class HelpScreen(Dialog[None]):
+    """Every action and its key (as remapped), from the action table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind("help", "quit", target="cancel")
+
+    def __init__(self, ctx: ConsoleContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.keys = keys
 
     def compose(self) -> ComposeResult:
         t = self.ctx.t
         lines = Text(f"{t('screen.help')}\n", style="bold")
-        for action in DEFAULT_KEYS:
-            lines.append(
-                f"{key_label(self.keys.get(action, DEFAULT_KEYS[action])):>8}  ", style="bold"
-            )
-            lines.append(f"{t(f'key.{action}')}\n")
-        lines.append(f"{'Esc':>8}  ", style="bold")
-        lines.append(f"{t('key.back')}\n")
+        for action in ACTIONS:
+            lines.append(f"{key_label(self.ctx.keys[action.id]):>8}  ", style="bold")
+            lines.append(f"{t(action.label)}\n")
         lines.append(f"{'↑ ↓ PgUp PgDn Home End':>8}", style="dim")
         with Vertical():
             yield Static(lines)

@@ -1,7 +1,8 @@
 """The main screen: status line, the three panes, the key line.
 
 Wide terminals show the panes side by side; narrow ones (80x24 over SSH) one
-at a time, the one chosen with 1, 2, 3.
+at a time, the one chosen with 1, 2, 3.  The pane and incident actions are
+bound here, where they act.
 """
 
 from __future__ import annotations
@@ -14,61 +15,46 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from cc_console.models import Agency, Incident
+from cc_console.screens.base import footer_actions
+from cc_console.screens.detail import AgencyDetailScreen, IncidentDetailScreen, MeetingDetailScreen
+from cc_console.screens.incident_actions import act_on
 from widgets.agencies_pane import AgenciesPane
-from widgets.agenda_pane import AgendaPane
+from widgets.agenda_pane import AgendaPane, AgendaRow
+from widgets.bindings import bind, bind_scopes
 from widgets.context import ConsoleContext
 from widgets.incidents_pane import IncidentsPane
 from widgets.key_bar import KeyBar
+from widgets.messages import StoreChanged
 from widgets.pane import Pane
 from widgets.status_bar import StatusBar
+from widgets.virtual_list import VirtualList
 
-__all__ = ["MainScreen"]
+__all__ = ["MainScreen", "Row"]
 
 WIDE = 140
-MAIN_KEYS = (
-    "pane1",
-    "pane2",
-    "pane3",
-    "filter",
-    "open",
-    "ack",
-    "note",
-    "assign",
-    "resolve",
-    "sort",
-    "all",
-    "health",
-    "journal",
-    "pause",
-    "refresh",
-    "help",
-    "quit",
-)
+
+Row = Incident | Agency | AgendaRow
+"""What a pane's cursor can be on."""
 
 
 class MainScreen(Screen[None]):
     """Agencies, Incidents, Agenda."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", show=False),
+        *bind_scopes("main", "incident"),
+        *bind("back", target="clear_filter"),
         Binding("tab", "cycle(1)", show=False),
         Binding("shift+tab", "cycle(-1)", show=False),
     ]
-    DEFAULT_CSS = """
-    MainScreen #panes { height: 1fr; }
-    MainScreen #panes > Pane { display: none; }
-    MainScreen #panes > Pane.-active { display: block; }
-    MainScreen #panes.-wide > Pane { display: block; }
-    MainScreen #panes.-wide > IncidentsPane { width: 2fr; }
-    """
+    scopes: ClassVar[tuple[str, ...]] = ("main", "incident")
 
     AUTO_FOCUS = "#incident-list"
     active: reactive[int] = reactive(1)
 
-    def __init__(self, ctx: ConsoleContext, keys: dict[str, str]) -> None:
+    def __init__(self, ctx: ConsoleContext) -> None:
         super().__init__(id="main")
         self.ctx = ctx
-        self.keys = keys
         self.agencies = AgenciesPane(ctx, id="agencies")
         self.incidents = IncidentsPane(ctx, id="incidents")
         self.agenda = AgendaPane(ctx, id="agenda")
@@ -78,7 +64,7 @@ class MainScreen(Screen[None]):
         yield StatusBar(self.ctx)
         with Horizontal(id="panes"):
             yield from self.panes
-        yield KeyBar(self.ctx.t, self.keys, MAIN_KEYS)
+        yield KeyBar(self.ctx.t, self.ctx.keys, footer_actions("main", "incident", "app"))
 
     def on_mount(self) -> None:
         self.watch_active(self.active)
@@ -109,6 +95,16 @@ class MainScreen(Screen[None]):
             node = node.parent  # type: ignore[assignment]
         return self.panes[self.active]
 
+    def selected(self) -> Row | None:
+        """The row under the cursor of the focused pane."""
+        row = self.focused_pane.list.selected
+        return row if isinstance(row, Incident | Agency | AgendaRow) else None
+
+    def selected_incident(self) -> Incident | None:
+        """The incident under the cursor, if the incidents pane has the focus."""
+        row = self.selected()
+        return row if isinstance(row, Incident) else None
+
     def on_descendant_focus(self) -> None:
         pane = self.focused_pane
         if pane in self.panes:
@@ -116,13 +112,45 @@ class MainScreen(Screen[None]):
             if index != self.active:
                 self.active = index
 
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.reload()
+
+    def on_virtual_list_chosen(self, message: VirtualList.Chosen) -> None:
+        self.action_open()
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_pane(self, index: int) -> None:
+        self.active = index
+
     def action_cycle(self, step: int) -> None:
         self.active = (self.active + step) % len(self.panes)
+
+    def action_filter(self) -> None:
+        self.focused_pane.start_filter()
 
     def action_clear_filter(self) -> None:
         pane = self.focused_pane
         if pane.filter_text:
             pane.clear_filter()
+
+    def action_open(self) -> None:
+        row = self.selected()
+        if isinstance(row, Incident):
+            self.app.push_screen(IncidentDetailScreen(self.ctx, row.id))
+        elif isinstance(row, Agency):
+            self.app.push_screen(AgencyDetailScreen(self.ctx, row.id))
+        elif isinstance(row, AgendaRow) and row.meeting is not None:
+            self.app.push_screen(MeetingDetailScreen(self.ctx, row.meeting.id))
+
+    def action_act(self, action: str) -> None:
+        act_on(self, self.ctx, action, self.selected_incident())
+
+    def action_sort(self) -> None:
+        self.incidents.toggle_sort()
+
+    def action_all(self) -> None:
+        self.incidents.toggle_all()
 
     def reload(self) -> None:
         """New data in the store: every pane re-reads; cursors and filters stay."""

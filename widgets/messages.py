@@ -1,0 +1,15 @@
+"""Messages between the console's parts: children post, parents handle."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+__all__ = ["OperatorActed", "StoreChanged"]
+
+
+class StoreChanged(Message, bubble=False):
+    """The cache has new data: re-read what is shown (the app sends it to each screen)."""
+
+
+class OperatorActed(Message):
+    """An operator's action was written to the cache (a screen tells the app)."""
