@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from cc_console.looks import AGENCY_LOOK, sparkline
 from cc_console.models import Agency
 from cc_console.timefmt import age
+from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
 
@@ -23,10 +25,12 @@ class AgencySource:
         self.text = ""
         self.rows: list[Agency] = []
         self.trends: dict[str, list[str]] = {}
+        self._names: dict[int, dict[str, Text]] = {}  # width -> row key -> name shown
 
     def count(self) -> int:
         self.rows = self.ctx.store.agencies.listing(text=self.text)
         self.trends = self.ctx.store.agencies.trends()
+        self._names.clear()
         return len(self.rows)
 
     def page(self, offset: int, limit: int) -> Sequence[Agency]:
@@ -47,46 +51,92 @@ class AgencySource:
     def status(self) -> str:
         return ""
 
+    def columns(self, width: int) -> tuple[int, int, int]:
+        """Widths of the status, name and trend columns at ``width`` (KPIs: 6, age: 4).
+
+        The status column fits the longest status word of the language: a
+        status is never cut.
+        """
+        t = self.ctx.t
+        status_w = 2 + max(cell_len(t.word("agency", s)) for s in AGENCY_LOOK)
+        spark_w = 10 if width >= 70 else 0
+        name_w = max(8, width - status_w - 6 - spark_w - 4 - (4 if spark_w else 3))
+        return status_w, name_w, spark_w
+
     def header(self, width: int) -> Text:
         t = self.ctx.t
-        status_w = 19 if width >= 70 else 16
-        spark_w = 10 if width >= 70 else 0
-        name_w = max(8, width - status_w - 7 - spark_w - 8)
-        parts = [
-            t("col.status")[:status_w].ljust(status_w),
-            t("col.name")[:name_w].ljust(name_w),
-            t("col.kpis")[:6].ljust(6),
-        ]
+        status_w, name_w, spark_w = self.columns(width)
+        parts = [fit(t("col.status"), status_w), fit(t("col.name"), name_w), fit(t("col.kpis"), 6)]
         if spark_w:
-            parts.append(t("col.trend")[:spark_w].ljust(spark_w))
+            parts.append(fit(t("col.trend"), spark_w))
         parts.append(f"{t('col.age')[:4]:>4}")
         return Text(" ".join(parts), no_wrap=True)
+
+    def name(self, row: Agency, width: int) -> Text:
+        """The name of ``row`` as shown in ``width`` cells: never the same as another's."""
+        names = self._names.get(width)
+        if names is None:
+            names = self._names[width] = {
+                self.key(a): agency_name(a.name, width) for a in self.rows
+            }
+            shown: dict[str, list[Agency]] = {}
+            for a in self.rows:
+                shown.setdefault(names[self.key(a)].plain, []).append(a)
+            for alike in shown.values():
+                if len({a.id for a in alike}) > 1:
+                    for a in alike:  # the id tells them apart
+                        short = agency_name(a.name, max(1, width - cell_len(a.id) - 1))
+                        names[self.key(a)] = short.append(f" {a.id}", style="dim")
+        return names.get(self.key(row)) or agency_name(row.name, width)
 
     def render(self, row: Agency, width: int) -> Text:
         t = self.ctx.t
         symbol, style = AGENCY_LOOK.get(row.status, ("?", ""))
-        status_w = 19 if width >= 70 else 16
-        spark_w = 10 if width >= 70 else 0
+        status_w, name_w, spark_w = self.columns(width)
         kpi, kpi_style = kpi_summary(row)
-        age_text = f"{age(row.updated_at, self.ctx.now()):>4}"
-        name_w = max(8, width - status_w - 7 - spark_w - len(age_text) - 4)
         line = Text(no_wrap=True)
-        word = f"{symbol} {t.word('agency', row.status)}"
-        line.append(f"{word:<{status_w}}"[:status_w], style=style)
+        line.append(fit(f"{symbol} {t.word('agency', row.status)}", status_w), style=style)
         line.append(" ")
-        name = row.name if len(row.name) <= name_w else row.name[: name_w - 1] + "…"
-        line.append(name.ljust(name_w))
+        line.append_text(self.name(row, name_w))
         line.append(" ")
-        line.append(f"{kpi:<6}"[:6], style=kpi_style)
+        line.append(fit(kpi, 6), style=kpi_style)
         if spark_w:
             line.append(" ")
             line.append(
-                f"{sparkline(self.trends.get(row.id, [])[-spark_w:]):<{spark_w}}",
-                style="cyan",
+                fit(sparkline(self.trends.get(row.id, [])[-spark_w:]), spark_w), style="cyan"
             )
         line.append(" ")
-        line.append(age_text, style="dim")
+        line.append(f"{age(row.updated_at, self.ctx.now()):>4}", style="dim")
         return line
+
+
+def agency_name(name: str, width: int) -> Text:
+    """An agency's name in ``width`` cells, its own part first.
+
+    Statuspage components of a group are named ``Group › Component``: the
+    component comes first and the group follows, dim, cut before the
+    component is.  A long name is cut in the middle: "Dinas Pe…ndidikan" and
+    "Dinas Pe…esehatan" stay apart where their first words would not.
+    """
+    group, _, own = name.rpartition(" › ")
+    own = own or name
+    if not group or cell_len(own) + 3 >= width:
+        return Text(fit_middle(own, width))
+    text = Text(own)
+    text.append(fit(f" · {group}", width - cell_len(own)), style="dim")
+    return text
+
+
+def fit_middle(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells, cut in the middle when too long."""
+    if cell_len(text) <= width or width < 8:
+        return fit(text, width)
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    end = text[-tail:]
+    while cell_len(end) > tail:
+        end = end[1:]
+    return fit(set_cell_size(text, head) + "…" + end, width)
 
 
 def kpi_summary(a: Agency) -> tuple[str, str]:

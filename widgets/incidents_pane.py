@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rich.cells import cell_len
 from rich.text import Text
 
+from cc_console.i18n import Translator
 from cc_console.looks import SEVERITY_LOOK
 from cc_console.models import Incident
 from cc_console.store import ACTIVE_STATUSES, IncidentQuery
 from cc_console.timefmt import age
+from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
 
@@ -44,17 +47,17 @@ class IncidentSource:
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
-        cols = layout(width)
+        cols = layout(width, t)
         parts = [
-            _fit(t("col.severity"), cols.severity),
-            _fit(t("col.status"), cols.status),
-            _fit(t("col.title"), cols.title),
+            fit(t("col.severity"), cols.severity),
+            fit(t("col.status"), cols.status),
+            fit(t("col.title"), cols.title),
         ]
         if cols.category:
-            parts.append(_fit(t("col.category"), cols.category))
-        parts += [_fit(t("col.area"), cols.area), f"{t('col.age')[:AGE_W]:>{AGE_W}}"]
+            parts.append(fit(t("col.category"), cols.category))
+        parts += [fit(t("col.area"), cols.area), f"{t('col.age')[:AGE_W]:>{AGE_W}}"]
         if cols.source:
-            parts.append(_fit(t("col.source"), cols.source))
+            parts.append(fit(t("col.source"), cols.source))
         return Text(" ".join(parts), no_wrap=True)
 
     def status(self) -> str:
@@ -86,49 +89,51 @@ class Layout:
 AGE_W = 4
 
 
-def layout(width: int) -> Layout:
-    """The columns that fit ``width`` (80 columns over SSH up to a wall screen)."""
+def layout(width: int, t: Translator) -> Layout:
+    """The columns that fit ``width`` (80 columns over SSH up to a wall screen).
+
+    The status column fits the longest status word of the language: a status
+    is never cut.
+    """
+    status = max(cell_len(t.word("status", s)) for s in ("open", *INACTIVE, *ACTIVE_STATUSES))
     if width >= 130:
-        return Layout(11, 12, 14, 22, 14, width)
+        return Layout(11, max(12, status), 14, 22, 14, width)
     if width >= 100:
-        return Layout(11, 12, 12, 18, 0, width)
+        return Layout(11, max(12, status), 12, 18, 0, width)
     if width >= 90:
-        return Layout(11, 12, 0, 18, 0, width)
-    return Layout(4, 10, 0, 14, 0, width)
+        return Layout(11, max(12, status), 0, 18, 0, width)
+    return Layout(4, status, 0, 14, 0, width)
+
+
+INACTIVE = ("resolved", "cancelled")
 
 
 def incident_line(inc: Incident, width: int, ctx: ConsoleContext) -> Text:
     t = ctx.t
-    cols = layout(width)
+    cols = layout(width, t)
     symbol, style = SEVERITY_LOOK.get(inc.severity, ("? ", ""))
     line = Text(no_wrap=True, overflow="ellipsis")
     sev = symbol if cols.severity <= 4 else f"{symbol} {t.word('severity', inc.severity)}"
-    line.append(_fit(sev, cols.severity), style=style)
+    line.append(fit(sev, cols.severity), style=style)
     line.append(" ")
     line.append(
-        _fit(t.word("status", inc.status), cols.status),
+        fit(t.word("status", inc.status), cols.status),
         style="dim" if inc.status in ("resolved", "cancelled") else "",
     )
     line.append(" ")
     title = f"[{t('exercise.tag')}] {inc.title}" if inc.exercise else inc.title
-    line.append(_fit(title, cols.title))
+    line.append(fit(title, cols.title))
     if cols.category:
         line.append(" ")
-        line.append(_fit(t.word("category", inc.category), cols.category), style="cyan")
+        line.append(fit(t.word("category", inc.category), cols.category), style="cyan")
     line.append(" ")
-    line.append(_fit(inc.area, cols.area), style="italic")
+    line.append(fit(inc.area, cols.area), style="italic")
     line.append(" ")
     line.append(f"{age(inc.reported_at, ctx.now()):>{AGE_W}}", style="dim")
     if cols.source:
         line.append(" ")
-        line.append(_fit(inc.source, cols.source), style="dim")
+        line.append(fit(inc.source, cols.source), style="dim")
     return line
-
-
-def _fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
 
 
 class IncidentsPane(Pane):

@@ -238,7 +238,9 @@ class AgencyView:
         if history:
             parts.append(_heading(t("detail.history")))
             parts.append(Text(sparkline([s for _, s, _ in history]), style="cyan"))
-            for at, status, _ in history[-8:]:
+            # Changes of status, not every sample (a KPI moving writes a sample too).
+            changes = [h for i, h in enumerate(history) if i == 0 or h[1] != history[i - 1][1]]
+            for at, status, _ in changes[-8:]:
                 parts.append(
                     Text(f"{t.when(at, tz, day=False, year=False)}  {t.word('agency', status)}")
                 )

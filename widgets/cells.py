@@ -1,0 +1,16 @@
+"""Fitting text into columns by terminal cells, not characters (CJK and emoji take two)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+
+__all__ = ["fit"]
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` padded or cut (with "…") to exactly ``width`` cells."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
