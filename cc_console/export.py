@@ -1,14 +1,71 @@
-"""The JSON forms of records: CONTRACT.md section 4 and the native feeds of section 6."""
+"""The JSON and CSV forms of records: CONTRACT.md section 4 and the native feeds of section 6."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.timefmt import iso_z
 from cc_console.urls import redact
 
-__all__ = ["agency_json", "health_json", "incident_json", "journal_json", "meeting_json"]
+__all__ = [
+    "CSV_COLUMNS",
+    "agency_json",
+    "csv_text",
+    "health_json",
+    "incident_json",
+    "journal_json",
+    "meeting_json",
+]
+
+# The columns of each listing as CSV: the keys of its JSON objects, in their order.
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "incidents": (
+        "id", "source", "external_id", "title", "description", "category", "severity", "status",
+        "area", "lat", "lon", "reported_at", "updated_at", "assigned_to", "url", "exercise", "extra",
+    ),
+    "agencies": ("id", "name", "status", "summary", "kpis", "updated_at", "source"),
+    "agenda": (
+        "id", "source", "uid", "title", "start", "end", "all_day", "location", "status",
+        "organizer", "participants", "description",
+    ),
+    "journal": ("seq", "at", "operator", "action", "target", "note", "agency", "hash"),
+}  # fmt: skip
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """One CSV cell: null empty, booleans as true/false, lists and objects as JSON text.
+
+    Text that a spreadsheet would run as a formula (a feed title "=HYPERLINK(...)")
+    gets a leading apostrophe, as OWASP advises; numbers are left as they are.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """RFC 4180 CSV (CRLF line ends, quoted where needed) with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue()
 
 
 def incident_json(inc: Incident, *, native: bool = False) -> dict[str, Any]:

@@ -14,6 +14,9 @@ from cc_console.export import agency_json, health_json, incident_json, journal_j
 __all__ = ["COMMANDS", "agenda_window"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+CsvOpt = Annotated[
+    bool, typer.Option("--csv", help="Print CSV on stdout (RFC 4180, a header line).")
+]
 
 
 def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -44,13 +47,16 @@ def incidents(
         bool, typer.Option("--all", help="Every incident, not only active ones.")
     ] = False,
     as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
 ) -> None:
     """Open and acknowledged incidents (--all: every one), newest first."""
     state: State = ctx.obj
     rows = state.store().incidents.listing(include_all=include_all)
-    if as_json:
-        state.print_json([incident_json(i) for i in rows])
-    elif rows:
+    if state.print_listing(
+        "incidents", [incident_json(i) for i in rows], as_json=as_json, as_csv=as_csv
+    ):
+        return
+    if rows:
         from cc_console.cli import tables
 
         state.out.print(tables.incidents_table(rows, state.t, state.config.site.tz, state.now()))
@@ -58,13 +64,15 @@ def incidents(
         state.out.print(state.t("empty.incidents"))
 
 
-def agencies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def agencies(ctx: typer.Context, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
     """Agencies and their status, worst first."""
     state: State = ctx.obj
     rows = state.store().agencies.listing()
-    if as_json:
-        state.print_json([agency_json(a) for a in rows])
-    elif rows:
+    if state.print_listing(
+        "agencies", [agency_json(a) for a in rows], as_json=as_json, as_csv=as_csv
+    ):
+        return
+    if rows:
         from cc_console.cli import tables
 
         state.out.print(tables.agencies_table(rows, state.t, state.now()))
@@ -98,6 +106,7 @@ def agenda(
         str | None, typer.Option("--to", help="Day after the last, YYYY-MM-DD.")
     ] = None,
     as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
 ) -> None:
     """Meetings starting in [from, to): default today and the next 7 days."""
     state: State = ctx.obj
@@ -109,9 +118,11 @@ def agenda(
         raise ConfigError(f"--to ({end_day}) must be after --from ({start_day})")
     start, end = agenda_window(start_day, end_day, tz)
     rows = state.store().agenda.between(start, end)
-    if as_json:
-        state.print_json([meeting_json(m) for m in rows])
-    elif rows:
+    if state.print_listing(
+        "agenda", [meeting_json(m) for m in rows], as_json=as_json, as_csv=as_csv
+    ):
+        return
+    if rows:
         from cc_console.cli import tables
 
         state.out.print(tables.agenda_table(rows, state.t, tz))
@@ -122,6 +133,7 @@ def agenda(
 def journal(
     ctx: typer.Context,
     as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
     verify: Annotated[
         bool, typer.Option("--verify", help="Check the hash chain; exit 1 if broken.")
     ] = False,
@@ -148,9 +160,11 @@ def journal(
             )
         raise typer.Exit(0 if verdict.ok else 1)
     rows = store.journal.entries()
-    if as_json:
-        state.print_json([journal_json(e) for e in rows])
-    elif rows:
+    if state.print_listing(
+        "journal", [journal_json(e) for e in rows], as_json=as_json, as_csv=as_csv
+    ):
+        return
+    if rows:
         from cc_console.cli import tables
 
         state.out.print(tables.journal_table(rows, state.t, state.config.site.tz))

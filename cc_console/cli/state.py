@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cc_console.config import Config, load_config
+from cc_console.errors import ConfigError
 from cc_console.i18n import Translator
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
@@ -107,6 +108,21 @@ class State:
     def now(self) -> datetime:
         """The current time (UTC)."""
         return utcnow()
+
+    def print_listing(
+        self, kind: str, rows: list[dict[str, Any]], *, as_json: bool, as_csv: bool
+    ) -> bool:
+        """Print ``rows`` of a listing as JSON or CSV when asked; False: print a table instead."""
+        if as_json and as_csv:
+            raise ConfigError("--json and --csv: choose one")
+        if as_json:
+            self.print_json(rows)
+        elif as_csv:
+            from cc_console.export import CSV_COLUMNS, csv_text
+
+            sys.stdout.write(csv_text(rows, CSV_COLUMNS[kind]))
+            sys.stdout.flush()
+        return as_json or as_csv
 
     def print_json(self, data: Any) -> None:
         """A JSON document on stdout and nothing else."""
