@@ -12,7 +12,7 @@ from cc_console.export import CSV_COLUMNS
 from tests.conftest import agencies_doc, incident, incidents_doc, native_source, write_config
 
 AWKWARD = 'Banjir, "bandang" di Kec. Cisewu'
-LINES = "Air naik 1 m.\nWarga mengungsi, \"posko\" dibuka."
+LINES = 'Air naik 1 m.\nWarga mengungsi, "posko" dibuka.'
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -26,7 +26,7 @@ def config(tmp_path, feeds):
         "/inc.json",
         incidents_doc(
             incident("A1", AWKWARD, lat=-7.36, lon=107.5, description=LINES),
-            incident("A2", "=HYPERLINK(\"http://x\")", category="landslide", status="resolved"),
+            incident("A2", '=HYPERLINK("http://x")', category="landslide", status="resolved"),
         ),
     )
     feeds.route(
@@ -64,7 +64,7 @@ def test_incidents_csv_holds_the_json_rows_and_filters(config, cli):
     assert (first["lat"], first["lon"], first["exercise"]) == ("-7.36", "107.5", "false")
     every = _rows(cli("--config", str(config), "incidents", "--all", "--csv").out)
     formula = next(r for r in every if r["id"] == "bpbd:A2")
-    assert formula["title"] == "'=HYPERLINK(\"http://x\")"  # not run by a spreadsheet
+    assert formula["title"] == '\'=HYPERLINK("http://x")'  # not run by a spreadsheet
 
 
 def test_agencies_journal_agenda_csv(config, cli):
