@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_TEXT", "MAX_TITLE", "clean_line", "clean_text"]
+__all__ = ["MAX_TEXT", "MAX_TITLE", "clean_line", "clean_text", "operator_name", "shown"]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
 # that can make a line read differently from what it says (Trojan Source).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _SPACES = re.compile(r"[ \t]+")
+# Lone surrogates (a JSON "\\ud800", a command-line byte that is not UTF-8) cannot
+# be stored as UTF-8: they become U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# An operator's name: letters or digits first, then letters, digits, spaces, . @ ' - _
+_OPERATOR = re.compile(r"[^\W_][\w .@'-]{0,63}")
 MAX_TITLE = 300
 MAX_TEXT = 20_000
 
@@ -31,7 +36,7 @@ def clean_text(value: object, limit: int = MAX_TEXT) -> str:
     if len(text) <= limit and text.isprintable() and text[:1] != " " and text[-1:] != " ":
         return text
     text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    return text[:limit]
+    return _SURROGATES.sub("\ufffd", text[:limit])
 
 
 def clean_line(value: object, limit: int = MAX_TITLE) -> str:
@@ -48,3 +53,24 @@ def clean_line(value: object, limit: int = MAX_TITLE) -> str:
     ):
         return value
     return _SPACES.sub(" ", clean_text(value, limit * 2).replace("\n", " "))[:limit]
+
+
+def operator_name(value: str) -> str:
+    """``value`` as an operator's name (spaces folded), or ValueError saying what is allowed.
+
+    Names are journaled and shown on every operator's terminal: 1 to 64
+    letters, digits, spaces and . @ ' - _, starting with a letter or digit.
+    """
+    name = " ".join(value.split())
+    if not _OPERATOR.fullmatch(name):
+        raise ValueError(
+            "an operator name is 1 to 64 letters, digits, spaces and . @ ' - _ "
+            f"(starting with a letter or digit), not {shown(value)}"
+        )
+    return name
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for an error message, control characters escaped (never raw)."""
+    text = value if len(value) <= limit else value[:limit] + "…"
+    return "'" + text.encode("unicode_escape", "backslashreplace").decode("ascii") + "'"

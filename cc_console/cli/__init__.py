@@ -18,6 +18,7 @@ import typer
 from cc_console.cli import actions, doctor, feeds, handover, listings
 from cc_console.cli.state import State
 from cc_console.errors import CcConsoleError, ConfigError
+from cc_console.text import operator_name
 
 __all__ = ["app", "main"]
 
@@ -76,7 +77,7 @@ def _global(
         config_path=config,
         db_path=db,
         read_only=read_only,
-        operator=operator.strip(),
+        operator=_operator(operator),
         lang=lang,
         debug=debug,
         no_mouse=no_mouse,
@@ -90,6 +91,16 @@ def _global(
 for module in (feeds, listings, actions, doctor, handover):
     for name, fn in module.COMMANDS.items():
         app.command(name)(fn)
+
+
+def _operator(value: str) -> str:
+    """``--operator``/``CC_OPERATOR`` checked: it is journaled and shown to every operator."""
+    if not value.strip():
+        return ""
+    try:
+        return operator_name(value)
+    except ValueError as exc:
+        raise ConfigError(f"--operator (or CC_OPERATOR): {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,6 +15,7 @@ from cc_console.config import Config, load_config
 from cc_console.errors import ConfigError
 from cc_console.i18n import Translator
 from cc_console.store import Store
+from cc_console.text import operator_name
 from cc_console.timefmt import utcnow
 
 if TYPE_CHECKING:
@@ -27,11 +28,10 @@ def default_operator() -> str:
     """Who is acting: the person behind ``sudo`` (operators share the service
     account that owns the 0600 cache), else the login name, else ``operator``."""
     sudo_user = os.environ.get("SUDO_USER", "").strip()
-    if sudo_user and sudo_user != "root":
-        return sudo_user
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
+        login = sudo_user if sudo_user and sudo_user != "root" else getpass.getuser()
+        return operator_name(login)
+    except (KeyError, OSError, ValueError):
         return "operator"
 
 

@@ -23,6 +23,7 @@ from cc_console.models import Incident
 from cc_console.screens.base import SubScreen
 from cc_console.screens.incident_actions import act_on
 from cc_console.store import IncidentQuery
+from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import age, local
 from widgets.agenda_pane import day_label
 from widgets.bindings import bind_scopes
@@ -152,9 +153,10 @@ class IncidentView:
                     when, Text(f"{t('action.feed')}: {_changes(e.text, t)}", style="cyan")
                 )
             else:
-                what = Text(f"{t.word('action', e.kind)} · {e.operator}", style="bold")
+                who = clean_line(e.operator)  # a cache of an older version may hold raw names
+                what = Text(f"{t.word('action', e.kind)} · {who}", style="bold")
                 if e.text:
-                    what.append(f" — {e.text}", style="")
+                    what.append(f" — {clean_text(e.text)}", style="")
                 timeline.add_row(when, what)
         parts.append(timeline)
         return title, Group(*parts)

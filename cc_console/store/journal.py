@@ -13,17 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from cc_console.errors import NotFoundError, StoreError
+from cc_console.errors import ConfigError, NotFoundError, StoreError
 from cc_console.models import JournalEntry
 from cc_console.store.agencies import Agencies
 from cc_console.store.base import Cache
 from cc_console.store.incidents import Incidents
-from cc_console.text import clean_text
+from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
-__all__ = ["ACTIONS", "Journal", "JournalVerdict"]
+__all__ = ["ACTIONS", "NOTE_LIMIT", "Journal", "JournalVerdict"]
 
 ACTIONS = ("ack", "note", "assign", "resolve")
+NOTE_LIMIT = 4000
 GENESIS = "0" * 64
 
 
@@ -59,7 +60,9 @@ class Journal:
         self.db = db
         self.incidents = incidents
         self.agencies = agencies
-        self.operator = operator
+        # Journaled and shown on every operator's terminal (the CLI checks the
+        # name; a name that reaches the store any other way is cleaned here).
+        self.operator = clean_line(operator, 64) or "operator"
 
     def act(
         self, action: str, incident_id: str, *, note: str | None = None, agency: str | None = None
@@ -72,8 +75,12 @@ class Journal:
         """
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
+        if note and len(note) > NOTE_LIMIT:
+            raise ConfigError(
+                f"a note holds at most {NOTE_LIMIT} characters; this one has {len(note)}"
+            )
         # Notes reach other operators' terminals: no control or bidi characters.
-        note = clean_text(note, 4000) or None
+        note = clean_text(note, NOTE_LIMIT) or None
         self.db.require_writable(f"{action} on {incident_id}")
         real = self.incidents.resolve_id(incident_id)
         if real is None:
