@@ -15,7 +15,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -251,6 +251,9 @@ class Refresher:
         body_hash: str,
     ) -> None:
         """Parse a new body (following an index's links) and store its records."""
+        # Parsing gets the source's timeout too: a parser that can run long
+        # (a calendar's recurrences) stops when it is up.
+        deadline = time.monotonic() + src.timeout
         ctx = ParseContext(
             source=src.name,
             kind=src.kind,
@@ -258,6 +261,7 @@ class Refresher:
             now=now,
             language=self.config.site.language,
             tz=self.config.site.tz,
+            expired=lambda: time.monotonic() > deadline,
         )
         parse = parser(src.format)
         parsed = await asyncio.to_thread(parse, body, ctx)
@@ -299,7 +303,7 @@ class Refresher:
                         agent=self.agent,
                         token=src.token(),
                     )
-                doc_ctx = ParseContext(ctx.source, ctx.kind, url, ctx.now, ctx.language, ctx.tz)
+                doc_ctx = replace(ctx, url=url)
                 return await asyncio.to_thread(parse, got.body or b"", doc_ctx)
             except (SourceError, ParseError) as exc:
                 index.warnings.append(f"linked document {redact(url)} skipped: {exc}")

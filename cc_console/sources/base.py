@@ -7,6 +7,7 @@ all.  A malformed item inside a good feed is skipped and counted as a warning.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -36,6 +37,8 @@ class ParseContext:
     now: datetime
     language: str = "id"
     tz: tzinfo = UTC
+    expired: Callable[[], bool] = field(default=lambda: False)
+    """True once the source's time is up: a parser that can run long stops then."""
 
 
 @dataclass(slots=True)

@@ -3,7 +3,11 @@
 ``icalendar`` parses, ``x-wr-timezone`` turns a calendar-wide X-WR-TIMEZONE
 into real zones, and ``recurring-ical-events`` expands RRULE/RDATE/EXDATE and
 RECURRENCE-ID overrides (``skip_bad_series`` so one broken series does not
-lose the calendar).  Occurrences are read over a window around ``ctx.now``;
+lose the calendar).  Expansion is bounded: a series that recurs more often
+than hourly (no meeting does; a hostile ``FREQ=SECONDLY`` without end would
+expand without limit) is skipped with a warning, series are expanded one at
+a time up to :data:`MAX_OCCURRENCES` in all, and ``ctx.expired`` stops it
+when the source's time is up.  Occurrences are read over a window around ``ctx.now``;
 floating times are taken in the site's zone; all-day events keep their dates
 (DTEND exclusive).  STATUS is kept, so cancelled meetings show as cancelled.
 """
@@ -11,6 +15,7 @@ floating times are taken in the site's zone; all-day events keep their dates
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import Any
 
 from cc_console.models import Meeting
@@ -20,7 +25,10 @@ FORMAT = "ical"
 KINDS = ("agenda",)
 PAST_DAYS = 31
 FUTURE_DAYS = 186
-MAX_OCCURRENCES = 20_000
+MAX_OCCURRENCES = 20_000  # per feed, inside the window
+MAX_PER_DAY = 24  # occurrences one series may have in a day
+# Seconds in each step of RRULE frequency, to estimate a series' occurrences per day.
+_PER_DAY = {"SECONDLY": 86_400, "MINUTELY": 1_440, "HOURLY": 24}
 _STATUS = {"CONFIRMED": "confirmed", "TENTATIVE": "tentative", "CANCELLED": "cancelled"}
 
 
@@ -42,17 +50,60 @@ def parse(body: bytes, ctx: ParseContext) -> Parsed:
     end = datetime.combine(local_now.date() + timedelta(days=FUTURE_DAYS), time(0), tzinfo=ctx.tz)
     out = Parsed()
     try:
-        occurrences = recurring_ical_events.of(cal, skip_bad_series=True).between(start, end)
+        query = recurring_ical_events.of(cal, skip_bad_series=True)
+        series_list = list(query.series)
     except Exception as exc:
         raise ParseError(f"cannot expand the calendar ({str(exc)[:80]})") from None
-    for event in occurrences[:MAX_OCCURRENCES]:
+    occurrences: list[Any] = []
+    for series in series_list:
+        if ctx.expired():
+            raise ParseError(
+                f"expanding the calendar took longer than the source's timeout "
+                f"({len(occurrences)} occurrences so far); last good agenda kept"
+            )
+        uid = str(getattr(series, "uid", "?"))[:60]
+        per_day = _occurrences_per_day(series)
+        if per_day > MAX_PER_DAY:
+            out.warnings.append(
+                f"event {uid!r} skipped: it recurs about {per_day} times a day "
+                f"(at most {MAX_PER_DAY} are read)"
+            )
+            continue
+        try:  # a generator: no more is expanded than is taken
+            occurrences.extend(
+                islice(series.between(start, end), MAX_OCCURRENCES + 1 - len(occurrences))
+            )
+        except Exception as exc:  # one broken series does not lose the calendar
+            out.warnings.append(f"event {uid!r} skipped: cannot expand it ({str(exc)[:60]})")
+            continue
+        if len(occurrences) > MAX_OCCURRENCES:
+            out.warnings.append(f"calendar has over {MAX_OCCURRENCES} occurrences in the window")
+            break
+    for occurrence in sorted(occurrences)[:MAX_OCCURRENCES]:
+        event = occurrence.as_component(False)
         try:
             out.meetings.append(_occurrence(event, ctx))
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
             out.warnings.append(f"event {str(event.get('UID', '?'))[:60]!r} skipped: {exc}")
-    if len(occurrences) > MAX_OCCURRENCES:
-        out.warnings.append(f"calendar has over {MAX_OCCURRENCES} occurrences in the window")
     return out
+
+
+def _occurrences_per_day(series: Any) -> int:
+    """How many occurrences a day the RRULEs of ``series`` make, at most (1 without rules)."""
+    from icalendar import vRecur
+
+    most = 1
+    for component in series.components:
+        for text in component.rrules:  # RRULE values as text
+            rule = vRecur.from_ical(str(text))
+            freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+            count = _PER_DAY.get(freq, 1)
+            for part, cap in (("BYHOUR", 24), ("BYMINUTE", 60), ("BYSECOND", 60)):
+                values = rule.get(part)
+                if values and (freq not in _PER_DAY or _PER_DAY[freq] <= 86_400 // cap):
+                    count *= min(len(values), cap)
+            most = max(most, count)
+    return most
 
 
 def _aware(value: datetime, ctx: ParseContext) -> datetime:
