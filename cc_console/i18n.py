@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from cc_console.resources import data_dir
+from cc_console.timefmt import in_zone
 
 __all__ = ["LANGUAGES", "Translator"]
 
@@ -45,7 +46,7 @@ class Translator:
         """``Sab 28 Nov 2026 01:25 WIB`` in this language (empty for None)."""
         if dt is None:
             return ""
-        local = dt.astimezone(tz)
+        local = in_zone(dt, tz)
         days = _DAYS_ID if self.lang == "id" else _DAYS_EN
         months = _MONTHS_ID if self.lang == "id" else _MONTHS_EN
         text = f"{local.day:02d} {months[local.month - 1]}"

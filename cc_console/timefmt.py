@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
-__all__ = ["age", "iso_z", "local", "parse_iso", "utcnow"]
+__all__ = ["age", "in_zone", "iso_z", "local", "parse_iso", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -39,18 +39,33 @@ def parse_iso(text: str | None) -> datetime | None:
     return dt.astimezone(UTC)
 
 
+def in_zone(dt: datetime, tz: tzinfo) -> datetime:
+    """``dt`` in ``tz``; left in UTC at the very ends of the calendar (year 1 or 9999).
+
+    The refresher refuses such times, but a cache written by an older version
+    may hold them, and showing them must not crash.
+    """
+    try:
+        return dt.astimezone(tz)
+    except OverflowError:
+        return dt
+
+
 def local(dt: datetime | None, tz: tzinfo, fmt: str = "%d %b %H:%M") -> str:
     """``dt`` in the site zone, formatted; empty for None."""
     if dt is None:
         return ""
-    return dt.astimezone(tz).strftime(fmt)
+    return in_zone(dt, tz).strftime(fmt)
 
 
 def age(dt: datetime | None, now: datetime) -> str:
     """A compact age such as ``45s``, ``12m``, ``3h``, ``4d`` (``-`` for None)."""
     if dt is None:
         return "-"
-    seconds = int((now - dt).total_seconds())
+    try:
+        seconds = int((now - dt).total_seconds())
+    except OverflowError:
+        return "?"
     if seconds < 0:
         return "0s"
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):

@@ -267,6 +267,7 @@ class Refresher:
         parsed = await asyncio.to_thread(parse, body, ctx)
         if parsed.follow:
             await self._follow(src, ctx, parsed)
+        parsed.drop_out_of_range(now)
         records = parsed.records(src.kind)
         poll = PollRecord(
             src.name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from cc_console.errors import ParseError
@@ -24,7 +24,13 @@ __all__ = [
     "as_time",
     "clean_line",
     "clean_text",
+    "time_range",
 ]
+
+
+def time_range(now: datetime) -> tuple[datetime, datetime]:
+    """The times a record may carry: from 1970 to a year after ``now``."""
+    return datetime(1970, 1, 1, tzinfo=UTC), now + timedelta(days=366)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,44 @@ class Parsed:
     meetings: list[Meeting] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     follow: list[str] = field(default_factory=list)
+
+    def drop_out_of_range(self, now: datetime) -> None:
+        """Skip, with a warning, each record whose time lies outside :func:`time_range`.
+
+        A year 9999 (or 0001) would sort as newest and overflow every age and
+        window computed from it; no real report is that far off.
+        """
+        lo, hi = time_range(now)
+        lo_z, hi_z = lo.strftime("%Y-%m-%dT%H:%M:%SZ"), hi.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        def bad(value: datetime | str | None) -> bool:
+            if value is None:
+                return False
+            if isinstance(value, str):
+                return not lo_z <= value <= hi_z
+            return not lo <= value <= hi
+
+        def keep(what: str, ident: str, *times: datetime | str | None) -> bool:
+            wrong = next((t for t in times if bad(t)), None)
+            if wrong is None:
+                return True
+            shown = wrong if isinstance(wrong, str) else wrong.isoformat()
+            self.warnings.append(
+                f"{what} {ident[:60]!r} skipped: time {shown} is outside "
+                f"{lo.year}-{hi.date()} (check the feed's clock)"
+            )
+            return False
+
+        if self.incidents:
+            self.incidents = [
+                i
+                for i in self.incidents
+                if keep("incident", i.external_id, i.reported_at, i.updated_at)
+            ]
+        if self.agencies:
+            self.agencies = [a for a in self.agencies if keep("agency", a.id, a.updated_at)]
+        if self.meetings:
+            self.meetings = [m for m in self.meetings if keep("event", m.uid, m.start, m.end)]
 
     def records(self, kind: str) -> list[Any]:
         """The records of ``kind`` ("incidents", "agencies" or "agenda")."""
@@ -78,8 +122,11 @@ def as_float(value: object) -> float | None:
     return f if f == f and abs(f) != float("inf") else None
 
 
-def as_time(value: object) -> datetime | None:
-    """An aware UTC datetime from ISO 8601 text, else None (never raises)."""
+def as_time(value: object, tz: tzinfo = UTC) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 text, else None (never raises).
+
+    A time without a zone is read in ``tz`` (the site's zone: WIB feeds are not UTC).
+    """
     if not isinstance(value, str) or not value.strip():
         return None
     try:
@@ -92,7 +139,7 @@ def as_time(value: object) -> datetime | None:
     if dt.tzinfo is UTC:
         return dt.replace(microsecond=0) if dt.microsecond else dt
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
+        dt = dt.replace(tzinfo=tz)
     try:
         return dt.astimezone(UTC).replace(microsecond=0)
     except (OverflowError, ValueError):

@@ -189,7 +189,7 @@ def _alert(alert: Element, ctx: ParseContext, out: Parsed) -> None:
     msg_type = _text(alert, "msgType").lower() or "alert"
     if status in _NOT_INCIDENTS or msg_type in ("ack", "error"):
         return
-    sent = as_time(_text(alert, "sent"))
+    sent = as_time(_text(alert, "sent"), ctx.tz)
     if sent is None:
         out.warnings.append(f"alert {identifier!r} skipped: no valid <sent> time")
         return
@@ -219,7 +219,7 @@ def _alert(alert: Element, ctx: ParseContext, out: Parsed) -> None:
             value = clean_line(_text(info, key), 200)
             if value:
                 extra[key] = value
-        expires = as_time(_text(info, "expires"))
+        expires = as_time(_text(info, "expires"), ctx.tz)
         if expires is not None and expires > sent:
             extra["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
             if expires <= ctx.now and feed_status == "open":

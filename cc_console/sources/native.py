@@ -114,6 +114,8 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
             except (ValueError, TypeError, KeyError) as exc:
                 out.warnings.append(f"item {index} skipped: {_short(exc)}")
                 continue
+            if _zoneless(item.reported_at, item.updated_at):
+                out.warnings.append(_zoneless_warning(index, ctx))
         rows.append(row)
     return out
 
@@ -214,7 +216,15 @@ def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
             target.append(convert(item, ctx))  # type: ignore[arg-type]
         except (ValueError, TypeError, KeyError) as exc:
             out.warnings.append(f"item {index} skipped: {_short(exc)}")
+            continue
+        if _zoneless(item.get("reported_at"), item.get("updated_at")):
+            out.warnings.append(_zoneless_warning(index, ctx))
     return out
+
+
+def _zoneless_warning(index: int, ctx: ParseContext) -> str:
+    zone = ctx.now.astimezone(ctx.tz).tzname() or str(ctx.tz)
+    return f"item {index}: a time without a zone was read as {zone} (the site's zone)"
 
 
 def _short(exc: BaseException) -> str:
@@ -255,9 +265,12 @@ def _incident(item: dict[str, Any], ctx: ParseContext) -> FeedIncident:
     if (lat is not None and not -90 <= lat <= 90) or (lon is not None and not -180 <= lon <= 180):
         lat = lon = None
     reported_text, updated_text = get("reported_at"), get("updated_at")
-    reported = _iso(reported_text)
+    reported = _iso(reported_text, ctx)
     # Most feeds repeat the report time as the update time: convert it once.
-    updated = reported if updated_text == reported_text else _iso(updated_text)
+    updated = reported if updated_text == reported_text else _iso(updated_text, ctx)
+    for text, value in ((reported_text, reported), (updated_text, updated)):
+        if text and value is None:
+            raise ValueError(f"incident {ext!r}: {str(text)[:40]!r} is not a time it can read")
     extra = get("extra")
     return FeedIncident(
         ext,
@@ -280,11 +293,24 @@ def _incident(item: dict[str, Any], ctx: ParseContext) -> FeedIncident:
     )
 
 
-def _iso(value: object) -> str | None:
-    """An ISO 8601 time as the cache's ``YYYY-MM-DDTHH:MM:SSZ`` (None if it is not one)."""
+def _iso(value: object, ctx: ParseContext) -> str | None:
+    """An ISO 8601 time as the cache's ``YYYY-MM-DDTHH:MM:SSZ`` (None if it is not one).
+
+    A time without a zone is read in the site's zone.
+    """
     if type(value) is str and _canonical(value):
         return value  # checked, not rebuilt
-    return iso_z(as_time(value))
+    return iso_z(as_time(value, ctx.tz))
+
+
+def _zoneless(*values: object) -> bool:
+    """Whether one of ``values`` is an ISO time without a zone (read in the site's zone)."""
+    for value in values:
+        if isinstance(value, str) and len(value) >= 16 and "T" in value:
+            tail = value[value.index("T") :]
+            if not (tail.endswith(("Z", "z")) or "+" in tail or "-" in tail):
+                return True
+    return False
 
 
 def _url(value: object) -> str | None:
@@ -316,7 +342,7 @@ def _agency(item: dict[str, Any], ctx: ParseContext) -> Agency:
         status=status if status in _AGENCY_STATUSES else "unknown",
         summary=clean_text(item.get("summary"), 2000) or None,
         kpis=tuple(kpis),
-        updated_at=as_time(item.get("updated_at")),
+        updated_at=as_time(item.get("updated_at"), ctx.tz),
         source=ctx.source,
         url=_url(item.get("url")),
     )

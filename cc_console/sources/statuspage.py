@@ -85,7 +85,7 @@ def _component(c: object, ctx: ParseContext, groups: dict[Any, str]) -> Agency |
         name=f"{group} › {name}" if group else name,
         status=_COMPONENT.get(str(c.get("status")), "unknown"),
         summary=clean_text(c.get("description"), 2000) or None,
-        updated_at=as_time(c.get("updated_at")),
+        updated_at=as_time(c.get("updated_at"), ctx.tz),
         source=ctx.source,
     )
 
@@ -112,8 +112,8 @@ def _incident(i: object, ctx: ParseContext) -> Incident:
         severity=_IMPACT.get(str(i.get("impact")), "unknown"),
         status=_CLOSED.get(str(i.get("status")), "open"),
         area=", ".join(c for c in components if c),
-        reported_at=as_time(i.get("created_at")) or as_time(i.get("started_at")),
-        updated_at=as_time(i.get("updated_at")),
+        reported_at=as_time(i.get("created_at"), ctx.tz) or as_time(i.get("started_at"), ctx.tz),
+        updated_at=as_time(i.get("updated_at"), ctx.tz),
         url=url if isinstance(url, str) and url.startswith(("http://", "https://")) else None,
         extra={"statuspage_status": clean_line(i.get("status"), 40)},
     )

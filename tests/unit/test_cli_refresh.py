@@ -182,15 +182,20 @@ def test_unknown_ids_exit_3(tmp_path, feeds, cli):
     assert r.code == 3 and "unknown agency" in r.err
 
 
+def _month_ahead() -> str:
+    """A feed time newer than any operator action of the test (and inside the sane range)."""
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def test_newer_feed_change_overrides_operator_status(tmp_path, feeds, cli):
     cfg = _setup(tmp_path, feeds)
     cli("--config", str(cfg), "refresh")
     cli("--config", str(cfg), "resolve", "bpbd-native:A1")
     feeds.route(
         "/inc.json",
-        incidents_doc(
-            incident("A1", severity="severe", updated_at="2099-01-01T00:00:00Z"), incident("A2")
-        ),
+        incidents_doc(incident("A1", severity="severe", updated_at=_month_ahead()), incident("A2")),
     )
     cli("--config", str(cfg), "refresh")
     inc = {i["id"]: i for i in cli("--config", str(cfg), "incidents", "--json").json()}
