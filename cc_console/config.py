@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from cc_console.actions import DEFAULT_KEYS
-from cc_console.errors import ConfigError
+from cc_console.errors import ConfigError, SourceError
 from cc_console.sources import formats
 
 __all__ = [
@@ -140,10 +140,30 @@ class SourceConfig:
     insecure: bool = False
 
     def token(self) -> str | None:
-        """The bearer token from the environment, or None.  Never log it."""
+        """The bearer token from the environment, or None.  Never log it.
+
+        Raises:
+            SourceError: the token holds control characters or spaces (a stray
+                newline from a file): named by its variable, never shown.
+        """
         if not self.token_env:
             return None
-        return os.environ.get(self.token_env) or None
+        token = os.environ.get(self.token_env) or None
+        if (token is not None and not token.isprintable()) or (token and " " in token):
+            raise SourceError(
+                f"source {self.name}: the token in ${self.token_env} holds a control "
+                "character or a space (a stray newline?); fix the variable"
+            )
+        return token
+
+    def token_missing(self) -> str | None:
+        """A warning when ``token_env`` names a variable that is not set, else None."""
+        if self.token_env and not os.environ.get(self.token_env):
+            return (
+                f"token_env names ${self.token_env}, which is not set: "
+                "the requests go out without a token"
+            )
+        return None
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["redact"]
+__all__ = ["SECRET_PARAMS", "redact"]
+
+# Query parameters that carry credentials (?apikey=, ?token=, ?sig=, ...).
+SECRET_PARAMS = re.compile(
+    r"(?i)(?:^|[_-])(?:api[_-]?key|key|token|access[_-]?token|secret|password|passwd|pass|"
+    r"auth|sig|signature|client[_-]?secret|credential)s?$"
+)
 
 
 def redact(url: str) -> str:
-    """``url`` without user:password, safe to print."""
+    """``url`` without user:password and with secret query values masked, safe to print."""
     try:
         parts = urlsplit(url)
+        if parts.username or parts.password:
+            host = parts.hostname or ""
+            if parts.port:
+                host = f"{host}:{parts.port}"
+            parts = parts._replace(netloc=host)
     except ValueError:
         return "<invalid URL>"
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        parts = parts._replace(netloc=host)
+    if parts.query:
+        pairs = []
+        for pair in parts.query.split("&"):
+            name, eq, _ = pair.partition("=")
+            pairs.append(f"{name}=***" if eq and SECRET_PARAMS.search(name) else pair)
+        parts = parts._replace(query="&".join(pairs))
     return urlunsplit(parts)

@@ -104,6 +104,9 @@ async def _reach(cfg: Config, report: Report) -> None:
             report.line("✓", f"source {name}: HTTP {status} in {seconds * 1000:.0f} ms")
         if src.insecure:
             report.line("⚠", f"source {name}: TLS verification is OFF (insecure = true)", 1)
+        missing = src.token_missing()
+        if missing:
+            report.line("⚠", f"source {name}: {missing}", 1)
 
 
 def _rebuild(state: State, cfg: Config, report: Report) -> None:

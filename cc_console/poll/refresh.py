@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import gc
 import hashlib
+import os
 import random
 import threading
 import time
@@ -70,6 +71,14 @@ class _CollectorPause:
 
 
 collector_paused = _CollectorPause()
+
+
+def _without_secrets(error: str, src: SourceConfig) -> str:
+    """``error`` with the source's token and URL secrets masked (a library may quote them)."""
+    token = os.environ.get(src.token_env) if src.token_env else None
+    if token and len(token) >= 4:
+        error = error.replace(token.strip(), "***")
+    return error.replace(src.url, redact(src.url)) if src.url != redact(src.url) else error
 
 
 @dataclass(slots=True)
@@ -182,8 +191,11 @@ class Refresher:
         except Exception as exc:  # a parser bug must not take the other sources down
             outcome.error = f"internal error while reading {src.name}: {type(exc).__name__}: {exc}"
         outcome.duration_ms = (time.perf_counter() - started) * 1000
+        missing = src.token_missing()
+        if missing:
+            outcome.warnings.append(missing)
         if outcome.error is not None:  # errors quote servers (reason phrases, URLs): no escapes
-            outcome.error = clean_line(outcome.error, 400)
+            outcome.error = clean_line(_without_secrets(outcome.error, src), 400)
         if outcome.status == "failed":
             try:
                 failures = (
