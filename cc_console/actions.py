@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["ACTIONS", "BY_ID", "DEFAULT_KEYS", "Action", "actions_in", "merged_keys"]
+__all__ = [
+    "ACTIONS",
+    "BY_ID",
+    "DEFAULT_KEYS",
+    "Action",
+    "actions_in",
+    "clashes",
+    "key_problem",
+    "merged_keys",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +87,50 @@ def actions_in(*scopes: str) -> tuple[Action, ...]:
 def merged_keys(overrides: Mapping[str, str]) -> dict[str, str]:
     """Every action's key(s): the defaults, with ``[keys]`` of the config over them."""
     return {**DEFAULT_KEYS, **overrides}
+
+
+# Scopes bound together on one screen: a key may mean one action in each.
+_TOGETHER = (("app", "main", "incident", "view"), ("app", "incident", "view"))
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_NAMED = {
+    "escape", "enter", "tab", "space", "backspace", "delete", "insert", "home", "end",
+    "pageup", "pagedown", "up", "down", "left", "right", *(f"f{n}" for n in range(1, 25)),
+    "slash", "backslash", "question_mark", "exclamation_mark", "full_stop", "comma",
+    "colon", "semicolon", "minus", "plus", "equals_sign", "number_sign", "dollar_sign",
+    "percent_sign", "ampersand", "asterisk", "at", "circumflex_accent", "underscore",
+    "grave_accent", "tilde", "vertical_line", "apostrophe", "quotation_mark",
+    "left_parenthesis", "right_parenthesis", "left_square_bracket", "right_square_bracket",
+    "left_curly_bracket", "right_curly_bracket", "less_than_sign", "greater_than_sign",
+}  # fmt: skip
+
+
+def key_problem(keys: str) -> str | None:
+    """Why ``keys`` (Textual key names, comma-separated) is not usable, or None."""
+    for key in keys.split(","):
+        *modifiers, name = key.strip().split("+")
+        if not name:
+            return f"{key.strip()!r} names no key"
+        unknown = [m for m in modifiers if m not in _MODIFIERS]
+        if unknown:
+            return f"{unknown[0]!r} is not a modifier (ctrl, shift, alt)"
+        if name not in _NAMED and not (len(name) == 1 and name.isprintable() and name != " "):
+            return f"{name!r} is not a key name (one character, or e.g. f2, escape, slash)"
+    return None
+
+
+def clashes(keys: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """``(key, action, other action)`` for each key bound twice where both apply together.
+
+    ``back`` (Esc) also clears the filter on the main screen: that is one
+    action per screen, not a clash.
+    """
+    found = []
+    for scopes in _TOGETHER:
+        owner: dict[str, str] = {}
+        for action in actions_in(*scopes):
+            for key in keys.get(action.id, action.key).split(","):
+                key = key.strip()
+                other = owner.setdefault(key, action.id)
+                if other != action.id and (key, other, action.id) not in found:
+                    found.append((key, other, action.id))
+    return found

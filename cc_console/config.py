@@ -7,20 +7,23 @@ reading code.  See CONTRACT.md section 3.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from cc_console.actions import DEFAULT_KEYS
+from cc_console.actions import DEFAULT_KEYS, clashes, key_problem
 from cc_console.errors import ConfigError, SourceError
 from cc_console.sources import formats
+from cc_console.urls import redact
 
 __all__ = [
     "KINDS",
@@ -67,9 +70,23 @@ def parse_duration(value: object) -> float:
         seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2) or "s"]
     else:
         raise ValueError(f'expected a duration such as "90s", "5m" or "1h", got {value!r}')
-    if seconds <= 0:
-        raise ValueError(f"a duration must be positive, got {value!r}")
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"a duration must be positive and finite, got {value!r}")
     return seconds
+
+
+def bounded(
+    parse: Callable[[object], float], low: float, high: float, unit: str
+) -> Callable[[object], float]:
+    """``parse`` that also refuses values outside ``[low, high]`` (stated in ``unit``)."""
+
+    def check(value: object) -> float:
+        number = parse(value)
+        if not low <= number <= high:
+            raise ValueError(f"must lie between {low:g} and {high:g} {unit}, got {value!r}")
+        return number
+
+    return check
 
 
 def parse_size(value: object) -> int:
@@ -82,6 +99,8 @@ def parse_size(value: object) -> int:
         raise ValueError('expected a size such as "20MB"')
     if isinstance(value, int):
         size = value
+    elif isinstance(value, float) and math.isfinite(value):
+        size = int(value)
     elif isinstance(value, str) and (m := _SIZE_RE.match(value)):
         size = int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])
     else:
@@ -89,6 +108,27 @@ def parse_size(value: object) -> int:
     if size <= 0:
         raise ValueError(f"a size must be positive, got {value!r}")
     return size
+
+
+# What each duration and size may be: a poll every millisecond hammers the
+# feed, a timeout of a day holds a poller, a 100-million-hour interval overflows.
+INTERVAL = bounded(parse_duration, 1, 7 * 86_400, "s")
+TIMEOUT = bounded(parse_duration, 0.5, 600, "s")
+MAX_BYTES = bounded(parse_size, 1_000, 2_000_000_000, "bytes")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched, or None (checked at load, not at the first fetch)."""
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return "must not hold spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "must be an http(s) URL with a host"
+    return None
 
 
 @dataclass(frozen=True)
@@ -227,7 +267,7 @@ def load_config(path: Path | None) -> Config:
                 poll=PollConfig(),
             )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is fine
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -311,6 +351,14 @@ class _Parser:
                 )
             if not isinstance(key, str) or not key.strip():
                 raise self.fail(f"[keys] key {action!r}", 'must be a key name such as "ctrl+q"')
+            problem = key_problem(key)
+            if problem:
+                raise self.fail(f"[keys] key {action!r}", problem)
+        for key, first, second in clashes(keys):
+            raise self.fail(
+                f"[keys] key {second!r}",
+                f"{key!r} is already the key of {first!r}; give one of them another key",
+            )
         return Config(path=self.path, site=site, cache=cache, poll=poll, sources=sources, keys=keys)
 
     def site(self, t: dict[str, Any]) -> SiteConfig:
@@ -340,16 +388,24 @@ class _Parser:
     def poll(self, t: dict[str, Any]) -> PollConfig:
         d = PollConfig()
         concurrency = t.get("concurrency", d.concurrency)
-        if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
-            raise self.fail("[poll] key 'concurrency'", "must be a whole number >= 1")
+        if (
+            not isinstance(concurrency, int)
+            or isinstance(concurrency, bool)
+            or not 1 <= concurrency <= 256
+        ):
+            raise self.fail("[poll] key 'concurrency'", "must be a whole number from 1 to 256")
         stale_after = t.get("stale_after", d.stale_after)
-        if not isinstance(stale_after, int) or isinstance(stale_after, bool) or stale_after < 1:
-            raise self.fail("[poll] key 'stale_after'", "must be a whole number >= 1")
+        if (
+            not isinstance(stale_after, int)
+            or isinstance(stale_after, bool)
+            or not 1 <= stale_after <= 1000
+        ):
+            raise self.fail("[poll] key 'stale_after'", "must be a whole number from 1 to 1000")
         return PollConfig(
-            interval=self.convert(t, "interval", "[poll]", d.interval, parse_duration),
-            timeout=self.convert(t, "timeout", "[poll]", d.timeout, parse_duration),
+            interval=self.convert(t, "interval", "[poll]", d.interval, INTERVAL),
+            timeout=self.convert(t, "timeout", "[poll]", d.timeout, TIMEOUT),
             concurrency=concurrency,
-            max_bytes=self.convert(t, "max_bytes", "[poll]", d.max_bytes, parse_size),
+            max_bytes=self.convert(t, "max_bytes", "[poll]", d.max_bytes, MAX_BYTES),
             stale_after=stale_after,
         )
 
@@ -392,8 +448,9 @@ class _Parser:
                 f"(it feeds {', '.join(known[fmt].kinds)})",
             )
         url = self.string(t, "url", where, None)
-        if not re.match(r"^https?://[^\s/]+", url):
-            raise self.fail(f"{where} key 'url'", f"must be an http(s) URL, got {url!r}")
+        problem = url_problem(url)
+        if problem:
+            raise self.fail(f"{where} key 'url'", f"{problem}, got {redact(url)!r}")
         token_env = t.get("token_env")
         if token_env is not None and (
             not isinstance(token_env, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", token_env)
@@ -404,9 +461,9 @@ class _Parser:
             kind=kind,
             format=fmt,
             url=url,
-            interval=self.convert(t, "interval", where, poll.interval, parse_duration),
-            timeout=self.convert(t, "timeout", where, poll.timeout, parse_duration),
-            max_bytes=self.convert(t, "max_bytes", where, poll.max_bytes, parse_size),
+            interval=self.convert(t, "interval", where, poll.interval, INTERVAL),
+            timeout=self.convert(t, "timeout", where, poll.timeout, TIMEOUT),
+            max_bytes=self.convert(t, "max_bytes", where, poll.max_bytes, MAX_BYTES),
             token_env=token_env,
             enabled=self.boolean(t, "enabled", where, True),
             insecure=self.boolean(t, "insecure", where, False),

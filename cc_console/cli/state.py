@@ -126,5 +126,13 @@ class State:
 
     def print_json(self, data: Any) -> None:
         """A JSON document on stdout and nothing else."""
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        sys.stdout.flush()
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        # JSON is UTF-8 whatever the locale says (PYTHONIOENCODING=ascii, LANG=C).
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
