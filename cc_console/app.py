@@ -247,6 +247,8 @@ def run_console(state: State) -> None:
         signal.signal(sig, lambda *_: app.exit())
     try:
         app.run(mouse=not state.no_mouse)
+        if app.return_code:  # a crash: Textual has printed it and restored the terminal
+            raise SystemExit(app.return_code)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

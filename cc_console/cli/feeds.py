@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from typing import TYPE_CHECKING, Annotated
@@ -115,9 +116,35 @@ def poll(ctx: typer.Context) -> None:
     asyncio.run(main())
 
 
+def require_terminal() -> None:
+    """Refuse to open the console where there is no terminal to draw it on.
+
+    Raises:
+        ConfigError: stdin or stdout is not a terminal (a pipe, /dev/null, closed),
+            or TERM=dumb.
+    """
+    streams = {"stdin": sys.stdin, "stdout": sys.stdout}
+    for name, stream in streams.items():
+        try:
+            is_tty = stream is not None and stream.isatty()
+        except (ValueError, OSError):  # closed
+            is_tty = False
+        if not is_tty:
+            raise ConfigError(
+                f"the console needs a terminal, and {name} is not one; in scripts use "
+                "`cc-console status`, `refresh` or the listings with --json"
+            )
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        raise ConfigError(
+            f"TERM={os.environ['TERM']}: this terminal cannot draw the console; "
+            "set TERM (e.g. xterm-256color) or use the listings"
+        )
+
+
 def tui(ctx: typer.Context) -> None:
     """Open the console."""
     state: State = ctx.obj
+    require_terminal()
     from cc_console.app import run_console  # Textual is loaded only here
 
     run_console(state)
@@ -141,6 +168,8 @@ def demo(
     if serve:
         serve_demo(port)
     else:
+        if not no_tui:
+            require_terminal()
         run_demo(ctx.obj, tui=not no_tui)
 
 
