@@ -55,7 +55,13 @@ def _collect(state: State, hours: float) -> dict[str, Any]:
 def handover(
     ctx: typer.Context,
     hours: Annotated[
-        float, typer.Option("--hours", help="Length of the shift that ends now.")
+        float,
+        typer.Option(
+            "--hours",
+            min=0.25,
+            max=24 * 366,
+            help="Length of the shift that ends now (up to a year).",
+        ),
     ] = 8.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:

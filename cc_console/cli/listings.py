@@ -24,7 +24,12 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     state: State = ctx.obj
     cfg = state.config
     health = state.store().sources.health(cfg.sources, cfg.poll.stale_after, state.now())
-    bad = [h for h in health if h.stale or (h.consecutive_failures and h.last_error)]
+    # Never fetched is not healthy: nothing has been seen from that feed yet.
+    bad = [
+        h
+        for h in health
+        if h.stale or (h.consecutive_failures and h.last_error) or h.last_success is None
+    ]
     for h in health:
         if h.insecure:
             state.err.print(
@@ -80,13 +85,19 @@ def agencies(ctx: typer.Context, as_json: JsonOpt = False, as_csv: CsvOpt = Fals
         state.out.print(state.t("empty.agencies"))
 
 
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
+
+
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ConfigError(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ConfigError(f"{option} must lie between {FIRST_DAY} and {LAST_DAY}, got {value}")
+    return day
 
 
 def agenda_window(day_from: date, day_to: date, tz: object) -> tuple[datetime, datetime]:

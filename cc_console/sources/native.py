@@ -114,8 +114,10 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
             except (ValueError, TypeError, KeyError) as exc:
                 out.warnings.append(f"item {index} skipped: {_short(exc)}")
                 continue
-            if _zoneless(item.reported_at, item.updated_at):
-                out.warnings.append(_zoneless_warning(index, ctx))
+            position = {"lat": item.lat, "lon": item.lon}
+            out.warnings.extend(
+                _doubts(index, item.reported_at, item.updated_at, row, ctx, position)
+            )
         rows.append(row)
     return out
 
@@ -217,14 +219,37 @@ def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
         except (ValueError, TypeError, KeyError) as exc:
             out.warnings.append(f"item {index} skipped: {_short(exc)}")
             continue
-        if _zoneless(item.get("reported_at"), item.get("updated_at")):
-            out.warnings.append(_zoneless_warning(index, ctx))
+        row = target[-1]
+        if isinstance(row, FeedIncident):
+            out.warnings.extend(
+                _doubts(index, item.get("reported_at"), item.get("updated_at"), row, ctx, item)
+            )
     return out
 
 
-def _zoneless_warning(index: int, ctx: ParseContext) -> str:
-    zone = ctx.now.astimezone(ctx.tz).tzname() or str(ctx.tz)
-    return f"item {index}: a time without a zone was read as {zone} (the site's zone)"
+def _doubts(
+    index: int,
+    reported: object,
+    updated: object,
+    row: FeedIncident,
+    ctx: ParseContext,
+    raw: Any = None,
+) -> list[str]:
+    """What was read differently from what the item said: a zone-less time, a bad position."""
+    doubts = []
+    if _zoneless(reported, updated):
+        zone = ctx.now.astimezone(ctx.tz).tzname() or str(ctx.tz)
+        doubts.append(f"item {index}: a time without a zone was read as {zone} (the site's zone)")
+    lat, lon = (raw.get("lat"), raw.get("lon")) if isinstance(raw, dict) else (None, None)
+    if row.lat is None and (lat is not None or lon is not None):
+        where = ", ".join(
+            repr(float(v))
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else str(v)[:20]
+            for v in (lat, lon)
+        )
+        doubts.append(f"item {index}: position {where} is not on Earth; left out")
+    return doubts
 
 
 def _short(exc: BaseException) -> str:

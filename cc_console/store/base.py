@@ -18,6 +18,14 @@ from cc_console.store.schema import migrate
 __all__ = ["Cache"]
 
 
+def has_data(path: Path) -> bool:
+    """Whether ``path`` already holds data (an empty file is a cache still to be made)."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return True
+
+
 def _busy_timeout_ms() -> int:
     """How long a writer waits for another (``CC_CONSOLE_BUSY_TIMEOUT_MS``, default 15 s)."""
     try:
@@ -60,6 +68,10 @@ class Cache:
                 raise StoreError(f"cannot create the cache {path}: {exc.strerror}") from None
         elif path.is_dir():
             raise StoreError(f"the cache {path} is a directory; point --db at a file")
+        elif not has_data(path):
+            # An empty file (touch, a 0-byte --db) becomes a new cache: 0600 like one.
+            with contextlib.suppress(OSError):
+                os.chmod(path, 0o600)
         try:
             conn = sqlite3.connect(
                 path,
