@@ -7,20 +7,26 @@ reading code.  See CONTRACT.md section 3.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
 from cc_console.actions import DEFAULT_KEYS, clashes, key_problem
+from cc_console.config_values import (
+    INTERVAL,
+    MAX_BYTES,
+    TIMEOUT,
+    parse_duration,
+    parse_size,
+    url_problem,
+)
 from cc_console.errors import ConfigError, SourceError
 from cc_console.sources import formats
 from cc_console.urls import redact
@@ -42,93 +48,6 @@ KINDS = ("incidents", "agencies", "agenda")
 LANGUAGES = ("id", "en")
 
 _NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62})$")
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?\s*$", re.IGNORECASE)
-_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-_SIZE_UNITS = {
-    "b": 1,
-    "kb": 1000,
-    "mb": 1000**2,
-    "gb": 1000**3,
-    "kib": 1024,
-    "mib": 1024**2,
-    "gib": 1024**3,
-}
-
-
-def parse_duration(value: object) -> float:
-    """Parse ``"90s"``, ``"5m"``, ``"1h"`` (or a bare number of seconds) into seconds.
-
-    Raises:
-        ValueError: the value is not a positive duration.
-    """
-    if isinstance(value, bool):
-        raise ValueError('expected a duration such as "90s", "5m" or "1h"')
-    if isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str) and (m := _DURATION_RE.match(value)):
-        seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2) or "s"]
-    else:
-        raise ValueError(f'expected a duration such as "90s", "5m" or "1h", got {value!r}')
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"a duration must be positive and finite, got {value!r}")
-    return seconds
-
-
-def bounded(
-    parse: Callable[[object], float], low: float, high: float, unit: str
-) -> Callable[[object], float]:
-    """``parse`` that also refuses values outside ``[low, high]`` (stated in ``unit``)."""
-
-    def check(value: object) -> float:
-        number = parse(value)
-        if not low <= number <= high:
-            raise ValueError(f"must lie between {low:g} and {high:g} {unit}, got {value!r}")
-        return number
-
-    return check
-
-
-def parse_size(value: object) -> int:
-    """Parse ``"20MB"``, ``"512KiB"`` (or a bare number of bytes) into bytes.
-
-    Raises:
-        ValueError: the value is not a positive size.
-    """
-    if isinstance(value, bool):
-        raise ValueError('expected a size such as "20MB"')
-    if isinstance(value, int):
-        size = value
-    elif isinstance(value, float) and math.isfinite(value):
-        size = int(value)
-    elif isinstance(value, str) and (m := _SIZE_RE.match(value)):
-        size = int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])
-    else:
-        raise ValueError(f'expected a size such as "20MB", got {value!r}')
-    if size <= 0:
-        raise ValueError(f"a size must be positive, got {value!r}")
-    return size
-
-
-# What each duration and size may be: a poll every millisecond hammers the
-# feed, a timeout of a day holds a poller, a 100-million-hour interval overflows.
-INTERVAL = bounded(parse_duration, 1, 7 * 86_400, "s")
-TIMEOUT = bounded(parse_duration, 0.5, 600, "s")
-MAX_BYTES = bounded(parse_size, 1_000, 2_000_000_000, "bytes")
-
-
-def url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be fetched, or None (checked at load, not at the first fetch)."""
-    if not url.isprintable() or any(c.isspace() for c in url):
-        return "must not hold spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError as exc:
-        return f"is not a valid URL ({exc})"
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "must be an http(s) URL with a host"
-    return None
 
 
 @dataclass(frozen=True)

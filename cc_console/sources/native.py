@@ -227,6 +227,14 @@ def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
     return out
 
 
+def _off_earth(value: object, limit: float) -> bool:
+    """Whether a given coordinate is not a finite number within ``±limit``."""
+    if value is None:
+        return False
+    number = as_float(value)
+    return number is None or not -limit <= number <= limit
+
+
 def _doubts(
     index: int,
     reported: object,
@@ -241,7 +249,7 @@ def _doubts(
         zone = ctx.now.astimezone(ctx.tz).tzname() or str(ctx.tz)
         doubts.append(f"item {index}: a time without a zone was read as {zone} (the site's zone)")
     lat, lon = (raw.get("lat"), raw.get("lon")) if isinstance(raw, dict) else (None, None)
-    if row.lat is None and (lat is not None or lon is not None):
+    if row.lat is None and (_off_earth(lat, 90) or _off_earth(lon, 180)):
         where = ", ".join(
             repr(float(v))
             if isinstance(v, int | float) and not isinstance(v, bool)
