@@ -50,6 +50,7 @@ class CcConsoleApp(App[None]):
     CSS_PATH = "console.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = bind_scopes("app")
+    HEALTH_EVERY: ClassVar[float] = 15.0  # seconds between health checks without new data
 
     @dataclass
     class SourcePolled(Message):
@@ -93,6 +94,9 @@ class CcConsoleApp(App[None]):
         self.update_health()
         if self.live:
             self.set_interval(1.0, self.check_store)
+            # Staleness moves with the clock, not only with new data (a watcher
+            # whose poller died must not stay green).
+            self.set_interval(self.HEALTH_EVERY, self.update_health)
             if self.poll_store is not None:
                 self._refresher = Refresher(self.ctx.config, self.poll_store)
                 for src in self.ctx.config.sources:

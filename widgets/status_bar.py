@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.message import Message
@@ -21,7 +21,7 @@ from cc_console.models import SourceHealth
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
 
-__all__ = ["StatusBar", "health_text"]
+__all__ = ["StatusBar", "health_text", "poller_silence"]
 
 
 def health_text(health: Sequence[SourceHealth], now: datetime, t: Translator) -> Text:
@@ -33,6 +33,9 @@ def health_text(health: Sequence[SourceHealth], now: datetime, t: Translator) ->
     ok = len(health) - len(failing)
     if failing and len(failing) == len(health):
         return Text(f"✖ {t('health.all_failed')}", style="bold reverse red")
+    silent = poller_silence(health, now)
+    if silent is not None:
+        return Text(f"⚠ {t('health.no_poller', age=silent)}", style="bold reverse yellow")
     if failing:
         text = Text(
             f"⚠ {t('health.failed', ok=ok, total=len(health), failed=len(failing))}",
@@ -51,6 +54,22 @@ def health_text(health: Sequence[SourceHealth], now: datetime, t: Translator) ->
             f" · ⚠ {t('health.insecure', names=', '.join(insecure))}", style="bold reverse red"
         )
     return text
+
+
+POLLER_GRACE = timedelta(minutes=2)
+
+
+def poller_silence(health: Sequence[SourceHealth], now: datetime) -> str | None:
+    """How long no poller has written, when every source's next poll is overdue; else None.
+
+    A watcher (``--read-only``, fed by ``cc-console poll``) would otherwise
+    stay green after the daemon died: nothing it reads would change.
+    """
+    due = [h.next_attempt for h in health if h.next_attempt is not None]
+    if not due or len(due) < len(health) or max(due) > now - POLLER_GRACE:
+        return None
+    last = max((h.last_attempt for h in health if h.last_attempt), default=None)
+    return age(last, now)
 
 
 class StatusBar(Static):

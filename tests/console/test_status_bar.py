@@ -34,3 +34,46 @@ def test_all_healthy_one_failing_all_failing_stale_insecure():
     insecure = health_text([health("a", insecure=True)], NOW, t).plain
     assert "TLS verification OFF: a" in insecure
     assert health_text([], NOW, Translator("id")).plain == "belum ada umpan"
+
+
+async def test_a_watcher_sees_its_poller_die_without_new_data(tmp_path, feeds):
+    """Read-only, fed by `cc-console poll`: when the poller stops, the top line says so."""
+    from cc_console.app import CcConsoleApp
+    from cc_console.config import load_config
+    from cc_console.poll import Refresher
+    from cc_console.store import Store
+    from tests.conftest import incident, incidents_doc, native_source, write_config
+
+    feeds.route("/inc.json", incidents_doc(incident("A1")))
+    cfg = load_config(
+        write_config(
+            tmp_path / "c.toml",
+            [native_source("bpbd", feeds.url("/inc.json"), interval="1m")],
+            extra="stale_after = 3",
+        )
+    )
+    poller_store = Store(cfg.cache.path)
+    refresher = Refresher(cfg, poller_store)  # one real poll, as the daemon's last
+    try:
+        (outcome,) = await refresher.refresh(list(cfg.sources))
+    finally:
+        await refresher.aclose()
+    poller_store.close()
+    assert outcome.status == "updated"
+    started = datetime.now(UTC)
+    clock = [started]
+    watcher = Store(cfg.cache.path, read_only=True)
+    app = CcConsoleApp(cfg, watcher, read_only=True, clock=lambda: clock[0], live=True)
+    app.HEALTH_EVERY = 0.1
+    async with app.run_test(size=(120, 30)) as pilot:
+        bar = app.screen.query_one("StatusBar")
+        await pilot.pause(0.3)
+        assert "umpan 1/1 OK" in str(bar.render()) and "POLLER" not in str(bar.render())
+        clock[0] = started + timedelta(minutes=12)  # the daemon died; nothing is written
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if "POLLER" in str(bar.render()):
+                break
+        line = str(bar.render())
+        assert "TAK ADA POLLER" in line and "12m" in line
+    watcher.close()
