@@ -7,9 +7,10 @@ all.  A malformed item inside a good feed is skipped and counted as a warning.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from operator import attrgetter
 from typing import Any
 
 from cc_console.errors import ParseError
@@ -26,6 +27,25 @@ __all__ = [
     "clean_text",
     "time_range",
 ]
+
+
+def _all_within(
+    rows: Sequence[Incident | FeedIncident],
+    bounds: tuple[datetime, datetime],
+    text_bounds: tuple[str, str],
+) -> bool:
+    """Whether every time of ``rows`` is inside the bounds: min and max in C, no loop here."""
+    for name in ("reported_at", "updated_at"):
+        times = list(filter(None, map(attrgetter(name), rows)))
+        if not times:
+            continue
+        lo, hi = text_bounds if isinstance(times[0], str) else bounds
+        try:
+            if min(times) < lo or max(times) > hi:
+                return False
+        except TypeError:  # str and datetime mixed: check each record
+            return False
+    return True
 
 
 def time_range(now: datetime) -> tuple[datetime, datetime]:
@@ -84,7 +104,7 @@ class Parsed:
             )
             return False
 
-        if self.incidents:
+        if self.incidents and not _all_within(self.incidents, (lo, hi), (lo_z, hi_z)):
             self.incidents = [
                 i
                 for i in self.incidents
