@@ -27,6 +27,7 @@ from cc_console.i18n import Translator
 from cc_console.models import SourceHealth
 from cc_console.poll import Refresher, SourceOutcome
 from cc_console.screens import HealthScreen, HelpScreen, JournalScreen, MainScreen
+from cc_console.screens.base import SubScreen
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
 from widgets.bindings import bind_scopes
@@ -218,7 +219,8 @@ class CcConsoleApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers the actions of the app and of ``screen``, in the UI language."""
         t = self.ctx.t
-        scopes = ("app", *getattr(screen, "scopes", ()))
+        own = screen.scopes if isinstance(screen, MainScreen | SubScreen) else ()
+        scopes = ("app", *own)
         for action in ACTIONS:
             if action.palette and action.scope in scopes:
                 where = self if action.scope == "app" else screen

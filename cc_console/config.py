@@ -98,6 +98,11 @@ class SourceConfig:
     enabled: bool = True
     insecure: bool = False
 
+    @property
+    def raw_token(self) -> str:
+        """The value of ``token_env`` as set, unchecked ("" when unset). Never log it."""
+        return os.environ.get(self.token_env, "") if self.token_env else ""
+
     def token(self) -> str | None:
         """The bearer token from the environment, or None.  Never log it.
 
@@ -105,19 +110,17 @@ class SourceConfig:
             SourceError: the token holds control characters or spaces (a stray
                 newline from a file): named by its variable, never shown.
         """
-        if not self.token_env:
-            return None
-        token = os.environ.get(self.token_env) or None
-        if (token is not None and not token.isprintable()) or (token and " " in token):
+        token = self.raw_token
+        if token and (not token.isprintable() or " " in token):
             raise SourceError(
                 f"source {self.name}: the token in ${self.token_env} holds a control "
                 "character or a space (a stray newline?); fix the variable"
             )
-        return token
+        return token or None
 
     def token_missing(self) -> str | None:
         """A warning when ``token_env`` names a variable that is not set, else None."""
-        if self.token_env and not os.environ.get(self.token_env):
+        if self.token_env and not self.raw_token:
             return (
                 f"token_env names ${self.token_env}, which is not set: "
                 "the requests go out without a token"

@@ -26,6 +26,8 @@ class AgencySource:
         self.rows: list[Agency] = []
         self.trends: dict[str, list[str]] = {}
         self._names: dict[int, dict[str, Text]] = {}  # width -> row key -> name shown
+        # A symbol and the longest status word of the language: a status is never cut.
+        self.status_w = 2 + max(cell_len(ctx.t.word("agency", s)) for s in AGENCY_LOOK)
 
     def count(self) -> int:
         self.rows = self.ctx.store.agencies.listing(text=self.text)
@@ -57,8 +59,7 @@ class AgencySource:
         The status column fits the longest status word of the language: a
         status is never cut.
         """
-        t = self.ctx.t
-        status_w = 2 + max(cell_len(t.word("agency", s)) for s in AGENCY_LOOK)
+        status_w = self.status_w
         spark_w = 10 if width >= 70 else 0
         name_w = max(8, width - status_w - 6 - spark_w - 4 - (4 if spark_w else 3))
         return status_w, name_w, spark_w

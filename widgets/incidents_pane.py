@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -89,13 +90,19 @@ class Layout:
 AGE_W = 4
 
 
+@functools.cache
+def status_width(t: Translator) -> int:
+    """Cells of the longest incident status word in ``t``'s language."""
+    return max(cell_len(t.word("status", s)) for s in ("open", *INACTIVE, *ACTIVE_STATUSES))
+
+
 def layout(width: int, t: Translator) -> Layout:
     """The columns that fit ``width`` (80 columns over SSH up to a wall screen).
 
     The status column fits the longest status word of the language: a status
     is never cut.
     """
-    status = max(cell_len(t.word("status", s)) for s in ("open", *INACTIVE, *ACTIVE_STATUSES))
+    status = status_width(t)
     if width >= 130:
         return Layout(11, max(12, status), 14, 22, 14, width)
     if width >= 100:

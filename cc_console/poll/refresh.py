@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import gc
 import hashlib
-import os
 import random
 import threading
 import time
@@ -75,10 +74,10 @@ collector_paused = _CollectorPause()
 
 def _without_secrets(error: str, src: SourceConfig) -> str:
     """``error`` with the source's token and URL secrets masked (a library may quote them)."""
-    token = os.environ.get(src.token_env) if src.token_env else None
-    if token and len(token) >= 4:
-        error = error.replace(token.strip(), "***")
-    return error.replace(src.url, redact(src.url)) if src.url != redact(src.url) else error
+    token = src.raw_token.strip()
+    if len(token) >= 4:
+        error = error.replace(token, "***")
+    return error.replace(src.url, redact(src.url))
 
 
 @dataclass(slots=True)
