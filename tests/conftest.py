@@ -168,3 +168,33 @@ def run_subprocess(*args: str, env: dict[str, str] | None = None, timeout: float
         env={**os.environ, **(env or {})},
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_as_stranger(*args: str, timeout: float = 60) -> Result:
+    """Run ``cc-console ARGS`` as another user (see ``tests/stranger.py``)."""
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "stranger.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        cwd="/",
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder any user may enter and read (pytest's own are private to us)."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="cc-shared-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        path.chmod(0o755)
+        shutil.rmtree(path, ignore_errors=True)

@@ -48,6 +48,7 @@ def _global(
             envvar="CC_CONSOLE_DB",
             help="The SQLite cache (overrides [cache] path).",
             dir_okay=False,
+            readable=False,  # the store says why it cannot read it (exit 4, not 2)
         ),
     ] = None,
     read_only: Annotated[

@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from cc_console.errors import ReadOnlyError, StoreError
-from cc_console.store.schema import migrate
+from cc_console.store.schema import SCHEMA_VERSION, migrate
 
 __all__ = ["Cache"]
 
@@ -34,6 +35,34 @@ def _busy_timeout_ms() -> int:
         return 15_000
 
 
+def _writable(path: Path) -> bool:
+    """Whether this process may write the cache and make its -wal/-shm files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _wal_present(path: Path) -> bool:
+    """Whether a writer keeps the cache in WAL mode right now (its -shm file exists)."""
+    return Path(f"{path}-shm").exists() and Path(f"{path}-wal").exists()
+
+
+def _who_may(path: Path) -> str:
+    """Why reading failed, in the words an operator can act on."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return f"{exc.strerror} (check the folder's permissions)"
+    try:
+        import pwd
+
+        owner = pwd.getpwuid(st.st_uid).pw_name
+    except (ImportError, KeyError):
+        owner = f"uid {st.st_uid}"
+    return (
+        f"permission denied (owner {owner}, mode {st.st_mode & 0o777:o}); ask {owner} "
+        "to let your group read it (chmod 640 and a shared group), or use another --db"
+    )
+
+
 class Cache:
     """The connection and its discipline, shared by the table families of the store.
 
@@ -47,6 +76,7 @@ class Cache:
         self.read_only = read_only
         self._lock = threading.RLock()
         self.busy_ms = _busy_timeout_ms()
+        self._frozen = False  # opened immutable: nobody was writing it
         self.conn = self._connect()
         # No plugin discovery: the cache has no use for third-party plugins,
         # and scanning every installed package's entry points slows each start.
@@ -68,10 +98,16 @@ class Cache:
                 raise StoreError(f"cannot create the cache {path}: {exc.strerror}") from None
         elif path.is_dir():
             raise StoreError(f"the cache {path} is a directory; point --db at a file")
+        elif not os.access(path, os.R_OK):
+            raise StoreError(f"cannot read the cache {path}: {_who_may(path)}")
         elif not has_data(path):
             # An empty file (touch, a 0-byte --db) becomes a new cache: 0600 like one.
             with contextlib.suppress(OSError):
                 os.chmod(path, 0o600)
+        elif self.read_only and not _writable(path):
+            # A watcher may read a cache it cannot write (another user's poller
+            # keeps it); it must not try to switch modes or migrate it.
+            return self._connect_read_only()
         try:
             conn = sqlite3.connect(
                 path,
@@ -99,6 +135,33 @@ class Cache:
         except StoreError:
             conn.close()
             raise
+        return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Open without write access: live while the owner's poller keeps the WAL
+        files, else as last written (``immutable``), reopened live once they appear."""
+        path = self.path
+        self._frozen = not _wal_present(path)
+        mode = "ro&immutable=1" if self._frozen else "ro"
+        uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
+        try:
+            conn = sqlite3.connect(
+                uri,
+                uri=True,
+                timeout=self.busy_ms / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {self.busy_ms}")
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read the cache {path} without write access: {exc}") from None
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"the cache {path} has schema version {version}, this cc-console reads "
+                f"{SCHEMA_VERSION}; its owner must open it once with this version"
+            )
         return conn
 
     def _explain(self, exc: sqlite3.Error) -> str:
@@ -182,7 +245,18 @@ class Cache:
             raise ReadOnlyError(f"read-only mode: {what} refused (start without --read-only)")
 
     def data_version(self) -> int:
-        """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits.
+
+        A cache opened frozen (read-only, no writer then) is reopened live as soon
+        as a writer's WAL files appear, and reports a new version once.
+        """
+        if self._frozen and _wal_present(self.path):
+            with self._lock:
+                fresh = self._connect_read_only()
+                self.conn.close()
+                self.conn = fresh
+                self.db = sqlite_utils.Database(fresh, execute_plugins=False)
+            return -2 - int(self.scalar("PRAGMA data_version"))
         return int(self.scalar("PRAGMA data_version"))
 
     def integrity_check(self) -> list[str]:

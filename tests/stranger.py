@@ -1,0 +1,41 @@
+"""Run cc-console as another user: ``python tests/stranger.py [--code PY] ARGS...``.
+
+Run by root, it loads everything it needs, then drops to ``nobody`` (the
+interpreter's own files may be unreadable to that user), so a test sees what
+another account on the host sees: real file permissions, real SQLite errors.
+Run by anyone else, it runs as that user; tests then take permissions away by
+mode bits, which bind every user but root.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+
+import cc_console
+
+for module in pkgutil.walk_packages(cc_console.__path__, "cc_console."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+
+import encodings.ascii  # noqa: E402  (codecs and zones load lazily otherwise)
+import encodings.idna  # noqa: E402
+import encodings.latin_1  # noqa: E402
+import encodings.utf_8_sig  # noqa: E402,F401
+import zoneinfo  # noqa: E402
+
+zoneinfo.ZoneInfo("Asia/Jakarta")
+
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+if sys.argv[1:2] == ["--code"]:
+    exec(sys.argv[2])  # a scenario written by the test
+else:
+    from cc_console.cli import main
+
+    main(sys.argv[1:])
