@@ -15,7 +15,7 @@ import typer
 from cc_console.cli.state import State
 from cc_console.config import Config, SourceConfig
 from cc_console.errors import CcConsoleError, ConfigError, StoreError
-from cc_console.store import SCHEMA_VERSION, Store
+from cc_console.store import SCHEMA_VERSION, Store, holders
 from cc_console.timefmt import utcnow
 
 __all__ = ["COMMANDS"]
@@ -110,9 +110,18 @@ async def _reach(cfg: Config, report: Report) -> None:
 
 
 def _rebuild(state: State, cfg: Config, report: Report) -> None:
+    path = cfg.cache.path
+    # Refuse while a poller or a console has the cache open; hold it shut meanwhile.
+    hold = holders.exclusive(path) if path.exists() else None
+    try:
+        _rebuild_into(state, cfg, report, path)
+    finally:
+        holders.release(hold)
+
+
+def _rebuild_into(state: State, cfg: Config, report: Report, path: Path) -> None:
     from cc_console.poll import Refresher
 
-    path = cfg.cache.path
     fresh = path.with_name(path.name + ".rebuild")
     for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
         leftover.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from cc_console.errors import ReadOnlyError, StoreError
+from cc_console.store import holders
 from cc_console.store.schema import SCHEMA_VERSION, migrate
 
 __all__ = ["Cache"]
@@ -77,7 +78,12 @@ class Cache:
         self._lock = threading.RLock()
         self.busy_ms = _busy_timeout_ms()
         self._frozen = False  # opened immutable: nobody was writing it
-        self.conn = self._connect()
+        self._hold: int | None = None  # the shared lock that says "open here"
+        try:
+            self.conn = self._connect()
+        except BaseException:
+            holders.release(self._hold)
+            raise
         # No plugin discovery: the cache has no use for third-party plugins,
         # and scanning every installed package's entry points slows each start.
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
@@ -108,6 +114,7 @@ class Cache:
             # A watcher may read a cache it cannot write (another user's poller
             # keeps it); it must not try to switch modes or migrate it.
             return self._connect_read_only()
+        self._take_hold()
         try:
             conn = sqlite3.connect(
                 path,
@@ -141,6 +148,7 @@ class Cache:
         """Open without write access: live while the owner's poller keeps the WAL
         files, else as last written (``immutable``), reopened live once they appear."""
         path = self.path
+        self._take_hold()
         self._frozen = not _wal_present(path)
         mode = "ro&immutable=1" if self._frozen else "ro"
         uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
@@ -164,6 +172,12 @@ class Cache:
             )
         return conn
 
+    def _take_hold(self) -> None:
+        """Say "open here" (a rebuild waits for us; we wait for a rebuild)."""
+        holders.release(self._hold)
+        self._hold = None
+        self._hold = holders.shared(self.path, self.busy_ms / 1000)
+
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
         if "not a database" in text or "malformed" in text:
@@ -182,8 +196,11 @@ class Cache:
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        with self._lock, contextlib.suppress(sqlite3.Error):
-            self.conn.close()
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+            holders.release(self._hold)
+            self._hold = None
 
     # -- discipline ---------------------------------------------------------------
 

@@ -230,3 +230,54 @@ def test_concurrent_writers_never_show_database_is_locked(tmp_path, feeds):
     r = run_subprocess("--config", str(cfg), "journal", "--json")
     assert len(json.loads(r.out)) == 12
     assert run_subprocess("--config", str(cfg), "journal", "--verify").code == 0
+
+
+def test_rebuild_is_refused_while_poll_has_the_cache_open_and_says_which(tmp_path, feeds, cli):
+    cfg = _setup(tmp_path, feeds, interval="1s")
+    assert cli("--config", str(cfg), "refresh").code == 0
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "cc_console", "--config", str(cfg), "poll"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not Path(f"{tmp_path / 'cache.db'}-wal").exists():  # the daemon has it open
+            assert time.monotonic() < deadline and daemon.poll() is None
+            time.sleep(0.05)
+        r = cli("--config", str(cfg), "doctor", "--rebuild")
+        assert r.code == 4, r.out + r.err
+        said = r.out + r.err
+        assert f"pid {daemon.pid} (cc-console --config {cfg} poll)" in said, said
+        assert not list(tmp_path.glob("cache.db.bak-*"))  # nothing moved under the daemon
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.communicate(timeout=30)
+    r = cli("--config", str(cfg), "doctor", "--rebuild")
+    assert r.code == 0, r.out + r.err
+
+
+def test_a_process_starting_during_a_rebuild_waits_and_opens_the_new_cache(tmp_path, feeds, cli):
+    from cc_console.store import Store, holders
+
+    cfg = _setup(tmp_path, feeds)
+    assert cli("--config", str(cfg), "refresh").code == 0
+    db = tmp_path / "cache.db"
+    hold = holders.exclusive(db)  # as doctor --rebuild holds it
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "cc_console", "--config", str(cfg), "incidents", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    assert reader.poll() is None  # waiting, not reading the file about to be moved
+    fresh = tmp_path / "fresh.db"
+    Store(fresh).close()  # an empty new cache takes the old one's place
+    db.rename(tmp_path / "old.db")
+    fresh.rename(db)
+    holders.release(hold)
+    out, err = reader.communicate(timeout=30)
+    assert reader.returncode == 0, err
+    assert json.loads(out) == []  # read the new file, not the old one's two incidents
