@@ -70,7 +70,7 @@ class AgencySource:
         parts = [fit(t("col.status"), status_w), fit(t("col.name"), name_w), fit(t("col.kpis"), 6)]
         if spark_w:
             parts.append(fit(t("col.trend"), spark_w))
-        parts.append(f"{t('col.age')[:4]:>4}")
+        parts.append(fit(t("col.age"), 4, right=True))
         return Text(" ".join(parts), no_wrap=True)
 
     def name(self, row: Agency, width: int) -> Text:

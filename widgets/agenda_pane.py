@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from rich.text import Text
 
 from cc_console.models import Meeting
+from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
 
@@ -114,7 +115,7 @@ class AgendaSource:
         )
         line = Text(no_wrap=True)
         mark = {"now": f"▶ {t('now')}", "next": f"→ {t('next')}"}.get(row.mark, "")
-        line.append(f"  {when:<12} "[:15])
+        line.append(f"  {fit(when, 12)} ")
         if mark:
             line.append(mark, style="reverse bold" if row.mark == "now" else "bold")
             line.append(" ")

@@ -7,10 +7,11 @@ from rich.cells import cell_len, set_cell_size
 __all__ = ["fit"]
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` padded or cut (with "…") to exactly ``width`` cells."""
+def fit(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded (on the left if ``right``) or cut with "…" to exactly ``width`` cells."""
     if width <= 0:
         return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
+    cells = cell_len(text)
+    if cells <= width:
+        return " " * (width - cells) + text if right else set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"

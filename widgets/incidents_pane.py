@@ -56,7 +56,7 @@ class IncidentSource:
         ]
         if cols.category:
             parts.append(fit(t("col.category"), cols.category))
-        parts += [fit(t("col.area"), cols.area), f"{t('col.age')[:AGE_W]:>{AGE_W}}"]
+        parts += [fit(t("col.area"), cols.area), fit(t("col.age"), AGE_W, right=True)]
         if cols.source:
             parts.append(fit(t("col.source"), cols.source))
         return Text(" ".join(parts), no_wrap=True)
