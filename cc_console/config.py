@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,14 +26,18 @@ from cc_console.config_values import (
     TIMEOUT,
     parse_duration,
     parse_size,
+    parse_within,
     url_problem,
 )
 from cc_console.errors import ConfigError, SourceError
+from cc_console.models import SEVERITIES
+from cc_console.sla import DAYS, MATCH_KEYS, Calendar, Deadlines, Match, Rule, Within
 from cc_console.sources import formats
 from cc_console.urls import redact
 
 __all__ = [
     "KINDS",
+    "AlertConfig",
     "CacheConfig",
     "Config",
     "PollConfig",
@@ -63,6 +68,19 @@ class SiteConfig:
     def tz(self) -> ZoneInfo:
         """The site's time zone; every displayed time is in it."""
         return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    """What raises the console's alarm line (CONTRACT.md section 7)."""
+
+    severity: str = "severe"  # a new incident at or above this
+    bell: bool = True  # ring the terminal bell once per new alarm
+
+    @property
+    def rank(self) -> int:
+        """The severity's rank (lower is worse): incidents ranked at most this alarm."""
+        return SEVERITIES.index(self.severity)
 
 
 @dataclass(frozen=True)
@@ -138,6 +156,8 @@ class Config:
     poll: PollConfig
     sources: tuple[SourceConfig, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    alert: AlertConfig = field(default_factory=AlertConfig)
 
     def source(self, name: str) -> SourceConfig:
         """The source called ``name``.
@@ -199,6 +219,16 @@ def load_config(path: Path | None) -> Config:
     return _Parser(path.resolve()).config(raw)
 
 
+def _hours(text: str) -> tuple[time, time] | None:
+    """``"08:00-16:00"`` as (start, end), or None when it is not such a span."""
+    m = re.fullmatch(r"\s*(\d\d):(\d\d)\s*-\s*(\d\d):(\d\d)\s*", text)
+    try:
+        span = (time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))) if m else None
+    except ValueError:  # 25:00
+        return None
+    return span if span and span[0] < span[1] else None
+
+
 class _Parser:
     """Turns the TOML mapping into dataclasses, naming file and key on error."""
 
@@ -246,8 +276,15 @@ class _Parser:
         return value
 
     def config(self, raw: dict[str, Any]) -> Config:
-        self.no_unknown(raw, {"site", "cache", "poll", "sources", "keys"}, "top level")
-        site = self.site(self.table(raw, "site", {"name", "code", "timezone", "language"}))
+        self.no_unknown(
+            raw, {"site", "cache", "poll", "sources", "keys", "sla", "alert"}, "top level"
+        )
+        site_raw = self.table(
+            raw,
+            "site",
+            {"name", "code", "timezone", "language", "working_hours", "working_days"},
+        )
+        site = self.site(site_raw)
         cache = self.cache(self.table(raw, "cache", {"path"}))
         poll = self.poll(
             self.table(
@@ -281,7 +318,95 @@ class _Parser:
                 f"[keys] key {second!r}",
                 f"{key!r} is already the key of {first!r}; give one of them another key",
             )
-        return Config(path=self.path, site=site, cache=cache, poll=poll, sources=sources, keys=keys)
+        return Config(
+            path=self.path,
+            site=site,
+            cache=cache,
+            poll=poll,
+            sources=sources,
+            keys=keys,
+            deadlines=Deadlines(self.sla_rules(raw.get("sla", [])), self.calendar(site, site_raw)),
+            alert=self.alert(self.table(raw, "alert", {"severity", "bell"})),
+        )
+
+    def calendar(self, site: SiteConfig, t: dict[str, Any]) -> Calendar:
+        where = "[site]"
+        hours = self.string(t, "working_hours", where, "08:00-16:00")
+        span = _hours(hours)
+        if span is None:
+            raise self.fail(
+                f"{where} key 'working_hours'",
+                f'expected "HH:MM-HH:MM", start before end (e.g. "08:00-16:00"), got {hours!r}',
+            )
+        days = t.get("working_days", ["mon", "tue", "wed", "thu", "fri"])
+        if (
+            not isinstance(days, list)
+            or not days
+            or any(d not in DAYS for d in days)
+            or len(set(days)) != len(days)
+        ):
+            raise self.fail(
+                f"{where} key 'working_days'",
+                f"a list of distinct days among {', '.join(DAYS)}, got {days!r}",
+            )
+        return Calendar(site.timezone, *span, tuple(days))
+
+    def sla_rules(self, raw: object) -> tuple[Rule, ...]:
+        if not isinstance(raw, list):
+            raise self.fail("[[sla]]", "must be an array of tables")
+        return tuple(self.sla_rule(t, i) for i, t in enumerate(raw))
+
+    def sla_rule(self, t: object, index: int) -> Rule:
+        where = f"[[sla]] #{index + 1}"
+        if not isinstance(t, dict):
+            raise self.fail(where, "must be a table")
+        self.no_unknown(t, {"match", "acknowledge_within", "resolve_within", "clock"}, where)
+        match = t.get("match", {})
+        if not isinstance(match, dict):
+            raise self.fail(
+                f"{where} key 'match'", 'must be a table, e.g. { severity = ["extreme"] }'
+            )
+        self.no_unknown(match, set(MATCH_KEYS), f"{where} match")
+        known = {"severity": SEVERITIES}
+        fields: dict[str, tuple[str, ...]] = {}
+        for key, values in match.items():
+            if isinstance(values, str):
+                values = [values]
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v for v in values)
+            ):
+                raise self.fail(f"{where} match key {key!r}", "must be a list of names")
+            wrong = [v for v in values if key in known and v not in known[key]]
+            if wrong:
+                raise self.fail(
+                    f"{where} match key {key!r}",
+                    f"unknown {key} {wrong[0]!r} (known: {', '.join(known[key])})",
+                )
+            fields[key] = tuple(values)
+        clock = self.string(t, "clock", where, "always")
+        if clock not in ("always", "working"):
+            raise self.fail(f"{where} key 'clock'", f'must be "always" or "working", got {clock!r}')
+        ack = self.convert(t, "acknowledge_within", where, None, parse_within)
+        res = self.convert(t, "resolve_within", where, None, parse_within)
+        if ack is None and res is None:
+            raise self.fail(where, "needs acknowledge_within, resolve_within or both")
+        return Rule(
+            Match(**fields),
+            Within(*ack) if ack else None,
+            Within(*res) if res else None,
+            clock,
+        )
+
+    def alert(self, t: dict[str, Any]) -> AlertConfig:
+        severity = self.string(t, "severity", "[alert]", AlertConfig.severity)
+        if severity not in SEVERITIES:
+            raise self.fail(
+                "[alert] key 'severity'",
+                f"must be one of {', '.join(SEVERITIES)}, got {severity!r}",
+            )
+        return AlertConfig(severity, self.boolean(t, "bell", "[alert]", AlertConfig.bell))
 
     def site(self, t: dict[str, Any]) -> SiteConfig:
         site = SiteConfig(

@@ -18,11 +18,13 @@ __all__ = [
     "bounded",
     "parse_duration",
     "parse_size",
+    "parse_within",
     "url_problem",
 ]
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?\s*$", re.IGNORECASE)
+_WITHIN_RE = re.compile(r"(\d+(?:\.\d+)?)(d|h|m|s)")
 _DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _SIZE_UNITS = {
     "b": 1,
@@ -52,6 +54,26 @@ def parse_duration(value: object) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"a duration must be positive and finite, got {value!r}")
     return seconds
+
+
+def parse_within(value: object) -> tuple[float, float]:
+    """A deadline's length as ``(days, seconds)``: ``"15m"``, ``"24h"``, ``"3d"``, ``"1d4h"``.
+
+    Days stay days: under a working clock a day is one working-hours span.
+
+    Raises:
+        ValueError: not such a length, or outside 1 minute .. 366 days.
+    """
+    text = value.strip().lower() if isinstance(value, str) else ""
+    parts = _WITHIN_RE.findall(text)
+    if not text or not parts or "".join(n + u for n, u in parts) != text.replace(" ", ""):
+        raise ValueError(f'expected a length such as "15m", "24h" or "3d", got {value!r}')
+    days = sum(float(n) for n, u in parts if u == "d")
+    seconds = sum(float(n) * _DURATION_UNITS[u] for n, u in parts if u != "d")
+    total = days * 86_400 + seconds
+    if not 60 <= total <= 366 * 86_400:
+        raise ValueError(f"must lie between 1m and 366d, got {value!r}")
+    return days, seconds
 
 
 def bounded(
