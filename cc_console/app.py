@@ -26,6 +26,7 @@ from cc_console.config import Config, SourceConfig
 from cc_console.i18n import Translator
 from cc_console.models import SourceHealth
 from cc_console.poll import Refresher, SourceOutcome
+from cc_console.poll.scheduler import DEADLINE_CHECK_EVERY
 from cc_console.screens import HealthScreen, HelpScreen, JournalScreen, MainScreen
 from cc_console.screens.base import SubScreen
 from cc_console.store import Store
@@ -100,6 +101,7 @@ class CcConsoleApp(App[None]):
             self.set_interval(self.HEALTH_EVERY, self.update_health)
             if self.poll_store is not None:
                 self._refresher = Refresher(self.ctx.config, self.poll_store)
+                self.set_interval(DEADLINE_CHECK_EVERY, self._check_deadlines)
                 for src in self.ctx.config.sources:
                     if src.enabled:
                         self._wake[src.name] = asyncio.Event()
@@ -129,6 +131,13 @@ class CcConsoleApp(App[None]):
                 await asyncio.wait_for(wake.wait(), timeout=max(delay, 0.5))
             except TimeoutError:
                 pass
+
+    def _check_deadlines(self) -> None:
+        if self._refresher is not None and not self.paused:
+            self.run_worker(
+                self._refresher.check_deadlines(), group="deadlines", exclusive=True,
+                exit_on_error=False,
+            )  # fmt: skip
 
     def on_cc_console_app_source_polled(self, message: SourcePolled) -> None:
         self.update_health()
@@ -203,8 +212,8 @@ class CcConsoleApp(App[None]):
         self.run_worker(self._refresh_once(), group="refresh", exclusive=True, exit_on_error=False)
 
     async def _refresh_once(self) -> None:
-        store = self.poll_store or Store(
-            self.ctx.config.cache.path, operator=self.ctx.store.operator
+        store = self.poll_store or Store.for_config(
+            self.ctx.config, operator=self.ctx.store.operator
         )
         refresher = Refresher(self.ctx.config, store)
         try:
@@ -242,7 +251,7 @@ def run_console(state: State) -> None:
     store = state.store()
     poll_store = None
     if not state.read_only and any(s.enabled for s in cfg.sources):
-        poll_store = Store(cfg.cache.path, operator=store.operator)
+        poll_store = Store.for_config(cfg, operator=store.operator)
     app = CcConsoleApp(
         cfg, store, lang=state.language, read_only=state.read_only, poll_store=poll_store
     )

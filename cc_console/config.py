@@ -31,7 +31,7 @@ from cc_console.config_values import (
 )
 from cc_console.errors import ConfigError, SourceError
 from cc_console.models import SEVERITIES
-from cc_console.sla import DAYS, MATCH_KEYS, Calendar, Deadlines, Match, Rule, Within
+from cc_console.sla import DAYS, MATCH_KEYS, Calendar, Match, Policy, Rule, Within
 from cc_console.sources import formats
 from cc_console.urls import redact
 
@@ -156,7 +156,7 @@ class Config:
     poll: PollConfig
     sources: tuple[SourceConfig, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
-    deadlines: Deadlines = field(default_factory=Deadlines)
+    sla: Policy = field(default_factory=Policy)
     alert: AlertConfig = field(default_factory=AlertConfig)
 
     def source(self, name: str) -> SourceConfig:
@@ -325,7 +325,7 @@ class _Parser:
             poll=poll,
             sources=sources,
             keys=keys,
-            deadlines=Deadlines(self.sla_rules(raw.get("sla", [])), self.calendar(site, site_raw)),
+            sla=Policy(self.sla_rules(raw.get("sla", [])), self.calendar(site, site_raw)),
             alert=self.alert(self.table(raw, "alert", {"severity", "bell"})),
         )
 

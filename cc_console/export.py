@@ -6,16 +6,19 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
-from cc_console.timefmt import iso_z
+from cc_console.sla import breach_of, pending_due
+from cc_console.timefmt import iso_z, utcnow
 from cc_console.urls import redact
 
 __all__ = [
     "CSV_COLUMNS",
     "agency_json",
     "csv_text",
+    "deadline_json",
     "health_json",
     "incident_json",
     "journal_json",
@@ -26,7 +29,8 @@ __all__ = [
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "incidents": (
         "id", "source", "external_id", "title", "description", "category", "severity", "status",
-        "area", "lat", "lon", "reported_at", "updated_at", "assigned_to", "url", "exercise", "extra",
+        "area", "lat", "lon", "reported_at", "updated_at", "assigned_to", "url", "exercise",
+        "acknowledged_at", "resolved_at", "acknowledge_due", "resolve_due", "breach", "extra",
     ),
     "agencies": ("id", "name", "status", "summary", "kpis", "updated_at", "source"),
     "agenda": (
@@ -68,8 +72,13 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def incident_json(inc: Incident, *, native: bool = False) -> dict[str, Any]:
-    """An incident as ``incidents --json`` prints it (``native``: id is the external id)."""
+def incident_json(
+    inc: Incident, *, native: bool = False, now: datetime | None = None
+) -> dict[str, Any]:
+    """An incident as ``incidents --json`` prints it (``native``: id is the external id).
+
+    ``breach`` is judged at ``now`` (default: the current time).
+    """
     out: dict[str, Any] = {
         "id": inc.external_id if native else inc.id,
         "source": inc.source,
@@ -87,9 +96,38 @@ def incident_json(inc: Incident, *, native: bool = False) -> dict[str, Any]:
         "assigned_to": inc.assigned_to,
         "url": inc.url,
         "exercise": inc.exercise,
+        "acknowledged_at": iso_z(inc.acknowledged_at),
+        "resolved_at": iso_z(inc.resolved_at),
+        "acknowledge_due": iso_z(inc.acknowledge_due),
+        "resolve_due": iso_z(inc.resolve_due),
+        "breach": breach_of(inc.status, inc.acknowledge_due, inc.resolve_due, now or utcnow()),
     }
     if inc.extra:
         out["extra"] = inc.extra
+    return out
+
+
+def deadline_json(inc: Incident, now: datetime) -> dict[str, Any]:
+    """One line of ``sla --json``: the incident, its breach or next deadline, and how far."""
+    breach = breach_of(inc.status, inc.acknowledge_due, inc.resolve_due, now)
+    pending = pending_due(inc.status, inc.acknowledge_due, inc.resolve_due)
+    kind, due = (
+        (breach, inc.resolve_due if breach == "resolve" else inc.acknowledge_due)
+        if breach
+        else pending or (None, None)
+    )
+    out: dict[str, Any] = {
+        "id": inc.id,
+        "title": inc.title,
+        "severity": inc.severity,
+        "status": inc.status,
+        "assigned_to": inc.assigned_to,
+        "breach": kind,
+        "due": iso_z(due),
+    }
+    if due is not None:
+        seconds = int((now - due).total_seconds())
+        out["overdue_s" if breach else "due_in_s"] = seconds if breach else -seconds
     return out
 
 

@@ -79,6 +79,11 @@ class Incident:
     exercise: bool = False
     supersedes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the store adds: when work was done, and the deadlines (CONTRACT.md 7).
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    acknowledge_due: datetime | None = None
+    resolve_due: datetime | None = None
 
     @property
     def id(self) -> str:

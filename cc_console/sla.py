@@ -1,4 +1,4 @@
-"""Deadlines (SLA): which rule holds for an incident, and when its deadlines fall.
+"""Policy (SLA): which rule holds for an incident, and when its deadlines fall.
 
 Pure: rules, a working calendar and Indonesia's national public holidays (the
 ``holidays`` package) in, due times out. No clock is read here; the store
@@ -25,8 +25,8 @@ __all__ = [
     "BREACHES",
     "DAYS",
     "Calendar",
-    "Deadlines",
     "Match",
+    "Policy",
     "Rule",
     "Within",
     "breach_of",
@@ -183,7 +183,7 @@ def _holidays(country: str) -> Mapping[date, str]:
 
 
 @dataclass(frozen=True)
-class Deadlines:
+class Policy:
     """The rules of a site over its calendar."""
 
     rules: tuple[Rule, ...] = ()

@@ -72,3 +72,29 @@ def age(dt: datetime | None, now: datetime) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+def span(seconds: float) -> str:
+    """A length in two units at most: ``12m``, ``1h 40m``, ``3d 4h`` (``0m`` under a minute)."""
+    s = max(0, int(seconds))
+    parts: list[str] = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if s >= size:
+            parts.append(f"{s // size}{unit}")
+            s %= size
+        if len(parts) == 2:
+            break
+        if parts and s < 60:
+            break
+    return " ".join(parts) or "0m"
+
+
+def due_words(due: datetime | None, now: datetime) -> tuple[bool, str] | None:
+    """``(late, "1h 40m")``: how far past or ahead a deadline is, or None when there is none."""
+    if due is None:
+        return None
+    try:
+        seconds = (now - due).total_seconds()
+    except OverflowError:
+        return None
+    return (True, span(seconds)) if seconds >= 0 else (False, span(-seconds + 59))

@@ -125,7 +125,7 @@ def _rebuild_into(state: State, cfg: Config, report: Report, path: Path) -> None
     fresh = path.with_name(path.name + ".rebuild")
     for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
         leftover.unlink(missing_ok=True)
-    store = Store(fresh, operator=state.operator or "doctor")
+    store = Store.for_config(cfg, fresh, operator=state.operator or "doctor")
     try:
         carried = store.journal.import_from(path) if path.exists() else 0
         verdict = store.journal.verify()

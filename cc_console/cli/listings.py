@@ -9,7 +9,14 @@ import typer
 
 from cc_console.cli.state import State
 from cc_console.errors import ConfigError
-from cc_console.export import agency_json, health_json, incident_json, journal_json, meeting_json
+from cc_console.export import (
+    agency_json,
+    deadline_json,
+    health_json,
+    incident_json,
+    journal_json,
+    meeting_json,
+)
 
 __all__ = ["COMMANDS", "agenda_window"]
 
@@ -57,8 +64,9 @@ def incidents(
     """Open and acknowledged incidents (--all: every one), newest first."""
     state: State = ctx.obj
     rows = state.store().incidents.listing(include_all=include_all)
+    now = state.now()
     if state.print_listing(
-        "incidents", [incident_json(i) for i in rows], as_json=as_json, as_csv=as_csv
+        "incidents", [incident_json(i, now=now) for i in rows], as_json=as_json, as_csv=as_csv
     ):
         return
     if rows:
@@ -183,8 +191,37 @@ def journal(
         state.out.print(state.t("empty.journal"))
 
 
+def sla(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Incidents past a deadline and those due within the hour; exit 1 when any is late."""
+    state: State = ctx.obj
+    store = state.store()
+    now = state.now()
+    late = store.deadlines.late(now)
+    soon = store.deadlines.due_within(now, 3600)
+    if as_json:
+        state.print_json(
+            {
+                "breaches": [deadline_json(i, now) for i in late],
+                "due_soon": [deadline_json(i, now) for i in soon],
+            }
+        )
+    elif late or soon:
+        from cc_console.cli import tables
+
+        t = state.t
+        if late:
+            state.out.print(tables.deadlines_table(late, t("sla.breaches"), t, now))
+        if soon:
+            state.out.print(tables.deadlines_table(soon, t("sla.due_soon"), t, now))
+        state.out.print(t("sla.summary", late=len(late), soon=len(soon)))
+    else:
+        state.out.print(state.t("sla.none"))
+    raise typer.Exit(1 if late else 0)
+
+
 COMMANDS = {
     "status": status,
+    "sla": sla,
     "incidents": incidents,
     "agencies": agencies,
     "agenda": agenda,

@@ -92,8 +92,8 @@ class State:
     def store(self) -> Store:
         """The cache, opened once (StoreError, exit 4, when it cannot be)."""
         if self._store is None:
-            self._store = Store(
-                self.config.cache.path,
+            self._store = Store.for_config(
+                self.config,
                 read_only=self.read_only,
                 operator=self.operator or default_operator(),
             )

@@ -22,7 +22,7 @@ from cc_console.looks import (
 )
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
-from cc_console.timefmt import age, local
+from cc_console.timefmt import age, local, span
 
 __all__ = [
     "agencies_table",
@@ -63,6 +63,29 @@ def incidents_table(rows: Sequence[Incident], t: Translator, tz: tzinfo, now: da
             _t(inc.area),
             _t(local(inc.reported_at, tz)),
             _t(age(inc.reported_at, now)),
+            _t(inc.id),
+        )
+    return table
+
+
+def deadlines_table(rows: Sequence[Incident], title: str, t: Translator, now: datetime) -> Table:
+    """Incidents with their deadline: duty, how far past or ahead, in words and a symbol."""
+    from cc_console.export import deadline_json
+
+    table = Table(title=title, expand=False)
+    for key in ("col.severity", "col.status", "col.title", "col.breach", "col.due", "col.id"):
+        table.add_column(t(key))
+    for inc in rows:
+        d = deadline_json(inc, now)
+        late = "overdue_s" in d
+        seconds = d.get("overdue_s", d.get("due_in_s", 0))
+        words = t("due.late" if late else "due.in", span=span(seconds))
+        table.add_row(
+            Text(t.word("severity", inc.severity), style=SEVERITY_STYLE.get(inc.severity, "")),
+            _t(t.word("status", inc.status)),
+            _t(inc.title),
+            _t(t(f"duty.{d['breach']}") if d["breach"] else ""),
+            Text(words, style="bold red" if late else "yellow"),
             _t(inc.id),
         )
     return table

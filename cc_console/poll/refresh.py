@@ -167,7 +167,16 @@ class Refresher:
                 on_done(outcome)
             return outcome
 
-        return list(await asyncio.gather(*(one(s) for s in sources)))
+        outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
+        await self.check_deadlines()
+        return outcomes
+
+    async def check_deadlines(self) -> int:
+        """Record the deadlines passed since the last check (also when no feed changed)."""
+        try:
+            return await asyncio.to_thread(self.store.deadlines.check, utcnow())
+        except StoreError:  # locked past the timeout: the next cycle checks again
+            return 0
 
     async def refresh_one(self, src: SourceConfig) -> SourceOutcome:
         """Fetch, parse and store one source; every failure is caught and recorded here."""

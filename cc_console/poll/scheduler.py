@@ -16,7 +16,9 @@ from cc_console.poll.refresh import Refresher, SourceOutcome
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
 
-__all__ = ["run_pollers"]
+__all__ = ["DEADLINE_CHECK_EVERY", "run_pollers"]
+
+DEADLINE_CHECK_EVERY = 15.0  # seconds: a breach is recorded at most this late
 
 
 async def run_pollers(
@@ -45,8 +47,14 @@ async def run_pollers(
             nxt = outcome.next_attempt or utcnow() + timedelta(seconds=src.interval)
             await _sleep(stop, (nxt - utcnow()).total_seconds())
 
+    async def deadlines() -> None:
+        # Deadlines pass with the clock, not with feeds: checked on their own cycle.
+        while not stop.is_set():
+            await refresher.check_deadlines()
+            await _sleep(stop, DEADLINE_CHECK_EVERY)
+
     try:
-        await asyncio.gather(*(loop(s) for s in sources))
+        await asyncio.gather(deadlines(), *(loop(s) for s in sources))
     finally:
         await refresher.aclose()
 

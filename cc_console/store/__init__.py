@@ -11,23 +11,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cc_console.errors import StoreError
+from cc_console.sla import Policy
 from cc_console.store.agencies import Agencies
 from cc_console.store.agenda import Agenda
 from cc_console.store.base import Cache
+from cc_console.store.deadlines import Alarm, Deadlines
+from cc_console.store.events import EVENT_KINDS, Event, Events
 from cc_console.store.incident_writes import apply_snapshot
 from cc_console.store.incidents import ACTIVE_STATUSES, IncidentQuery, Incidents, fts_query
 from cc_console.store.journal import ACTIONS, Journal, JournalVerdict
 from cc_console.store.schema import SCHEMA_VERSION
 from cc_console.store.sources import PollRecord, SourceState
+from cc_console.timefmt import utcnow
+
+if TYPE_CHECKING:
+    from cc_console.config import Config
 
 __all__ = [
     "ACTIONS",
     "ACTIVE_STATUSES",
+    "EVENT_KINDS",
     "SCHEMA_VERSION",
+    "Alarm",
     "Cache",
+    "Event",
     "IncidentQuery",
     "JournalVerdict",
     "PollRecord",
@@ -39,18 +49,45 @@ __all__ = [
 class Store:
     """The SQLite cache of one console: its table families over one connection."""
 
-    def __init__(self, path: Path, *, read_only: bool = False, operator: str = "operator"):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        operator: str = "operator",
+        sla: Policy | None = None,
+        alert_rank: int = 1,
+    ):
+        """Open the cache at ``path``.
+
+        ``sla``: the deadline rules new and changed incidents get (None: this
+        process leaves deadlines as they are); when they differ from the
+        rules the cache's deadlines were computed with, all are redone now.
+        ``alert_rank``: the severity rank at or above which a new incident
+        raises the alarm.
+        """
         self.db = Cache(path, read_only=read_only)
         self.sources = SourceState(self.db)
         self.incidents = Incidents(self.db)
         self.agencies = Agencies(self.db)
         self.agenda = Agenda(self.db)
+        self.events = Events(self.db)
+        self.deadlines = Deadlines(self.db, sla, alert_rank)
         self.journal = Journal(self.db, self.incidents, self.agencies, operator)
         self._writers: dict[str, Callable[..., int]] = {
-            "incidents": apply_snapshot,
+            "incidents": self._apply_incidents,
             "agencies": self.agencies.apply,
             "agenda": self.agenda.apply,
         }
+        if sla is not None and not read_only:
+            self.deadlines.sync(utcnow())
+
+    @classmethod
+    def for_config(cls, config: Config, path: Path | None = None, **options: Any) -> Store:
+        """The cache of ``config`` (or at ``path``) with its deadline rules and alert level."""
+        return cls(
+            path or config.cache.path, sla=config.sla, alert_rank=config.alert.rank, **options
+        )
 
     @property
     def path(self) -> Path:
@@ -82,6 +119,12 @@ class Store:
             changed = writer(c, poll, records)
             self.sources.save(c, poll)
         return changed
+
+    def _apply_incidents(self, c: Any, poll: PollRecord, records: Sequence[Any]) -> int:
+        first_event = Events.next_seq(c)
+        written = apply_snapshot(c, poll, records)
+        self.deadlines.after_write(c, written.first_new, written.updated, first_event)
+        return written.changed
 
     def close(self) -> None:
         """Close the connection (idempotent)."""

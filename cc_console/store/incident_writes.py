@@ -15,9 +15,10 @@ import pickle
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from cc_console.models import SEVERITY_RANK, FeedIncident, Incident, feed_incident
+from cc_console.store.events import Events
 from cc_console.store.incidents import SELECT_INCIDENT, row_to_incident
 from cc_console.store.sources import PollRecord
 from cc_console.timefmt import iso_z
@@ -25,7 +26,19 @@ from cc_console.timefmt import iso_z
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["apply_snapshot"]
+__all__ = ["Written", "apply_snapshot"]
+
+
+_EventRow = tuple[str, str, str, str | None, str | None]  # at, kind, target, severity, data
+
+
+class Written(NamedTuple):
+    """What one snapshot wrote: for deadlines and alarm marks after it."""
+
+    changed: int
+    first_new: int | None  # seq of the first inserted incident
+    updated: list[str]  # ids of changed incidents
+
 
 # The feed's fields whose change is told in the incident's timeline.
 _TRACKED = ("title", "severity", "feed_status", "area", "category")
@@ -107,11 +120,12 @@ def _same_feed(old: str | bytes, new: str, row: FeedIncident, reported: str) -> 
 
 def apply_snapshot(
     c: sqlite3.Connection, poll: PollRecord, records: Sequence[Incident | FeedIncident]
-) -> int:
-    """Write one snapshot of incidents inside the caller's transaction.
+) -> Written:
+    """Write one snapshot of incidents, and its events, inside the caller's transaction.
 
-    Returns:
-        How many incidents were created or changed.
+    A new incident is an ``incident.new`` event, except in a source's first
+    snapshot (its baseline: a feed's rolling window is not news); a change is
+    ``incident.changed``, or ``incident.severity`` when the severity rose.
     """
     source = poll.name
     prefix = source + ":"
@@ -134,18 +148,29 @@ def apply_snapshot(
     new_aliases = _fold_threads(c, threaded, existing, aliases, latest)
     now_z = iso_z(poll.at) or ""
     fresh, updates, events = _changed_rows(c, latest, existing, now_z)
+    first_new = None
     if fresh:
+        first_new = int(c.execute("SELECT coalesce(max(seq), 0) + 1 FROM incidents").fetchone()[0])
         _insert_new(c, source, fresh, now_z)
+        baseline = c.execute(
+            "SELECT last_success IS NULL FROM source_state WHERE name = ?", [source]
+        ).fetchone()
+        if not (baseline is None or baseline[0]):
+            c.execute(
+                "INSERT INTO events(at, kind, target, severity) "
+                "SELECT ?, 'incident.new', id, severity FROM incidents WHERE seq >= ?",
+                [now_z, first_new],
+            )
     if updates:
         c.executemany(_UPDATE, updates)
     if events:
-        c.executemany("INSERT INTO incident_events(incident_id, at, text) VALUES (?, ?, ?)", events)
+        Events.add_many(c, events)
     if new_aliases:
         c.executemany(
             "INSERT OR REPLACE INTO incident_aliases(alias, incident_id) VALUES (?, ?)",
             list(new_aliases.items()),
         )
-    return len(fresh) + len(updates)
+    return Written(len(fresh) + len(updates), first_new, [u[-1] for u in updates])
 
 
 def _latest(
@@ -280,11 +305,11 @@ def _changed_rows(
     latest: dict[str, FeedIncident],
     existing: dict[str, Any],
     now_z: str,
-) -> tuple[list[tuple[str, FeedIncident]], list[tuple[Any, ...]], list[tuple[str, str, str]]]:
-    """New incidents (id, record), and the updates and timeline events of changed ones."""
+) -> tuple[list[tuple[str, FeedIncident]], list[tuple[Any, ...]], list[_EventRow]]:
+    """New incidents (id, record), and the updates and events of changed ones."""
     fresh: list[tuple[str, FeedIncident]] = []
     updates: list[tuple[Any, ...]] = []
-    events: list[tuple[str, str, str]] = []
+    events: list[_EventRow] = []
     rank = SEVERITY_RANK.get
     for target, rec in latest.items():
         old = existing.get(target)
@@ -339,7 +364,7 @@ def _cancelled(c: sqlite3.Connection, target: str, cancel: Incident) -> Incident
 
 def _change_events(
     c: sqlite3.Connection, target: str, rec: FeedIncident, at: str
-) -> list[tuple[str, str, str]]:
+) -> list[_EventRow]:
     old = c.execute(
         "SELECT title, severity, feed_status, area, category FROM incidents WHERE id = ?",
         [target],
@@ -352,7 +377,10 @@ def _change_events(
     }
     if not changes:
         changes = {"updated": [None, None]}
-    return [(target, at, json.dumps(changes, ensure_ascii=False))]
+    kind = "incident.changed"
+    if "severity" in changes and SEVERITY_RANK.get(rec.severity, 4) < SEVERITY_RANK.get(old[1], 4):
+        kind = "incident.severity"
+    return [(at, kind, target, rec.severity, json.dumps(changes, ensure_ascii=False))]
 
 
 def _new_rows(fresh: list[tuple[str, FeedIncident]], now_z: str) -> list[tuple[Any, ...]]:

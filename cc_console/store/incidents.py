@@ -24,6 +24,7 @@ ACTIVE_STATUSES = ("open", "acknowledged")
 INCIDENT_COLUMNS = (
     "id", "source", "external_id", "title", "description", "category", "severity", "status",
     "area", "lat", "lon", "reported_at", "updated_at", "url", "assigned_to", "exercise", "extra",
+    "acknowledged_at", "resolved_at", "ack_due", "resolve_due",
 )  # fmt: skip
 SELECT_INCIDENT = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents"
 
@@ -66,6 +67,10 @@ def row_to_incident(r: dict[str, Any]) -> Incident:
         assigned_to=r["assigned_to"],
         exercise=bool(r["exercise"]),
         extra=json.loads(r["extra"]) if r["extra"] else {},
+        acknowledged_at=parse_iso(r["acknowledged_at"]),
+        resolved_at=parse_iso(r["resolved_at"]),
+        acknowledge_due=parse_iso(r["ack_due"]),
+        resolve_due=parse_iso(r["resolve_due"]),
     )
 
 
@@ -197,13 +202,18 @@ class Incidents:
         return int(self.db.scalar(f"SELECT count(*) FROM incidents {where}", params))
 
     def timeline(self, incident_id: str) -> list[IncidentEvent]:
-        """Feed changes and journal entries of one incident, oldest first."""
+        """Its events (feed changes, breaches) and journal entries, oldest first."""
         real = self.resolve_id(incident_id) or incident_id
         events = [
-            IncidentEvent(at=parse_iso(r["at"]), kind="feed", text=r["text"])  # type: ignore[arg-type]
+            IncidentEvent(
+                at=parse_iso(r["at"]),  # type: ignore[arg-type]
+                kind="feed"
+                if r["kind"] in ("incident.changed", "incident.severity")
+                else r["kind"],
+                text=r["data"] or "",
+            )
             for r in self.db.rows(
-                "SELECT at, text FROM incident_events WHERE incident_id = ? ORDER BY at, seq",
-                [real],
+                "SELECT at, kind, data FROM events WHERE target = ? ORDER BY at, seq", [real]
             )
         ]
         for r in self.db.rows(

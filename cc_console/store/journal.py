@@ -104,19 +104,20 @@ class Journal:
         A replayed ack or resolve yields to a feed change newer than itself, as it
         would have live.
         """
-        newer = " AND (updated_at IS NULL OR updated_at <= ?)" if replay else ""
-        extra = [at] if replay else []
+        newer = " AND (updated_at IS NULL OR updated_at <= ?1)" if replay else ""
         if action == "ack":
             c.execute(
-                "UPDATE incidents SET op_status = 'acknowledged', op_at = ?, "
-                f"status = 'acknowledged' WHERE id = ? AND status = 'open'{newer}",
-                [at, target, *extra],
+                "UPDATE incidents SET op_status = 'acknowledged', op_at = ?1, "
+                "status = 'acknowledged', acknowledged_at = coalesce(acknowledged_at, ?1) "
+                f"WHERE id = ?2 AND status = 'open'{newer}",
+                [at, target],
             )
         elif action == "resolve":
             c.execute(
-                "UPDATE incidents SET op_status = 'resolved', op_at = ?, status = 'resolved' "
-                f"WHERE id = ? AND status IN ('open', 'acknowledged'){newer}",
-                [at, target, *extra],
+                "UPDATE incidents SET op_status = 'resolved', op_at = ?1, status = 'resolved', "
+                "acknowledged_at = coalesce(acknowledged_at, ?1), resolved_at = ?1 "
+                f"WHERE id = ?2 AND status IN ('open', 'acknowledged'){newer}",
+                [at, target],
             )
         elif action == "assign":
             c.execute(

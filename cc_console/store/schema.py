@@ -205,7 +205,51 @@ CREATE VIRTUAL TABLE incidents_fts USING fts5(
 INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild');
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# v5: one stream of events (what happened: new incidents, raised severities,
+# breached deadlines, agencies down, sources failing) replaces the feed-change
+# table; incidents keep when they were acknowledged and resolved, their
+# deadlines (indexed by the one still to meet), which breach was recorded, and
+# the event that put them on the console's alarm.
+_V5 = """
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    severity TEXT,
+    data TEXT
+);
+CREATE INDEX events_by_target ON events(target, seq);
+INSERT INTO events(at, kind, target, data)
+    SELECT at, 'incident.changed', incident_id, text FROM incident_events ORDER BY seq;
+DROP TABLE incident_events;
+ALTER TABLE incidents ADD COLUMN acknowledged_at TEXT;
+ALTER TABLE incidents ADD COLUMN resolved_at TEXT;
+ALTER TABLE incidents ADD COLUMN ack_due TEXT;
+ALTER TABLE incidents ADD COLUMN resolve_due TEXT;
+ALTER TABLE incidents ADD COLUMN breached TEXT;
+ALTER TABLE incidents ADD COLUMN alarm_seq INTEGER;
+ALTER TABLE incidents ADD COLUMN next_due TEXT GENERATED ALWAYS AS (
+    CASE status
+        WHEN 'open' THEN coalesce(min(ack_due, resolve_due), ack_due, resolve_due)
+        WHEN 'acknowledged' THEN resolve_due
+    END) VIRTUAL;
+CREATE INDEX incidents_by_due ON incidents(next_due, seq) WHERE next_due IS NOT NULL;
+CREATE INDEX incidents_on_alarm ON incidents(alarm_seq) WHERE alarm_seq IS NOT NULL AND status = 'open';
+UPDATE incidents SET
+    acknowledged_at = coalesce(
+        (SELECT min(at) FROM journal WHERE target = incidents.id AND action IN ('ack', 'resolve')),
+        op_at, updated_at)
+    WHERE status IN ('acknowledged', 'resolved');
+UPDATE incidents SET
+    resolved_at = coalesce(
+        (SELECT min(at) FROM journal WHERE target = incidents.id AND action = 'resolve'),
+        op_at, updated_at)
+    WHERE status = 'resolved';
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

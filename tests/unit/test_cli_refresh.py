@@ -91,7 +91,7 @@ def test_304_and_identical_content_write_nothing(tmp_path, feeds, cli):
     assert s["records"] == 2
     after = sqlite3.connect(db).execute("SELECT * FROM incidents ORDER BY id").fetchall()
     assert after == before
-    events = sqlite3.connect(db).execute("SELECT count(*) FROM incident_events").fetchone()[0]
+    events = sqlite3.connect(db).execute("SELECT count(*) FROM events").fetchone()[0]
     assert events == 0
 
 

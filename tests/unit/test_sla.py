@@ -9,12 +9,12 @@ import pytest
 
 from cc_console.config import load_config
 from cc_console.errors import ConfigError
-from cc_console.sla import Calendar, Deadlines, Match, Rule, Within, breach_of
+from cc_console.sla import Calendar, Match, Policy, Rule, Within, breach_of
 
 WIB = ZoneInfo("Asia/Jakarta")
 WORKING = Rule(Match(category=("complaint",)), Within(days=3), Within(days=14), "working")
 FAST = Rule(Match(severity=("extreme", "severe")), Within(seconds=900), Within(seconds=86400))
-RULES = Deadlines((FAST, WORKING), Calendar())
+RULES = Policy((FAST, WORKING), Calendar())
 
 
 def wib(*args: int) -> datetime:
@@ -56,12 +56,12 @@ def test_first_match_wins_and_no_rule_means_no_deadline():
     ack, _ = RULES.dues("extreme", "complaint", "lapor", "", wib(2026, 12, 1, 9))
     assert ack == wib(2026, 12, 1, 9, 15).astimezone(UTC)
     assert RULES.dues("minor", "flood", "bpbd", "", wib(2026, 12, 1, 9)) == (None, None)
-    assert Deadlines().dues("extreme", "flood", "bpbd", "", wib(2026, 12, 1, 9)) == (None, None)
+    assert Policy().dues("extreme", "flood", "bpbd", "", wib(2026, 12, 1, 9)) == (None, None)
 
 
 def test_area_matches_as_a_substring_any_case():
     rule = Rule(Match(area=("cisewu",)), Within(seconds=3600))
-    d = Deadlines((rule,))
+    d = Policy((rule,))
     assert d.rule_for("minor", "flood", "bpbd", "Kec. Cisewu, Garut") is rule
     assert d.rule_for("minor", "flood", "bpbd", "Kec. Leles") is None
 
@@ -78,9 +78,9 @@ def test_acknowledging_before_the_deadline_never_breaches():
 
 def test_the_fingerprint_changes_with_the_rules_and_the_calendar():
     a = RULES.fingerprint()
-    assert a == Deadlines((FAST, WORKING), Calendar()).fingerprint()
-    assert a != Deadlines((WORKING, FAST), Calendar()).fingerprint()
-    assert a != Deadlines((FAST, WORKING), Calendar(end=time(17))).fingerprint()
+    assert a == Policy((FAST, WORKING), Calendar()).fingerprint()
+    assert a != Policy((WORKING, FAST), Calendar()).fingerprint()
+    assert a != Policy((FAST, WORKING), Calendar(end=time(17))).fingerprint()
 
 
 SLA_TOML = """
@@ -110,7 +110,7 @@ def test_the_config_reads_rules_hours_days_and_alert(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text(SLA_TOML, encoding="utf-8")
     cfg = load_config(path)
-    d = cfg.deadlines
+    d = cfg.sla
     assert len(d.rules) == 2 and d.rules[1].clock == "working"
     assert d.rules[1].acknowledge_within == Within(days=3)
     assert d.calendar.start == time(7, 30) and "sat" in d.calendar.days

@@ -57,7 +57,42 @@ def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
     conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild')")
     conn.close()
     store = Store(path)
-    assert store.db.scalar("PRAGMA user_version") == SCHEMA_VERSION == 4
+    assert store.db.scalar("PRAGMA user_version") == SCHEMA_VERSION == 5
     assert store.incidents.count(IncidentQuery(text="talegong")) == 1
     assert store.incidents.count(IncidentQuery(text="banjir")) == 0
+    store.close()
+
+
+def test_a_version_4_cache_keeps_its_timeline_and_learns_when_work_was_done(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:4], start=1):
+        for statement in _statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    for ext, status in (("a1", "acknowledged"), ("a2", "resolved"), ("a3", "open")):
+        conn.execute(
+            "INSERT INTO incidents(id, source, external_id, title, feed_hash, status, "
+            "reported_at, updated_at) VALUES (?, 'bpbd', ?, 'Banjir', 'x', ?, "
+            "'2026-11-27T02:00:00Z', '2026-11-27T02:00:00Z')",
+            [f"bpbd:{ext}", ext, status],
+        )
+    conn.execute(
+        "INSERT INTO journal(seq, at, operator, action, target, prev_hash, hash) "
+        "VALUES (1, '2026-11-27T02:10:00Z', 'siti', 'ack', 'bpbd:a1', '0', '1')"
+    )
+    conn.execute(
+        "INSERT INTO incident_events(incident_id, at, text) "
+        "VALUES ('bpbd:a1', '2026-11-27T02:05:00Z', '{\"title\": [\"Banjir\", \"Banjir besar\"]}')"
+    )
+    conn.close()
+    store = Store(path)
+    assert store.db.scalar("PRAGMA user_version") == SCHEMA_VERSION
+    a1, a2, a3 = (store.incidents.get(f"bpbd:{x}") for x in ("a1", "a2", "a3"))
+    assert a1 and a2 and a3
+    assert a1.acknowledged_at and a1.acknowledged_at.isoformat().startswith("2026-11-27T02:10")
+    assert a2.resolved_at and a2.acknowledged_at  # no journal: the feed's own time
+    assert a3.acknowledged_at is None and a3.resolved_at is None
+    kinds = [e.kind for e in store.incidents.timeline("bpbd:a1")]
+    assert kinds == ["feed", "ack"]
     store.close()

@@ -1,0 +1,254 @@
+"""Deadlines kept per incident, breaches recorded once, and the console's alarm.
+
+The due times are computed in SQL from the rules (:mod:`cc_console.sla`),
+set-based over the rows a write touched: an always-clock rule is date
+arithmetic in SQLite's C code; a working-clock rule calls the calendar
+(registered as a SQL function) for the rows it matches only. ``next_due``, a
+generated column, is the deadline still to meet, indexed: what is late or due
+soon is a range of that index, never a scan of the table in Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from cc_console.models import Incident
+from cc_console.sla import Policy, Rule, Within
+from cc_console.store.base import Cache
+from cc_console.store.events import ALARMING, Events
+from cc_console.store.incidents import INCIDENT_COLUMNS, SELECT_INCIDENT, row_to_incident
+from cc_console.timefmt import iso_z, parse_iso
+
+__all__ = ["Alarm", "Deadlines"]
+
+_FINGERPRINT = "sla.fingerprint"
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """What the alarm line says: unacknowledged new severe incidents and breaches."""
+
+    new: int
+    breaches: int
+    worst: Incident | None
+    keys: frozenset[tuple[str, int]]  # (incident id, alarm event): a new member rings the bell
+
+    @property
+    def count(self) -> int:
+        return self.new + self.breaches
+
+
+class Deadlines:
+    """Deadlines, breaches and the alarm, over the incidents of one cache."""
+
+    def __init__(self, db: Cache, policy: Policy | None, alert_rank: int = 1) -> None:
+        self.db = db
+        self.policy = policy
+        self.alert_rank = alert_rank
+        if policy is not None and policy.uses_calendar:
+            calendar = policy.calendar
+
+            def working_due(reported: str | None, seconds: float) -> str | None:
+                start = parse_iso(reported)
+                return iso_z(calendar.add(start, seconds)) if start else None
+
+            db.conn.create_function("cc_working_due", 2, working_due, deterministic=True)
+
+    # -- writes (inside the caller's transaction) -----------------------------------
+
+    def _due_sql(self, which: str) -> tuple[str, list[Any]]:
+        """A CASE over the rules: the first that matches gives the due time (or NULL)."""
+        assert self.policy is not None
+        cases: list[str] = []
+        params: list[Any] = []
+        for rule in self.policy.rules:
+            cond, cond_params = rule.match.sql()
+            within: Within | None = (
+                rule.acknowledge_within if which == "ack" else rule.resolve_within
+            )
+            expr, expr_params = self._length_sql(rule, within)
+            cases.append(f"WHEN {cond} THEN {expr}")
+            params += cond_params + expr_params
+        return f"CASE {' '.join(cases)} END", params
+
+    def _length_sql(self, rule: Rule, within: Within | None) -> tuple[str, list[Any]]:
+        assert self.policy is not None
+        if within is None:
+            return "NULL", []
+        if rule.clock == "working":
+            span = self.policy.calendar.span
+            return "cc_working_due(reported_at, ?)", [within.days * span + within.seconds]
+        seconds = within.days * 86_400 + within.seconds
+        return "strftime('%Y-%m-%dT%H:%M:%SZ', reported_at, ?)", [f"+{seconds:g} seconds"]
+
+    def compute(self, c: sqlite3.Connection, where: str, params: Sequence[Any]) -> None:
+        """Set the due times of the incidents ``where`` selects (no rules: none)."""
+        if self.policy is None:
+            return
+        if not self.policy.rules:
+            c.execute(
+                f"UPDATE incidents SET ack_due = NULL, resolve_due = NULL WHERE {where} "
+                "AND (ack_due IS NOT NULL OR resolve_due IS NOT NULL)",
+                list(params),
+            )
+            return
+        ack, ack_params = self._due_sql("ack")
+        res, res_params = self._due_sql("resolve")
+        c.execute(
+            f"UPDATE incidents SET ack_due = {ack}, resolve_due = {res} WHERE {where}",
+            [*ack_params, *res_params, *params],
+        )
+
+    def after_write(
+        self,
+        c: sqlite3.Connection,
+        first_new: int | None,
+        updated: Sequence[str],
+        first_event: int,
+    ) -> None:
+        """Keep a snapshot's incidents' work times, deadlines and alarm marks.
+
+        ``first_new``: the seq of the first incident inserted (None: none);
+        ``updated``: ids of incidents the snapshot changed; ``first_event``:
+        the first event seq of this write.
+        """
+        work = (
+            "acknowledged_at = CASE WHEN status IN ('acknowledged', 'resolved') "
+            "THEN coalesce(acknowledged_at, op_at, updated_at) END, "
+            "resolved_at = CASE WHEN status = 'resolved' "
+            "THEN coalesce(resolved_at, op_at, updated_at) END"
+        )
+        if first_new is not None:
+            c.execute(
+                f"UPDATE incidents SET {work} WHERE seq >= ? "
+                "AND status IN ('acknowledged', 'resolved')",
+                [first_new],
+            )
+            self.compute(c, "seq >= ?", [first_new])
+        if updated:
+            c.executemany(f"UPDATE incidents SET {work} WHERE id = ?", [(i,) for i in updated])
+            for start in range(0, len(updated), 500):
+                chunk = updated[start : start + 500]
+                self.compute(c, f"id IN ({', '.join('?' * len(chunk))})", chunk)
+        kinds = ", ".join(f"'{k}'" for k in ALARMING)
+        c.execute(
+            "UPDATE incidents SET alarm_seq = ("
+            "  SELECT max(e.seq) FROM events e WHERE e.target = incidents.id AND e.seq >= ?"
+            f"  AND e.kind IN ({kinds})) "
+            "WHERE id IN ("
+            f"  SELECT target FROM events WHERE seq >= ? AND kind IN ({kinds})) "
+            "AND status = 'open' AND severity_rank <= ?",
+            [first_event, first_event, self.alert_rank],
+        )
+
+    # -- keeping them current ---------------------------------------------------------
+
+    def sync(self, now: datetime) -> bool:
+        """Redo every incident's deadlines if the rules changed since they were computed.
+
+        Returns whether it did. A breach recorded under the old rules that the
+        new ones no longer see is forgotten (it would be recorded again).
+        """
+        if self.policy is None or self.db.read_only:
+            return False
+        fingerprint = self.policy.fingerprint()
+        if self.db.scalar("SELECT value FROM meta WHERE key = ?", [_FINGERPRINT]) == fingerprint:
+            return False
+        at = iso_z(now)
+        with self.db.big_cache(1_000_000), self.db.tx() as c:
+            self.compute(c, "1", [])
+            c.execute(
+                "UPDATE incidents SET breached = NULL WHERE breached IS NOT NULL AND NOT ("
+                "(breached = 'acknowledge' AND ack_due <= ?) OR "
+                "(breached = 'resolve' AND resolve_due <= ?))",
+                [at, at],
+            )
+            c.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [_FINGERPRINT, fingerprint]
+            )
+        return True
+
+    def check(self, now: datetime) -> int:
+        """Record each deadline passed since the last check: one event per breach.
+
+        Run on every poll cycle, also when no feed changed. Returns how many.
+        """
+        if self.db.read_only:
+            return 0
+        at = iso_z(now)
+        found = self.db.rows(
+            "SELECT id, severity, status, ack_due, resolve_due, breached FROM incidents "
+            "WHERE next_due IS NOT NULL AND next_due <= ? AND ("
+            "(status = 'open' AND breached IS NULL AND ack_due <= ?) OR "
+            "(coalesce(breached, '') != 'resolve' AND resolve_due <= ?))",
+            [at, at, at],
+        )
+        if not found:
+            return 0
+        recorded = 0
+        with self.db.tx() as c:
+            for r in found:
+                for kind, due in (("acknowledge", r["ack_due"]), ("resolve", r["resolve_due"])):
+                    if due is None or due > at or r["breached"] == "resolve":
+                        continue
+                    if kind == "acknowledge" and (r["status"] != "open" or r["breached"]):
+                        continue
+                    seq = Events.add(
+                        c, due, "incident.breach", r["id"], r["severity"],
+                        {"breach": kind, "due": due},
+                    )  # fmt: skip
+                    c.execute(
+                        "UPDATE incidents SET breached = ?, "
+                        "alarm_seq = CASE WHEN status = 'open' THEN ? ELSE alarm_seq END "
+                        "WHERE id = ?",
+                        [kind, seq, r["id"]],
+                    )
+                    r = {**r, "breached": kind}
+                    recorded += 1
+        return recorded
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def late(self, now: datetime, limit: int | None = None) -> list[Incident]:
+        """Active incidents past a deadline, most overdue first."""
+        return self._window("next_due <= ?", [iso_z(now)], limit)
+
+    def due_within(self, now: datetime, seconds: float, limit: int | None = None) -> list[Incident]:
+        """Active incidents whose next deadline falls in ``(now, now + seconds]``, soonest first."""
+        return self._window(
+            "next_due > ? AND next_due <= ?",
+            [iso_z(now), iso_z(now + timedelta(seconds=seconds))],
+            limit,
+        )
+
+    def _window(self, cond: str, params: list[Any], limit: int | None) -> list[Incident]:
+        sql = f"{SELECT_INCIDENT} WHERE next_due IS NOT NULL AND {cond} ORDER BY next_due, seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [row_to_incident(r) for r in self.db.rows(sql, params)]
+
+    def alarm(self, now: datetime, limit: int = 5000) -> Alarm:
+        """Unacknowledged incidents that raised the alarm, or are past a deadline."""
+        at = iso_z(now)
+        cols = f"SELECT {', '.join(INCIDENT_COLUMNS)}, alarm_seq, next_due, severity_rank"
+        rows = self.db.rows(
+            f"SELECT * FROM ({cols} FROM incidents "
+            "WHERE alarm_seq IS NOT NULL AND status = 'open' "
+            f"UNION {cols} FROM incidents "
+            "WHERE next_due IS NOT NULL AND next_due <= ? AND status = 'open') "
+            "ORDER BY severity_rank, coalesce(next_due, '9'), reported_at DESC LIMIT ?",
+            [at, limit],
+        )
+        new = breaches = 0
+        keys: set[tuple[str, int]] = set()
+        for r in rows:
+            late = r["next_due"] is not None and r["next_due"] <= at
+            breaches += late
+            new += not late
+            keys.add((r["id"], int(r["alarm_seq"] or 0) if not late else -1))
+        worst = row_to_incident(rows[0]) if rows else None
+        return Alarm(new, breaches, worst, frozenset(keys))

@@ -1,0 +1,142 @@
+"""Deadlines through the real pipeline: a 127.0.0.1 feed, a real refresh, a real cache."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from cc_console.config import load_config
+from cc_console.store import Store
+from cc_console.timefmt import iso_z
+from tests.conftest import incident, incidents_doc, native_source, write_config
+
+RULES = """
+[[sla]]
+match = { severity = ["extreme", "severe"] }
+acknowledge_within = "15m"
+resolve_within = "24h"
+
+[[sla]]
+match = { category = ["complaint"] }
+acknowledge_within = "3d"
+resolve_within = "14d"
+clock = "working"
+"""
+
+
+def ago(minutes: float) -> str:
+    return iso_z(datetime.now(UTC) - timedelta(minutes=minutes)) or ""
+
+
+def _setup(tmp_path, feeds, *items, rules: str = RULES):
+    feeds.route("/inc.json", incidents_doc(*items), etag=False)
+    return write_config(
+        tmp_path / "config.toml",
+        [native_source("bpbd", feeds.url("/inc.json"))],
+        rules,
+    )
+
+
+def _events(tmp_path, kind: str) -> list[tuple]:
+    conn = sqlite3.connect(tmp_path / "cache.db")
+    try:
+        return conn.execute(
+            "SELECT target, data FROM events WHERE kind = ? ORDER BY seq", [kind]
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_sla_lists_breaches_and_what_falls_due_and_exits_1(tmp_path, feeds, cli):
+    cfg = _setup(
+        tmp_path,
+        feeds,
+        incident("LATE", "Banjir bandang", severity="extreme", reported_at=ago(120)),
+        incident("SOON", "Longsor", severity="severe", reported_at=ago(5)),
+        incident("NONE", "Jalan rusak", severity="minor", reported_at=ago(600)),
+    )
+    assert cli("--config", str(cfg), "refresh").code == 0
+    r = cli("--config", str(cfg), "sla", "--json")
+    assert r.code == 1, r.err
+    doc = r.json()
+    (late,) = doc["breaches"]
+    assert late["id"] == "bpbd:LATE" and late["breach"] == "acknowledge"
+    assert 105 * 60 - 5 <= late["overdue_s"] <= 105 * 60 + 60
+    (soon,) = doc["due_soon"]
+    assert soon["id"] == "bpbd:SOON" and 9 * 60 <= soon["due_in_s"] <= 10 * 60 + 5
+    rows = {i["id"]: i for i in cli("--config", str(cfg), "incidents", "--json").json()}
+    assert rows["bpbd:LATE"]["breach"] == "acknowledge"
+    assert rows["bpbd:LATE"]["acknowledge_due"] and rows["bpbd:LATE"]["resolve_due"]
+    assert rows["bpbd:NONE"]["acknowledge_due"] is None and rows["bpbd:NONE"]["breach"] is None
+    # Acknowledged: no longer in breach of the acknowledge deadline; exit 0.
+    assert cli("--config", str(cfg), "ack", "bpbd:LATE").code == 0
+    r = cli("--config", str(cfg), "sla", "--json")
+    assert r.code == 0 and r.json()["breaches"] == []
+    acked = cli("--config", str(cfg), "incidents", "--json").json()
+    (row,) = [i for i in acked if i["id"] == "bpbd:LATE"]
+    assert row["acknowledged_at"] and row["breach"] is None
+
+
+def test_a_breach_is_one_timeline_event_not_one_per_poll(tmp_path, feeds, cli):
+    cfg = _setup(tmp_path, feeds, incident("LATE", severity="severe", reported_at=ago(30)))
+    for _ in range(3):
+        assert cli("--config", str(cfg), "refresh").code == 0
+    assert [t for t, _ in _events(tmp_path, "incident.breach")] == ["bpbd:LATE"]
+    store = Store(tmp_path / "cache.db")
+    kinds = [e.kind for e in store.incidents.timeline("bpbd:LATE")]
+    store.close()
+    assert kinds.count("incident.breach") == 1
+
+
+def test_acknowledging_before_the_deadline_never_breaches(tmp_path, feeds, cli):
+    cfg = _setup(tmp_path, feeds, incident("A", severity="severe", reported_at=ago(1)))
+    assert cli("--config", str(cfg), "refresh").code == 0
+    assert cli("--config", str(cfg), "ack", "bpbd:A").code == 0
+    store = Store.for_config(load_config(cfg))
+    # Twenty minutes on, the acknowledge deadline has passed: not a breach.
+    assert store.deadlines.check(datetime.now(UTC) + timedelta(minutes=20)) == 0
+    # A day on, the resolve deadline has: one breach, of the resolve kind.
+    assert store.deadlines.check(datetime.now(UTC) + timedelta(hours=25)) == 1
+    store.close()
+    assert next(d for _, d in _events(tmp_path, "incident.breach")).count('"resolve"') == 1
+
+
+def test_no_rule_no_deadline_and_a_rule_change_recomputes_on_the_next_start(tmp_path, feeds, cli):
+    cfg = _setup(tmp_path, feeds, incident("A", severity="moderate", reported_at=ago(90)), rules="")
+    assert cli("--config", str(cfg), "refresh").code == 0
+    (row,) = cli("--config", str(cfg), "incidents", "--json").json()
+    assert row["acknowledge_due"] is None
+    assert cli("--config", str(cfg), "sla", "--json").code == 0
+    text = cfg.read_text() + '\n[[sla]]\nacknowledge_within = "1h"\n'
+    cfg.write_text(text)
+    r = cli("--config", str(cfg), "sla", "--json")
+    assert r.code == 1 and [b["id"] for b in r.json()["breaches"]] == ["bpbd:A"]
+
+
+def test_new_incidents_after_the_first_snapshot_are_events_and_the_first_is_not(
+    tmp_path, feeds, cli
+):
+    cfg = _setup(tmp_path, feeds, incident("OLD", severity="extreme"))
+    assert cli("--config", str(cfg), "refresh").code == 0
+    assert _events(tmp_path, "incident.new") == []  # a feed's window is not news
+    feeds.route(
+        "/inc.json",
+        incidents_doc(
+            incident("OLD", severity="extreme"),
+            incident("NEW", "Banjir bandang", severity="extreme", reported_at=ago(1)),
+        ),
+        etag=False,
+    )
+    assert cli("--config", str(cfg), "refresh").code == 0
+    assert [t for t, _ in _events(tmp_path, "incident.new")] == ["bpbd:NEW"]
+    feeds.route(
+        "/inc.json",
+        incidents_doc(
+            incident("OLD", severity="minor"),
+            incident("NEW", "Banjir bandang", severity="extreme", reported_at=ago(1)),
+        ),
+        etag=False,
+    )
+    assert cli("--config", str(cfg), "refresh").code == 0
+    assert _events(tmp_path, "incident.severity") == []  # lowered, not raised
+    assert [t for t, _ in _events(tmp_path, "incident.changed")] == ["bpbd:OLD"]
