@@ -14,6 +14,7 @@ from typing import Any
 
 from cc_console.models import AGENCY_STATUS_RANK, Agency, Kpi
 from cc_console.store.base import Cache
+from cc_console.store.events import Events
 from cc_console.store.sources import PollRecord
 from cc_console.timefmt import iso_z, parse_iso
 
@@ -60,6 +61,28 @@ def _agency(r: dict[str, Any]) -> Agency:
         source=r["source"],
         url=r["url"],
     )
+
+
+DOWN = ("partial_outage", "major_outage")
+
+
+def _status_events(
+    old: dict[str, tuple[Any, ...]], changed: dict[str, tuple[Any, ...]], at: str
+) -> list[tuple[str, str, str, str | None, str | None]]:
+    """``agency.down`` when an agency enters an outage, ``agency.up`` when it leaves one."""
+    events = []
+    for k, v in changed.items():
+        before = old[k][1] if k in old else None
+        after = v[1]
+        if after in DOWN and before not in DOWN:
+            kind = "agency.down"
+        elif before in DOWN and after not in DOWN:
+            kind = "agency.up"
+        else:
+            continue
+        data = json.dumps({"name": v[0], "status": [before, after], "summary": v[2]})
+        events.append((at, kind, k, None, data))
+    return events
 
 
 class Agencies:
@@ -115,6 +138,8 @@ class Agencies:
                 if k not in old or old[k][1:4:2] != (v[1], v[3])
             ],
         )
+        if old:  # a source's first snapshot is its baseline, not news
+            Events.add_many(c, _status_events(old, changed, at or ""))
         return len(gone) + len(changed)
 
     def ids(self) -> set[str]:

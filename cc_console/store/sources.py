@@ -10,9 +10,12 @@ from datetime import datetime, timedelta
 from cc_console.config import SourceConfig
 from cc_console.models import SourceHealth
 from cc_console.store.base import Cache
+from cc_console.store.events import Events
 from cc_console.timefmt import iso_z, parse_iso
 
-__all__ = ["PollRecord", "SourceState"]
+__all__ = ["FAILING_AFTER", "PollRecord", "SourceState"]
+
+FAILING_AFTER = 2  # failures in a row before a source.failing event
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +75,26 @@ class SourceState:
 
     @staticmethod
     def save(c: sqlite3.Connection, poll: PollRecord) -> None:
-        """Write ``poll`` inside the caller's transaction."""
+        """Write ``poll`` inside the caller's transaction, with ``source.*`` events.
+
+        A source is failing from its :data:`FAILING_AFTER`-th failure in a row
+        (one retry is weather, two are news), recovered at its next success.
+        """
         c.execute("INSERT OR IGNORE INTO source_state(name) VALUES (?)", [poll.name])
+        (failures,) = c.execute(
+            "SELECT consecutive_failures FROM source_state WHERE name = ?", [poll.name]
+        ).fetchone()
+        at = iso_z(poll.at) or ""
+        if poll.ok and failures >= FAILING_AFTER:
+            Events.add(c, at, "source.recovered", poll.name, data={"failures": failures})
+        elif not poll.ok and failures + 1 == FAILING_AFTER:
+            Events.add(
+                c,
+                at,
+                "source.failing",
+                poll.name,
+                data={"error": poll.error, "failures": failures + 1},
+            )
         if poll.ok:
             c.execute(
                 "UPDATE source_state SET last_attempt = ?, last_success = ?, last_error = NULL, "

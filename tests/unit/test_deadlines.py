@@ -140,3 +140,27 @@ def test_new_incidents_after_the_first_snapshot_are_events_and_the_first_is_not(
     assert cli("--config", str(cfg), "refresh").code == 0
     assert _events(tmp_path, "incident.severity") == []  # lowered, not raised
     assert [t for t, _ in _events(tmp_path, "incident.changed")] == ["bpbd:OLD"]
+
+
+def test_agencies_down_and_up_and_sources_failing_and_recovered_are_events(tmp_path, feeds, cli):
+    from tests.conftest import agencies_doc
+
+    feeds.route("/opd.json", agencies_doc({"id": "pupr", "name": "PUPR", "status": "operational"}))
+    cfg = write_config(
+        tmp_path / "config.toml", [native_source("opd", feeds.url("/opd.json"), "agencies")]
+    )
+    run = ("--config", str(cfg), "refresh")
+    assert cli(*run).code == 0
+    feeds.route("/opd.json", agencies_doc({"id": "pupr", "name": "PUPR", "status": "major_outage"}))
+    assert cli(*run).code == 0
+    feeds.route("/opd.json", agencies_doc({"id": "pupr", "name": "PUPR", "status": "degraded"}))
+    assert cli(*run).code == 0
+    assert [t for t, _ in _events(tmp_path, "agency.down")] == ["pupr"]
+    assert [t for t, _ in _events(tmp_path, "agency.up")] == ["pupr"]
+    feeds.route("/opd.json", "down", status=503)
+    for _ in range(3):
+        assert cli(*run).code == 1
+    assert [t for t, _ in _events(tmp_path, "source.failing")] == ["opd"]  # once, at the 2nd
+    feeds.route("/opd.json", agencies_doc({"id": "pupr", "name": "PUPR", "status": "degraded"}))
+    assert cli(*run).code == 0
+    assert [t for t, _ in _events(tmp_path, "source.recovered")] == ["opd"]
