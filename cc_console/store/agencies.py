@@ -70,7 +70,7 @@ def _status_events(
     old: dict[str, tuple[Any, ...]], changed: dict[str, tuple[Any, ...]], at: str
 ) -> list[tuple[str, str, str, str | None, str | None]]:
     """``agency.down`` when an agency enters an outage, ``agency.up`` when it leaves one."""
-    events = []
+    events: list[tuple[str, str, str, str | None, str | None]] = []
     for k, v in changed.items():
         before = old[k][1] if k in old else None
         after = v[1]
