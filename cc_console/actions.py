@@ -65,6 +65,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("resolve", "r", "act('resolve')", "incident"),
     Action("sort", "o", "sort", "main"),
     Action("all", "v", "all", "main"),
+    Action("alarm", "exclamation_mark", "alarm", "app"),
     Action("health", "f", "health", "app"),
     Action("journal", "j", "journal", "app"),
     Action("pause", "p", "pause", "app"),

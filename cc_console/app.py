@@ -29,8 +29,10 @@ from cc_console.poll import Refresher, SourceOutcome
 from cc_console.poll.scheduler import DEADLINE_CHECK_EVERY
 from cc_console.screens import HealthScreen, HelpScreen, JournalScreen, MainScreen
 from cc_console.screens.base import SubScreen
-from cc_console.store import Store
+from cc_console.screens.detail import IncidentDetailScreen
+from cc_console.store import Alarm, Store
 from cc_console.timefmt import utcnow
+from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed, StoreChanged
@@ -80,6 +82,8 @@ class CcConsoleApp(App[None]):
         self._wake: dict[str, asyncio.Event] = {}
         self._data_version = -1
         self.health: tuple[SourceHealth, ...] = ()
+        self.alarm: Alarm | None = None
+        self._alarm_seen: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def keys(self) -> dict[str, str]:
@@ -94,11 +98,14 @@ class CcConsoleApp(App[None]):
         self.push_screen(self.main)
         self._data_version = self.ctx.store.db.data_version()
         self.update_health()
+        self.update_alarm()
         if self.live:
-            self.set_interval(1.0, self.check_store)
+            # Twice a second: an acknowledgement in another console clears the alarm here.
+            self.set_interval(0.5, self.check_store)
             # Staleness moves with the clock, not only with new data (a watcher
             # whose poller died must not stay green).
             self.set_interval(self.HEALTH_EVERY, self.update_health)
+            self.set_interval(self.HEALTH_EVERY, self.update_alarm)  # deadlines pass too
             if self.poll_store is not None:
                 self._refresher = Refresher(self.ctx.config, self.poll_store)
                 self.set_interval(DEADLINE_CHECK_EVERY, self._check_deadlines)
@@ -156,6 +163,7 @@ class CcConsoleApp(App[None]):
     def reload_views(self) -> None:
         """Every screen re-reads what it shows."""
         self.update_health()
+        self.update_alarm()
         for screen in self.screen_stack:
             screen.post_message(StoreChanged())
 
@@ -172,6 +180,24 @@ class CcConsoleApp(App[None]):
             bar.health = self.health
             bar.paused = self.paused
 
+    def update_alarm(self) -> None:
+        """Recompute the alarm; ring the bell once when it gains a member."""
+        alarm = self.ctx.store.deadlines.alarm(self.ctx.now())
+        fresh = alarm.keys - self._alarm_seen
+        self._alarm_seen = alarm.keys
+        self.alarm = alarm
+        for line in self._alarm_lines():
+            line.alarm = alarm
+        if fresh and self.ctx.config.alert.bell and not self.ctx.read_only:
+            self.bell()
+
+    def on_alarm_line_mounted(self, message: AlarmLine.Mounted) -> None:
+        message.line.alarm = self.alarm
+
+    def _alarm_lines(self) -> Iterable[AlarmLine]:
+        for screen in self.screen_stack:
+            yield from screen.query(AlarmLine)
+
     def on_status_bar_mounted(self, message: StatusBar.Mounted) -> None:
         message.bar.health = self.health
         message.bar.paused = self.paused
@@ -181,6 +207,19 @@ class CcConsoleApp(App[None]):
             yield from screen.query(StatusBar)
 
     # -- actions ----------------------------------------------------------------
+
+    def action_alarm(self) -> None:
+        """Open the worst incident of the alarm."""
+        alarm = self.ctx.store.deadlines.alarm(self.ctx.now())
+        if alarm.worst is None:
+            self.notify(self.ctx.t("refused.no_alarm"))
+            return
+        screen = self.screen
+        if isinstance(screen, IncidentDetailScreen) and screen.incident_view.incident_id == (
+            alarm.worst.id
+        ):
+            return
+        self.push_screen(IncidentDetailScreen(self.ctx, alarm.worst.id))
 
     def action_health(self) -> None:
         if not isinstance(self.screen, HealthScreen):

@@ -12,13 +12,14 @@ from rich.text import Text
 from cc_console.i18n import Translator
 from cc_console.looks import SEVERITY_LOOK
 from cc_console.models import Incident
+from cc_console.sla import pending_due
 from cc_console.store import ACTIVE_STATUSES, IncidentQuery
-from cc_console.timefmt import age
+from cc_console.timefmt import age, due_words
 from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
 
-__all__ = ["IncidentSource", "IncidentsPane"]
+__all__ = ["IncidentSource", "IncidentsPane", "due_text"]
 
 
 class IncidentSource:
@@ -56,7 +57,10 @@ class IncidentSource:
         ]
         if cols.category:
             parts.append(fit(t("col.category"), cols.category))
-        parts += [fit(t("col.area"), cols.area), fit(t("col.age"), AGE_W, right=True)]
+        parts.append(fit(t("col.area"), cols.area))
+        if cols.due:
+            parts.append(fit(t("col.due"), cols.due))
+        parts.append(fit(t("col.age"), AGE_W, right=True))
         if cols.source:
             parts.append(fit(t("col.source"), cols.source))
         return Text(" ".join(parts), no_wrap=True)
@@ -69,6 +73,9 @@ class IncidentSource:
         return ", ".join(words)
 
 
+ORDERS = ("reported", "severity", "overdue")
+
+
 @dataclass(frozen=True)
 class Layout:
     """Column widths at one pane width; the title takes what is left."""
@@ -79,11 +86,13 @@ class Layout:
     area: int
     source: int
     width: int
+    due: int = 0
 
     @property
     def title(self) -> int:
         fixed = self.severity + self.status + self.category + self.area + self.source + AGE_W
-        gaps = 4 + (1 if self.category else 0) + (1 if self.source else 0)
+        fixed += self.due
+        gaps = 4 + (1 if self.category else 0) + (1 if self.source else 0) + (1 if self.due else 0)
         return max(8, self.width - fixed - gaps - 1)
 
 
@@ -103,16 +112,36 @@ def layout(width: int, t: Translator) -> Layout:
     is never cut.
     """
     status = status_width(t)
+    due = due_width(t)
     if width >= 130:
-        return Layout(11, max(12, status), 14, 22, 14, width)
+        return Layout(11, max(12, status), 14, 22, 14, width, due)
     if width >= 100:
-        return Layout(11, max(12, status), 12, 18, 0, width)
+        return Layout(11, max(12, status), 0, 18, 0, width, due)
     if width >= 90:
         return Layout(11, max(12, status), 0, 18, 0, width)
     return Layout(4, status, 0, 14, 0, width)
 
 
 INACTIVE = ("resolved", "cancelled")
+
+
+@functools.cache
+def due_width(t: Translator) -> int:
+    """Cells of the deadline column: its longest words in ``t``'s language."""
+    return max(cell_len(t("due.late", span="23h 59m")), cell_len(t("due.in", span="23h 59m")))
+
+
+def due_text(inc: Incident, ctx: ConsoleContext) -> Text:
+    """``⚠ late 1h 40m`` / ``◷ in 12m``: the deadline still to meet, in words and a symbol."""
+    pending = pending_due(inc.status, inc.acknowledge_due, inc.resolve_due)
+    words = due_words(pending[1], ctx.now()) if pending else None
+    if words is None:
+        return Text("")
+    late, length = words
+    t = ctx.t
+    return Text(
+        t("due.late" if late else "due.in", span=length), style="bold red" if late else "yellow"
+    )
 
 
 def incident_line(inc: Incident, width: int, ctx: ConsoleContext) -> Text:
@@ -135,6 +164,11 @@ def incident_line(inc: Incident, width: int, ctx: ConsoleContext) -> Text:
         line.append(fit(t.word("category", inc.category), cols.category), style="cyan")
     line.append(" ")
     line.append(fit(inc.area, cols.area), style="italic")
+    if cols.due:
+        line.append(" ")
+        due = due_text(inc, ctx)
+        due.truncate(cols.due, overflow="ellipsis", pad=True)
+        line.append_text(due)
     line.append(" ")
     line.append(f"{age(inc.reported_at, ctx.now()):>{AGE_W}}", style="dim")
     if cols.source:
@@ -153,8 +187,10 @@ class IncidentsPane(Pane):
         )
 
     def toggle_sort(self) -> None:
+        """Newest first → worst first → most overdue first (only what has a deadline)."""
         q = self.source.query
-        self.source.query = replace(q, order="severity" if q.order == "reported" else "reported")
+        order = ORDERS[(ORDERS.index(q.order) + 1) % len(ORDERS)]
+        self.source.query = replace(q, order=order)
         self.reload()
 
     def toggle_all(self) -> None:

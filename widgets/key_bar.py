@@ -11,7 +11,13 @@ from cc_console.i18n import Translator
 
 __all__ = ["KeyBar", "key_label"]
 
-_NAMES = {"slash": "/", "question_mark": "?", "enter": "⏎", "escape": "Esc"}
+_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "exclamation_mark": "!",
+    "enter": "⏎",
+    "escape": "Esc",
+}
 
 
 def key_label(key: str) -> str:

@@ -24,7 +24,7 @@ from cc_console.screens.base import SubScreen
 from cc_console.screens.incident_actions import act_on
 from cc_console.store import IncidentQuery
 from cc_console.text import clean_line, clean_text
-from cc_console.timefmt import age, local
+from cc_console.timefmt import age, due_words, local, parse_iso
 from widgets.agenda_pane import day_label
 from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
@@ -136,6 +136,7 @@ class IncidentView:
             if extra.get(key) not in (None, ""):
                 facts.append(_field(t(label), f"{extra[key]}{unit}"))
         parts += facts
+        parts += _deadlines(inc, ctx)
         if inc.url:
             parts.append(_field(t("detail.source_link"), inc.url, "underline"))
         if inc.description:
@@ -152,6 +153,10 @@ class IncidentView:
                 timeline.add_row(
                     when, Text(f"{t('action.feed')}: {_changes(e.text, t)}", style="cyan")
                 )
+            elif e.kind == "incident.breach":
+                timeline.add_row(when, Text(f"⚠ {_breach(e.text, ctx)}", style="bold red"))
+            elif e.kind.startswith("incident."):
+                continue  # "new" is the report line above
             else:
                 who = clean_line(e.operator)  # a cache of an older version may hold raw names
                 what = Text(f"{t.word('action', e.kind)} · {who}", style="bold")
@@ -179,6 +184,45 @@ class IncidentDetailScreen(DetailScreen):
 
     def action_act(self, action: str) -> None:
         act_on(self, self.ctx, action, self.incident)
+
+
+def _deadlines(inc: Incident, ctx: ConsoleContext) -> list[RenderableType]:
+    """The deadline facts: when each falls, when the work was done, how late or how near."""
+    t, tz = ctx.t, ctx.tz
+    if inc.acknowledge_due is None and inc.resolve_due is None:
+        return [_field(t("detail.deadlines"), t("detail.no_deadline"), "dim")]
+    lines: list[RenderableType] = []
+    for duty, due, done in (
+        ("acknowledge", inc.acknowledge_due, inc.acknowledged_at),
+        ("resolve", inc.resolve_due, inc.resolved_at),
+    ):
+        if due is None:
+            continue
+        line = _field(t(f"detail.{duty}_due"), t.when(due, tz))
+        if done is not None:
+            line.append(f" · {t(f'detail.{duty}d_at')} {t.when(done, tz)}", style="dim")
+            line.append(" ✓" if done <= due else " ✗", style="green" if done <= due else "red")
+        elif inc.status == "open" or (duty == "resolve" and inc.status == "acknowledged"):
+            words = due_words(due, ctx.now())
+            if words is not None:
+                late, length = words
+                line.append("  ")
+                line.append(
+                    t("due.late" if late else "due.in", span=length),
+                    style="bold red" if late else "yellow",
+                )
+        lines.append(line)
+    return lines
+
+
+def _breach(text: str, ctx: ConsoleContext) -> str:
+    t = ctx.t
+    try:
+        data = json.loads(text)
+        duty, due = data["breach"], parse_iso(data["due"])
+    except (ValueError, KeyError, TypeError):
+        return t("action.incident.breach")
+    return t("breach.text", duty=t(f"duty.{duty}"), due=t.when(due, ctx.tz))
 
 
 def _changes(text: str, t: object) -> str:

@@ -21,6 +21,7 @@ from cc_console.screens.detail import AgencyDetailScreen, IncidentDetailScreen, 
 from cc_console.screens.incident_actions import act_on
 from widgets.agencies_pane import AgenciesPane
 from widgets.agenda_pane import AgendaPane, AgendaRow
+from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind, bind_scopes
 from widgets.context import ConsoleContext
 from widgets.incidents_pane import IncidentsPane
@@ -62,6 +63,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx)
+        yield AlarmLine(self.ctx)
         with Horizontal(id="panes"):
             yield from self.panes
         yield KeyBar(self.ctx.t, self.ctx.keys, footer_actions("main", "incident", "app"))

@@ -182,7 +182,7 @@ class Deadlines:
         at = iso_z(now)
         found = self.db.rows(
             "SELECT id, severity, status, ack_due, resolve_due, breached FROM incidents "
-            "WHERE next_due IS NOT NULL AND next_due <= ? AND ("
+            "INDEXED BY incidents_by_due WHERE next_due IS NOT NULL AND next_due <= ? AND ("
             "(status = 'open' AND breached IS NULL AND ack_due <= ?) OR "
             "(coalesce(breached, '') != 'resolve' AND resolve_due <= ?))",
             [at, at, at],
@@ -226,21 +226,29 @@ class Deadlines:
         )
 
     def _window(self, cond: str, params: list[Any], limit: int | None) -> list[Incident]:
-        sql = f"{SELECT_INCIDENT} WHERE next_due IS NOT NULL AND {cond} ORDER BY next_due, seq"
+        sql = (
+            f"{SELECT_INCIDENT} INDEXED BY incidents_by_due "
+            f"WHERE next_due IS NOT NULL AND {cond} ORDER BY next_due, seq"
+        )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [row_to_incident(r) for r in self.db.rows(sql, params)]
 
     def alarm(self, now: datetime, limit: int = 5000) -> Alarm:
-        """Unacknowledged incidents that raised the alarm, or are past a deadline."""
+        """Unacknowledged incidents that raised the alarm, or are past a deadline.
+
+        The worst: the most severe; among those, the latest to raise the alarm
+        (what the operator has not seen yet), then the most overdue.
+        """
         at = iso_z(now)
         cols = f"SELECT {', '.join(INCIDENT_COLUMNS)}, alarm_seq, next_due, severity_rank"
         rows = self.db.rows(
-            f"SELECT * FROM ({cols} FROM incidents "
+            f"SELECT * FROM ({cols} FROM incidents INDEXED BY incidents_on_alarm "
             "WHERE alarm_seq IS NOT NULL AND status = 'open' "
-            f"UNION {cols} FROM incidents "
+            f"UNION {cols} FROM incidents INDEXED BY incidents_by_due "
             "WHERE next_due IS NOT NULL AND next_due <= ? AND status = 'open') "
-            "ORDER BY severity_rank, coalesce(next_due, '9'), reported_at DESC LIMIT ?",
+            "ORDER BY severity_rank, coalesce(alarm_seq, 0) DESC, coalesce(next_due, '9'), "
+            "reported_at DESC LIMIT ?",
             [at, limit],
         )
         new = breaches = 0

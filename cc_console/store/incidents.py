@@ -35,7 +35,9 @@ class IncidentQuery:
 
     statuses: tuple[str, ...] = ACTIVE_STATUSES
     text: str = ""
-    order: str = "reported"  # "reported" (newest first) or "severity" (worst first)
+    # "reported" (newest first), "severity" (worst first) or "overdue" (the
+    # deadline still to meet, earliest first: only incidents that have one)
+    order: str = "reported"
     source: str | None = None
     assigned_to: str | None = None
 
@@ -117,7 +119,10 @@ class Incidents:
     def _where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        if q.statuses:
+        if q.order == "overdue":
+            # Only active incidents have a deadline still to meet: the index says it.
+            clauses.append("next_due IS NOT NULL")
+        elif q.statuses:
             clauses.append(f"status IN ({', '.join('?' * len(q.statuses))})")
             params.extend(q.statuses)
         if q.source:  # ids are "<source>:<external id>": a range of the id index
@@ -143,11 +148,10 @@ class Incidents:
     def page(self, q: IncidentQuery, offset: int, limit: int) -> list[Incident]:
         """Rows ``offset .. offset+limit`` of the incidents ``q`` selects."""
         where, params = self._where(q)
-        order = (
-            "severity_rank ASC, reported_at DESC, seq DESC"
-            if q.order == "severity"
-            else "reported_at DESC, seq DESC"
-        )
+        order = {
+            "severity": "severity_rank ASC, reported_at DESC, seq DESC",
+            "overdue": "next_due ASC, seq ASC",
+        }.get(q.order, "reported_at DESC, seq DESC")
         rows = self.db.rows(
             f"{SELECT_INCIDENT} {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset],
@@ -162,14 +166,18 @@ class Incidents:
         """
         where, params = self._where(q)
         rows = self.db.rows(
-            f"SELECT seq, reported_at, severity_rank FROM incidents {where} "
+            f"SELECT seq, reported_at, severity_rank, next_due FROM incidents {where} "
             f"{'AND' if where else 'WHERE'} id = ?",
             [*params, incident_id],
         )
         if not rows:
             return None
         seq, reported, rank = rows[0]["seq"], rows[0]["reported_at"] or "", rows[0]["severity_rank"]
-        if q.order == "severity":
+        if q.order == "overdue":
+            due = rows[0]["next_due"]
+            before = "(next_due < ? OR (next_due = ? AND seq < ?))"
+            extra = [due, due, seq]
+        elif q.order == "severity":
             before = (
                 "(severity_rank < ? OR (severity_rank = ? AND (reported_at > ? OR "
                 "(reported_at = ? AND seq > ?))))"
@@ -192,7 +200,7 @@ class Incidents:
         prefix matching half a million incidents still counts in milliseconds.
         """
         match = self._match(q)
-        if match and not q.source and not q.assigned_to:
+        if match and not q.source and not q.assigned_to and q.order != "overdue":
             return int(
                 self.db.scalar(
                     "SELECT count(*) FROM incidents_fts WHERE incidents_fts MATCH ?", [match]

@@ -1,0 +1,85 @@
+"""The alarm line above the panes: what is new and severe or past its deadline, unacknowledged.
+
+It names the count and the worst, in words and the ⚠ symbol (never colour
+alone), and says which key opens the worst. It takes no room when nothing is
+raised. The app computes the :class:`~cc_console.store.Alarm` and rings the bell.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from cc_console.looks import SEVERITY_LOOK
+from cc_console.store import Alarm
+from widgets.cells import fit
+from widgets.context import ConsoleContext
+from widgets.key_bar import key_label
+
+__all__ = ["AlarmLine", "alarm_text"]
+
+
+def alarm_text(alarm: Alarm, ctx: ConsoleContext, width: int) -> Text:
+    """The line for ``alarm`` in ``width`` cells: the worst keeps room, the key hint fits.
+
+    The long wording is used where it leaves the worst's title 30 cells, a
+    short one otherwise (80 columns over SSH).
+    """
+    t = ctx.t
+    key = key_label(ctx.keys["alarm"])
+    hint = f" [{t('alarm.key', k=key)}]" if width >= 100 else f" [{key}]"
+    worst = ""
+    if alarm.worst is not None:
+        symbol = SEVERITY_LOOK.get(alarm.worst.severity, ("?", ""))[0].strip()
+        worst = f"{symbol} {alarm.worst.title}"
+    values = {
+        "count": alarm.count,
+        "new": alarm.new,
+        "late": alarm.breaches,
+        "severity": t.word("severity", ctx.config.alert.severity),
+    }
+    room = max(1, width - cell_len(hint) - 2)
+    head = t("alarm.line", **values, worst="")
+    if room - cell_len(head) < 30:
+        head = t("alarm.short", **values, worst="")
+    line = Text(no_wrap=True, overflow="crop")
+    line.append("⚠ ", style="bold")
+    line.append(fit(head + worst, room - 2).rstrip(), style="bold")
+    line.append(hint)
+    return line
+
+
+class AlarmLine(Widget):
+    """One line, shown only while an alarm is raised."""
+
+    DEFAULT_CSS = """
+    AlarmLine { height: 1; background: $error; color: $text; display: none; }
+    AlarmLine.-raised { display: block; }
+    """
+
+    alarm: reactive[Alarm | None] = reactive(None, layout=True)
+
+    class Mounted(Message):
+        """Asks the app for the current alarm (a screen pushed later starts current)."""
+
+        def __init__(self, line: AlarmLine) -> None:
+            super().__init__()
+            self.line = line
+
+    def __init__(self, ctx: ConsoleContext) -> None:
+        super().__init__(id="alarm-line")
+        self.ctx = ctx
+
+    def on_mount(self) -> None:
+        self.post_message(self.Mounted(self))
+
+    def watch_alarm(self, alarm: Alarm | None) -> None:
+        self.set_class(bool(alarm and alarm.count), "-raised")
+
+    def render(self) -> Text:
+        if not self.alarm or not self.alarm.count:
+            return Text("")
+        return alarm_text(self.alarm, self.ctx, self.size.width)
