@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cc_console.cli.state import State
-from cc_console.export import agency_json, health_json, incident_json, journal_json, meeting_json
+from cc_console.export import (
+    agency_json,
+    deadline_json,
+    health_json,
+    incident_json,
+    journal_json,
+    meeting_json,
+)
 from cc_console.models import SEVERITIES
 from cc_console.store import IncidentQuery
 
@@ -49,6 +56,9 @@ def _collect(state: State, hours: float) -> dict[str, Any]:
             if h.stale or (h.consecutive_failures and h.last_error)
         ],
         "meetings": store.agenda.between(now, now + timedelta(hours=24)),
+        "breaches": store.deadlines.late(now, limit=50),
+        # What falls due in the next shift, as long as the one that ends now.
+        "due_next": store.deadlines.due_within(now, hours * 3600, limit=50),
     }
 
 
@@ -81,6 +91,8 @@ def handover(
             "agencies_not_operational": [agency_json(a) for a in d["agencies_down"]],
             "feeds_failing_or_stale": [health_json(h) for h in d["feeds"]],
             "meetings_next_24h": [meeting_json(m) for m in d["meetings"]],
+            "breaches": [deadline_json(i, d["now"]) for i in d["breaches"]],
+            "due_next_shift": [deadline_json(i, d["now"]) for i in d["due_next"]],
         })  # fmt: skip
         return
     state.out.print(_render(state, d), soft_wrap=False)
@@ -102,6 +114,12 @@ def _render(state: State, d: dict[str, Any]) -> Group:
     parts: list[Any] = [title, summary]
     if d["worst"]:
         parts.append(_incidents(d["worst"], state))
+    if d["breaches"]:
+        parts.append(tables.deadlines_table(d["breaches"], t("handover.breaches"), t, d["now"]))
+    else:
+        parts.append(Text(t("handover.no_breaches")))
+    if d["due_next"]:
+        parts.append(tables.deadlines_table(d["due_next"], t("handover.due_next"), t, d["now"]))
     parts.append(Text(t("handover.actions"), style="bold underline"))
     parts.append(
         tables.journal_table(d["actions"], t, tz) if d["actions"] else Text(t("empty.journal"))

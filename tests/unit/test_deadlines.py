@@ -164,3 +164,22 @@ def test_agencies_down_and_up_and_sources_failing_and_recovered_are_events(tmp_p
     feeds.route("/opd.json", agencies_doc({"id": "pupr", "name": "PUPR", "status": "degraded"}))
     assert cli(*run).code == 0
     assert [t for t, _ in _events(tmp_path, "source.recovered")] == ["opd"]
+
+
+def test_handover_names_the_breaches_and_what_falls_due_in_the_next_shift(tmp_path, feeds, cli):
+    cfg = _setup(
+        tmp_path,
+        feeds,
+        incident("LATE", "Banjir bandang", severity="extreme", reported_at=ago(120)),
+        incident("NEXT", "Longsor", severity="severe", reported_at=ago(60 * 20)),
+    )
+    assert cli("--config", str(cfg), "refresh").code == 0
+    doc = cli("--config", str(cfg), "handover", "--json").json()
+    assert [b["id"] for b in doc["breaches"]] == ["bpbd:NEXT", "bpbd:LATE"]
+    assert doc["due_next_shift"] == []  # NEXT's resolve deadline is in 4h, but it is late already
+    assert cli("--config", str(cfg), "ack", "bpbd:NEXT").code == 0
+    doc = cli("--config", str(cfg), "handover", "--json").json()
+    assert [b["id"] for b in doc["due_next_shift"]] == ["bpbd:NEXT"]
+    text = cli("--config", str(cfg), "--lang", "en", "handover").out
+    assert "Past their deadline" in text and "Deadlines in the next shift" in text
+    assert "Banjir bandang" in text
