@@ -22,6 +22,9 @@ __all__ = ["DemoWorld", "Quake", "Report"]
 
 WIB = ZoneInfo("Asia/Jakarta")
 SEVERITY_WEIGHTS = (("minor", 40), ("moderate", 35), ("severe", 18), ("extreme", 7))
+# Reports arriving while the demo runs: mostly routine, so that the alarm
+# (and its bell) stays for what is severe.
+LIVE_WEIGHTS = (("minor", 55), ("moderate", 42), ("severe", 3), ("extreme", 0))
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ class DemoWorld:
         agencies = json.loads((demo / "agencies.json").read_text("utf-8"))
         self.templates = json.loads((demo / "incidents.json").read_text("utf-8"))["templates"]
         self.today = self.now.astimezone(WIB).date()
+        self.started = self.now
+        self._flashed = False
         self._counter = 0
         for a in agencies["agencies"]:
             kpis = [
@@ -123,18 +128,22 @@ class DemoWorld:
 
     # -- building --------------------------------------------------------------
 
-    def _new_report(self, at: datetime) -> Report:
+    def _new_report(
+        self, at: datetime, weights: tuple[tuple[str, int], ...] = SEVERITY_WEIGHTS
+    ) -> Report:
         self._counter += 1
         category, agency, titles, details = self.rng.choice(self.templates)
         code, kec, lat, lon = self.rng.choice(self.kecamatan)
-        severity = self.rng.choices(
-            [s for s, _ in SEVERITY_WEIGHTS], [w for _, w in SEVERITY_WEIGHTS]
-        )[0]
+        severity = self.rng.choices([s for s, _ in weights], [w for _, w in weights])[0]
         age_h = (self.now - at).total_seconds() / 3600
         status = "open"
-        if age_h > 24 and self.rng.random() < 0.7:
+        urgent = severity in ("severe", "extreme")
+        # Urgent reports are mostly handled in time: a few stay past their deadline.
+        if age_h > 24 and self.rng.random() < (0.9 if urgent else 0.7):
             status = "resolved"
-        elif age_h > 2 and self.rng.random() < 0.3:
+        elif (age_h > 0.25 and urgent and self.rng.random() < 0.93) or (
+            age_h > 2 and self.rng.random() < 0.3
+        ):
             status = "acknowledged"
         report = Report(
             id=f"LAP-{at.astimezone(WIB):%Y%m%d}-{self._counter:04d}",
@@ -218,12 +227,22 @@ class DemoWorld:
 
     # -- moving ----------------------------------------------------------------
 
+    FLASH_AFTER = timedelta(seconds=60)
+
     def tick(self, now: datetime) -> None:
-        """Advance the world: a new report, a status change, a KPI drift."""
+        """Advance the world: a new report, a status change, a KPI drift.
+
+        A minute after the start, one extreme flood report arrives, so that the
+        alarm line and the bell are seen live.
+        """
         with self.lock:
             self.now = now
             self.version += 1
-            self._new_report(now)
+            if not self._flashed and now - self.started >= self.FLASH_AFTER:
+                self._flashed = True
+                self._flash(now)
+            else:
+                self._new_report(now, LIVE_WEIGHTS)
             if self.rng.random() < 0.5:
                 a = self.rng.choice(self.agencies)
                 a.status = self.rng.choices(
@@ -266,6 +285,27 @@ class DemoWorld:
                     severity=self.rng.choice(["moderate", "severe"]),
                     updated_at=now,
                 )
+
+    def _flash(self, now: datetime) -> None:
+        self._counter += 1
+        code, _, lat, lon = next(k for k in self.kecamatan if k[1] == "Cibatu")
+        self.reports.append(
+            Report(
+                id=f"LAP-{now.astimezone(WIB):%Y%m%d}-{self._counter:04d}",
+                category="flood",
+                agency="bpbd",
+                title="Banjir bandang menerjang permukiman di Kec. Cibatu",
+                description="Air setinggi 1,5 m, 40 rumah terendam, warga mengungsi ke masjid.",
+                severity="extreme",
+                status="open",
+                area="Kec. Cibatu",
+                code=code,
+                lat=lat,
+                lon=lon,
+                reported_at=now.replace(microsecond=0),
+                updated_at=now.replace(microsecond=0),
+            )
+        )
 
     def meetings(self) -> list[dict[str, Any]]:
         """The week's meetings around today, as plain dicts for the ICS renderer."""

@@ -183,3 +183,42 @@ def test_handover_names_the_breaches_and_what_falls_due_in_the_next_shift(tmp_pa
     text = cli("--config", str(cfg), "--lang", "en", "handover").out
     assert "Past their deadline" in text and "Deadlines in the next shift" in text
     assert "Banjir bandang" in text
+
+
+def test_the_demo_starts_with_a_few_breaches_and_an_extreme_flood_comes_a_minute_later(tmp_path):
+    import asyncio
+
+    from cc_console.demo import DemoServer, DemoWorld
+    from cc_console.demo.session import demo_config_text
+    from cc_console.poll import Refresher
+    from cc_console.timefmt import utcnow
+
+    start = utcnow()
+    world = DemoWorld(now=start)
+    with DemoServer(world, tick_seconds=3600) as server:
+        path = tmp_path / "demo.toml"
+        path.write_text(demo_config_text(server.base, tmp_path / "demo.db"), encoding="utf-8")
+        cfg = load_config(path)
+        store = Store.for_config(cfg)
+
+        def refresh() -> None:
+            async def run() -> None:
+                refresher = Refresher(cfg, store)
+                try:
+                    await refresher.refresh(list(cfg.sources))
+                finally:
+                    await refresher.aclose()
+
+            asyncio.run(run())
+
+        refresh()
+        late = store.deadlines.late(utcnow())
+        assert 3 <= len(late) <= 25, len(late)
+        alarm = store.deadlines.alarm(utcnow())
+        assert 1 <= alarm.breaches <= 10 and alarm.new == 0
+        world.tick(start + timedelta(seconds=61))
+        refresh()
+        alarm = store.deadlines.alarm(utcnow())
+        assert alarm.new == 1 and alarm.worst is not None
+        assert alarm.worst.title == "Banjir bandang menerjang permukiman di Kec. Cibatu"
+        store.close()
