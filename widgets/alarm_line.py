@@ -35,21 +35,28 @@ def alarm_text(alarm: Alarm, ctx: ConsoleContext, width: int) -> Text:
     if alarm.worst is not None:
         symbol = SEVERITY_LOOK.get(alarm.worst.severity, ("?", ""))[0].strip()
         worst = f"{symbol} {alarm.worst.title}"
-    values = {
-        "count": alarm.count,
-        "new": alarm.new,
-        "late": alarm.breaches,
-        "severity": t.word("severity", ctx.config.alert.severity),
-    }
     room = max(1, width - cell_len(hint) - 2)
-    head = t("alarm.line", **values, worst="")
+    head = _head(alarm, ctx, short=False)
     if room - cell_len(head) < 30:
-        head = t("alarm.short", **values, worst="")
+        head = _head(alarm, ctx, short=True)
     line = Text(no_wrap=True, overflow="crop")
     line.append("⚠ ", style="bold")
-    line.append(fit(head + worst, room - 2).rstrip(), style="bold")
+    line.append(fit(head + worst, room).rstrip(), style="bold")
     line.append(hint)
     return line
+
+
+def _head(alarm: Alarm, ctx: ConsoleContext, *, short: bool) -> str:
+    """``ALARM 3 · 1 new at or above severe · 2 past deadline — worst: `` (counts that are not 0)."""
+    t = ctx.t
+    tail = "_short" if short else ""
+    parts = [t("alarm.head", count=alarm.count)]
+    if alarm.new:
+        severity = t.word("severity", ctx.config.alert.severity)
+        parts.append(t(f"alarm.new{tail}", n=alarm.new, severity=severity))
+    if alarm.breaches:
+        parts.append(t(f"alarm.late{tail}", n=alarm.breaches))
+    return " · ".join(parts) + t(f"alarm.worst{tail}")
 
 
 class AlarmLine(Widget):

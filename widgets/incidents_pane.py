@@ -115,10 +115,12 @@ def layout(width: int, t: Translator) -> Layout:
     due = due_width(t)
     if width >= 130:
         return Layout(11, max(12, status), 14, 22, 14, width, due)
+    if width >= 115:
+        return Layout(11, max(12, status), 12, 18, 0, width, due)
     if width >= 100:
         return Layout(11, max(12, status), 0, 18, 0, width, due)
-    if width >= 90:
-        return Layout(11, max(12, status), 0, 18, 0, width)
+    if width >= 90:  # the middle pane of a 200-column wall screen
+        return Layout(11, max(12, status), 0, 16, 0, width, due)
     return Layout(4, status, 0, 14, 0, width)
 
 

@@ -272,19 +272,14 @@ class DemoWorld:
                     ),
                 )
                 del self.quakes[15:]
-            # a report moves on: acknowledged or resolved upstream
-            open_reports = [i for i, r in enumerate(self.reports[-60:]) if r.status == "open"]
-            if open_reports:
-                i = (
-                    len(self.reports) - 60 + self.rng.choice(open_reports)
-                    if len(self.reports) > 60
-                    else self.rng.choice(open_reports)
-                )
-                self.reports[i] = replace(
-                    self.reports[i],
-                    severity=self.rng.choice(["moderate", "severe"]),
-                    updated_at=now,
-                )
+            # a report moves on upstream: an agency takes it up, or closes it
+            recent = self.reports[-60:]
+            moving = [i for i, r in enumerate(recent) if r.status in ("open", "acknowledged")]
+            if moving and self.rng.random() < 0.5:
+                i = len(self.reports) - len(recent) + self.rng.choice(moving)
+                report = self.reports[i]
+                status = "acknowledged" if report.status == "open" else "resolved"
+                self.reports[i] = replace(report, status=status, updated_at=now)
 
     def _flash(self, now: datetime) -> None:
         self._counter += 1
