@@ -122,12 +122,8 @@ class Deadlines:
             "resolved_at = CASE WHEN status = 'resolved' "
             "THEN coalesce(resolved_at, op_at, updated_at) END"
         )
-        if first_new is not None:
-            c.execute(
-                f"UPDATE incidents SET {work} WHERE seq >= ? "
-                "AND status IN ('acknowledged', 'resolved')",
-                [first_new],
-            )
+        if first_new is not None and self.policy is not None and self.policy.rules:
+            # (New rows have their work times from the INSERT, and no deadlines yet.)
             self.compute(c, "seq >= ?", [first_new])
         if updated:
             c.executemany(f"UPDATE incidents SET {work} WHERE id = ?", [(i,) for i in updated])
@@ -135,14 +131,16 @@ class Deadlines:
                 chunk = updated[start : start + 500]
                 self.compute(c, f"id IN ({', '.join('?' * len(chunk))})", chunk)
         kinds = ", ".join(f"'{k}'" for k in ALARMING)
-        c.execute(
-            "UPDATE incidents SET alarm_seq = ("
-            "  SELECT max(e.seq) FROM events e WHERE e.target = incidents.id AND e.seq >= ?"
-            f"  AND e.kind IN ({kinds})) "
-            "WHERE id IN ("
-            f"  SELECT target FROM events WHERE seq >= ? AND kind IN ({kinds})) "
-            "AND status = 'open' AND severity_rank <= ?",
-            [first_event, first_event, self.alert_rank],
+        raised = c.execute(
+            f"SELECT max(seq), target FROM events WHERE seq >= ? AND kind IN ({kinds}) "
+            "GROUP BY target",
+            [first_event],
+        ).fetchall()
+        # One lookup by id per incident that raised the alarm (a few per refresh).
+        c.executemany(
+            "UPDATE incidents SET alarm_seq = ? WHERE id = ? AND status = 'open' "
+            f"AND severity_rank <= {int(self.alert_rank)}",
+            raised,
         )
 
     # -- keeping them current ---------------------------------------------------------

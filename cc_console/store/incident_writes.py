@@ -65,18 +65,22 @@ def _insert_sql(source: str) -> str:
     assignee as the feed said them and as they stand; source and external id
     from the id), and ``nullif(?, '')`` stores as NULL the empty string bound
     for a missing value: the sqlite3 module binds str in C, but None through
-    its adapter lookup.
+    its adapter lookup. A feed that reports an incident already acknowledged
+    or resolved dates that work at its update time.
     """
     cut = len(source)
     return f"""
         INSERT INTO incidents(
             id, source, external_id, title, description, category, severity, severity_rank,
             feed_status, status, area, lat, lon, reported_at, updated_at, url,
-            feed_assigned, assigned_to, exercise, extra, feed_hash)
+            feed_assigned, assigned_to, exercise, extra, feed_hash,
+            acknowledged_at, resolved_at)
         VALUES (
             ?1, substr(?1, 1, {cut}), substr(?1, {cut + 2}), ?2, ?3, ?4, ?5, ?6,
             ?7, ?7, ?8, nullif(?9, ''), nullif(?10, ''), ?11, ?12, nullif(?13, ''),
-            nullif(?14, ''), nullif(?14, ''), ?15, nullif(?16, ''), ?17)"""
+            nullif(?14, ''), nullif(?14, ''), ?15, nullif(?16, ''), ?17,
+            CASE WHEN ?7 IN ('acknowledged', 'resolved') THEN ?12 END,
+            CASE WHEN ?7 = 'resolved' THEN ?12 END)"""
 
 
 @functools.cache
