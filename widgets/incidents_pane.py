@@ -45,11 +45,11 @@ class IncidentSource:
         self.query = replace(self.query, text=text)
 
     def render(self, row: Incident, width: int) -> Text:
-        return incident_line(row, width, self.ctx)
+        return incident_line(row, width, self.ctx, overdue=self.query.order == "overdue")
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
-        cols = layout(width, t)
+        cols = layout(width, t, overdue=self.query.order == "overdue")
         parts = [
             fit(t("col.severity"), cols.severity),
             fit(t("col.status"), cols.status),
@@ -57,7 +57,8 @@ class IncidentSource:
         ]
         if cols.category:
             parts.append(fit(t("col.category"), cols.category))
-        parts.append(fit(t("col.area"), cols.area))
+        if cols.area:
+            parts.append(fit(t("col.area"), cols.area))
         if cols.due:
             parts.append(fit(t("col.due"), cols.due))
         parts.append(fit(t("col.age"), AGE_W, right=True))
@@ -92,7 +93,7 @@ class Layout:
     def title(self) -> int:
         fixed = self.severity + self.status + self.category + self.area + self.source + AGE_W
         fixed += self.due
-        gaps = 4 + (1 if self.category else 0) + (1 if self.source else 0) + (1 if self.due else 0)
+        gaps = 3 + sum(1 for w in (self.area, self.category, self.source, self.due) if w)
         return max(8, self.width - fixed - gaps - 1)
 
 
@@ -105,11 +106,12 @@ def status_width(t: Translator) -> int:
     return max(cell_len(t.word("status", s)) for s in ("open", *INACTIVE, *ACTIVE_STATUSES))
 
 
-def layout(width: int, t: Translator) -> Layout:
+def layout(width: int, t: Translator, *, overdue: bool = False) -> Layout:
     """The columns that fit ``width`` (80 columns over SSH up to a wall screen).
 
     The status column fits the longest status word of the language: a status
-    is never cut.
+    is never cut. Below 90 columns the deadline shows in place of the area
+    when the pane is sorted by it (most overdue first).
     """
     status = status_width(t)
     due = due_width(t)
@@ -121,6 +123,8 @@ def layout(width: int, t: Translator) -> Layout:
         return Layout(11, max(12, status), 0, 18, 0, width, due)
     if width >= 90:  # the middle pane of a 200-column wall screen
         return Layout(11, max(12, status), 0, 16, 0, width, due)
+    if overdue:
+        return Layout(4, status, 0, 0, 0, width, due)
     return Layout(4, status, 0, 14, 0, width)
 
 
@@ -146,9 +150,9 @@ def due_text(inc: Incident, ctx: ConsoleContext) -> Text:
     )
 
 
-def incident_line(inc: Incident, width: int, ctx: ConsoleContext) -> Text:
+def incident_line(inc: Incident, width: int, ctx: ConsoleContext, *, overdue: bool = False) -> Text:
     t = ctx.t
-    cols = layout(width, t)
+    cols = layout(width, t, overdue=overdue)
     symbol, style = SEVERITY_LOOK.get(inc.severity, ("? ", ""))
     line = Text(no_wrap=True, overflow="ellipsis")
     sev = symbol if cols.severity <= 4 else f"{symbol} {t.word('severity', inc.severity)}"
@@ -164,8 +168,9 @@ def incident_line(inc: Incident, width: int, ctx: ConsoleContext) -> Text:
     if cols.category:
         line.append(" ")
         line.append(fit(t.word("category", inc.category), cols.category), style="cyan")
-    line.append(" ")
-    line.append(fit(inc.area, cols.area), style="italic")
+    if cols.area:
+        line.append(" ")
+        line.append(fit(inc.area, cols.area), style="italic")
     if cols.due:
         line.append(" ")
         due = due_text(inc, ctx)
@@ -193,10 +198,11 @@ class IncidentsPane(Pane):
         q = self.source.query
         order = ORDERS[(ORDERS.index(q.order) + 1) % len(ORDERS)]
         self.source.query = replace(q, order=order)
+        self.list.forget_selection()  # a new order is read from its top
         self.reload()
 
     def toggle_all(self) -> None:
         q = self.source.query
         self.source.query = replace(q, statuses=() if q.statuses else ACTIVE_STATUSES)
-        self.list.cursor = 0
+        self.list.forget_selection()
         self.reload()

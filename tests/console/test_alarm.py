@@ -123,6 +123,7 @@ async def test_the_deadline_column_and_the_most_overdue_order(sla_config):
         assert pane.source.query.order == "overdue"
         most_overdue = app.ctx.store.deadlines.late(NOW)
         assert pane.list.row(0).id == most_overdue[0].id
+        assert pane.list.cursor == 0 and pane.list.selected.id == most_overdue[0].id
         assert pane.list.total == len(most_overdue) + len(
             app.ctx.store.deadlines.due_within(NOW, 10**8)
         )
@@ -179,3 +180,17 @@ def test_the_bell_rings_once_per_new_alarm_not_per_repaint(sla_config, tmp_path)
     finally:
         os.kill(pid, 15)
         os.waitpid(pid, 0)
+
+
+async def test_at_80_columns_the_overdue_order_shows_the_deadline_in_place_of_the_area(
+    sla_config,
+):
+    _arrive(sla_config, "LATE-2", "Longsor lama di Kec. Cisewu", minutes_ago=100)
+    app = _console(sla_config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.screen.incidents
+        assert "Tenggat" not in pane.list.source.header(pane.list.size.width).plain
+        await pilot.press("o", "o")
+        assert "Tenggat" in pane.list.source.header(pane.list.size.width).plain
+        first = pane.list.render_line(0).text
+        assert "⚠ lewat" in first and first.rstrip().endswith(("h", "d", "m")), first
