@@ -38,6 +38,8 @@ class Action:
             incident view), ``view`` (every screen over the main one and every dialog).
         palette: whether the command palette offers it.
         footer: whether the key line shows it (``?`` lists every action).
+        applies: for an incident action, the statuses of the incident it applies
+            to (None: any); the journal refuses it otherwise, saying why.
     """
 
     id: str
@@ -46,6 +48,7 @@ class Action:
     scope: str
     palette: bool = True
     footer: bool = True
+    applies: tuple[str, ...] | None = None
 
     @property
     def label(self) -> str:
@@ -59,10 +62,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("pane3", "3", "pane(2)", "main"),
     Action("filter", "slash", "filter", "main"),
     Action("open", "enter", "open", "main", palette=False),
-    Action("ack", "a", "act('ack')", "incident"),
+    Action("ack", "a", "act('ack')", "incident", applies=("open",)),
     Action("note", "n", "act('note')", "incident"),
     Action("assign", "s", "act('assign')", "incident"),
-    Action("resolve", "r", "act('resolve')", "incident"),
+    Action("resolve", "r", "act('resolve')", "incident", applies=("open", "acknowledged")),
+    Action("reopen", "u", "act('reopen')", "incident", footer=False, applies=("resolved",)),
     Action("sort", "o", "sort", "main"),
     Action("all", "v", "all", "main"),
     Action("alarm", "exclamation_mark", "alarm", "app"),

@@ -12,6 +12,7 @@ __all__ = [
     "NotFoundError",
     "ParseError",
     "ReadOnlyError",
+    "RefusedError",
     "SourceError",
     "StoreError",
 ]
@@ -39,6 +40,21 @@ class NotFoundError(CcConsoleError):
     """An incident or agency id named by the operator does not exist."""
 
     exit_code = 3
+
+
+class RefusedError(CcConsoleError):
+    """An operator action that does not apply to the incident as it stands (say why).
+
+    ``reason`` names the rule (a translation key ``refused.<reason>``); the
+    message says it in English for the command line.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, reason: str, **facts: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.facts = facts
 
 
 class StoreError(CcConsoleError):

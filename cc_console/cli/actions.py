@@ -1,4 +1,8 @@
-"""Operator actions from the command line: ack, note, assign, resolve (journaled)."""
+"""Operator actions from the command line: ack, note, assign, resolve, reopen (journaled).
+
+An action that does not apply to the incident as it stands (ack after resolve)
+is refused with exit 3 and the reason.
+"""
 
 from __future__ import annotations
 
@@ -59,4 +63,9 @@ def resolve(ctx: typer.Context, incident_id: IdArg, note: NoteOpt = None) -> Non
     _act(ctx, "resolve", incident_id, note)
 
 
-COMMANDS = {"ack": ack, "note": note, "assign": assign, "resolve": resolve}
+def reopen(ctx: typer.Context, incident_id: IdArg, note: NoteOpt = None) -> None:
+    """Reopen a resolved incident (say why with --note)."""
+    _act(ctx, "reopen", incident_id, note)
+
+
+COMMANDS = {"ack": ack, "note": note, "assign": assign, "resolve": resolve, "reopen": reopen}

@@ -1,5 +1,9 @@
-"""Acknowledge, note, assign, resolve: the prompt and the journaled write, on any screen
-with an incident at hand (the main screen and the incident view bind them)."""
+"""Acknowledge, note, assign, resolve, reopen: the prompt and the journaled write, on any
+screen with an incident at hand (the main screen and the incident view bind them).
+
+An action that does not apply to the incident as it stands is refused with the
+reason before anything is asked; the prompts name the incident's title.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,16 @@ from typing import Any
 
 from textual.screen import Screen
 
-from cc_console.errors import CcConsoleError, ReadOnlyError
+from cc_console.errors import CcConsoleError, ReadOnlyError, RefusedError
+from cc_console.i18n import Translator
 from cc_console.models import Incident
 from cc_console.screens.dialogs import AgencyPicker, NotePrompt
+from cc_console.store.journal import why_not
+from cc_console.text import clean_line
 from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed
 
-__all__ = ["act_on"]
+__all__ = ["act_on", "refused"]
 
 
 def act_on(
@@ -27,12 +34,22 @@ def act_on(
     if ctx.read_only:
         screen.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
         return
+    refusal = why_not(action, incident.status)
+    if refusal is not None:  # say why before asking for anything
+        screen.notify(refused(t, refusal[0], incident), severity="warning")
+        return
+    named = {"id": incident.id, "title": clean_line(incident.title, 60)}
 
     def write(note: str | None = None, agency: str | None = None) -> None:
         try:
             entry = ctx.store.journal.act(action, incident.id, note=note, agency=agency)
         except ReadOnlyError:
             screen.notify(t("refused.read_only"), severity="warning")
+            return
+        except RefusedError as exc:  # another console acted first
+            screen.notify(
+                refused(t, exc.reason, incident, exc.facts.get("status")), severity="warning"
+            )
             return
         except CcConsoleError as exc:
             screen.notify(str(exc), severity="error")
@@ -47,7 +64,7 @@ def act_on(
                 write(agency=agency)
 
         agencies = ctx.store.agencies.listing()
-        screen.app.push_screen(AgencyPicker(t("prompt.assign", id=incident.id), agencies), assign)
+        screen.app.push_screen(AgencyPicker(t("prompt.assign", **named), agencies), assign)
         return
 
     def noted(note: str | None) -> None:
@@ -58,4 +75,13 @@ def act_on(
             return
         write(note=note or None)
 
-    screen.app.push_screen(NotePrompt(t(f"prompt.{action}", id=incident.id)), noted)
+    screen.app.push_screen(NotePrompt(t(f"prompt.{action}", **named)), noted)
+
+
+def refused(t: Translator, reason: str, incident: Incident, status: str | None = None) -> str:
+    """Why an action does not apply, in the operator's language, naming the incident."""
+    return t(
+        f"refused.{reason}",
+        title=clean_line(incident.title, 60),
+        status=t.word("status", status or incident.status),
+    )

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from cc_console.errors import ConfigError, NotFoundError, StoreError
+from cc_console.actions import BY_ID
+from cc_console.errors import ConfigError, NotFoundError, RefusedError, StoreError
 from cc_console.models import JournalEntry
 from cc_console.store.agencies import Agencies
 from cc_console.store.base import Cache
@@ -21,9 +22,9 @@ from cc_console.store.incidents import Incidents
 from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
-__all__ = ["ACTIONS", "NOTE_LIMIT", "Journal", "JournalVerdict"]
+__all__ = ["ACTIONS", "NOTE_LIMIT", "Journal", "JournalVerdict", "why_not"]
 
-ACTIONS = ("ack", "note", "assign", "resolve")
+ACTIONS = ("ack", "note", "assign", "resolve", "reopen")
 NOTE_LIMIT = 4000
 GENESIS = "0" * 64
 
@@ -51,6 +52,20 @@ def entry_hash(
     """The chained hash of one journal entry."""
     fields = [prev, str(seq), at, operator, action, target, note or "", agency or ""]
     return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+
+
+def why_not(action: str, status: str) -> tuple[str, str] | None:
+    """Why ``action`` does not apply to an incident that is ``status``: (reason, words), or None."""
+    applies = BY_ID[action].applies if action in BY_ID else None
+    if applies is None or status in applies:
+        return None
+    if action == "ack" and status == "acknowledged":
+        return "already_acknowledged", "is already acknowledged; nothing was changed"
+    if action == "reopen":
+        return "not_resolved", f"is {status}, not resolved: there is nothing to reopen"
+    if status == "cancelled":
+        return "cancelled", "was cancelled by its source; nothing was changed"
+    return "resolved", "is resolved; reopen it first (`cc-console reopen ID`)"
 
 
 class Journal:
@@ -89,6 +104,12 @@ class Journal:
             raise NotFoundError(f"unknown agency {agency!r} (see `cc-console agencies`)")
         now = utcnow()
         with self.db.tx() as c:
+            # Checked inside the transaction: another console may have acted a moment ago.
+            status = c.execute("SELECT status FROM incidents WHERE id = ?", [real]).fetchone()[0]
+            refusal = why_not(action, status)
+            if refusal is not None:
+                reason, words = refusal
+                raise RefusedError(f"{real} {words}", reason, id=real, status=status)
             at = iso_z(now) or ""
             entry = self._append(c, at, action, real, note, agency)
             self._effect(c, action, real, at, agency)
@@ -117,6 +138,12 @@ class Journal:
                 "UPDATE incidents SET op_status = 'resolved', op_at = ?1, status = 'resolved', "
                 "acknowledged_at = coalesce(acknowledged_at, ?1), resolved_at = ?1 "
                 f"WHERE id = ?2 AND status IN ('open', 'acknowledged'){newer}",
+                [at, target],
+            )
+        elif action == "reopen":
+            c.execute(
+                "UPDATE incidents SET op_status = 'open', op_at = ?1, status = 'open', "
+                f"resolved_at = NULL WHERE id = ?2 AND status = 'resolved'{newer}",
                 [at, target],
             )
         elif action == "assign":

@@ -256,3 +256,24 @@ async def test_ages_move_with_the_clock_without_new_data(console_config, store):
         app.screen.tick()
         await pilot.pause()
         assert lst.render_line(0).text.rstrip().endswith("2h")
+
+
+async def test_actions_that_do_not_apply_say_why_and_reopen_is_journaled(make_app, store):
+    from textual.widgets import Label
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        target = app.screen.incidents.list.selected
+        await pilot.press("r")
+        assert target.title in str(app.screen.query_one(Label).render())  # named, not only its id
+        await pilot.press("enter")
+        assert await until(pilot, lambda: store.incidents.get(target.id).status == "resolved")
+        await pilot.press("v")  # every incident: the resolved one is first again
+        assert await until(pilot, lambda: app.screen.incidents.list.selected.id == target.id)
+        await pilot.press("a")
+        notes = [n.message for n in app._notifications]
+        assert any("sudah selesai" in m and target.title in m for m in notes), notes
+        assert [e.action for e in store.journal.entries()] == ["resolve"]
+        await pilot.press("u", "enter")
+        assert await until(pilot, lambda: store.incidents.get(target.id).status == "open")
+        assert [e.action for e in store.journal.entries()] == ["resolve", "reopen"]
