@@ -26,12 +26,20 @@ class FeedPublisher:
     """An HTTP server of ``/incidents.json`` and ``/agencies.json`` over one cache."""
 
     def __init__(
-        self, cache: Path, *, host: str = "127.0.0.1", port: int = 8080, days: int = 7
+        self,
+        cache: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        days: int = 7,
+        idle_timeout: float = 10.0,
     ) -> None:
         self.cache = cache
         self.days = days
         self._local = threading.local()
-        self.httpd = publishing_server(self._render, host, port, "cc-console")
+        self.httpd = publishing_server(
+            self._render, host, port, "cc-console", idle_timeout=idle_timeout
+        )
         bound_host, bound_port = self.httpd.server_address[:2]
         self.address = f"http://{bound_host!s}:{bound_port}"
 

@@ -159,7 +159,7 @@ def demo(
         bool, typer.Option("--serve", help="Only serve the demo feeds, until Ctrl+C.")
     ] = False,
     port: Annotated[
-        int, typer.Option("--port", help="Port for --serve (0: any free port).")
+        int, typer.Option("--port", min=0, max=65535, help="Port for --serve (0: any free port).")
     ] = 8765,
 ) -> None:
     """Serve the bundled demo feeds on 127.0.0.1 and open the console on them."""
@@ -176,10 +176,24 @@ def demo(
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free).")
+    ] = 8080,
     days: Annotated[
-        int, typer.Option("--days", help="Also publish incidents updated in the last N days.")
+        int,
+        typer.Option(
+            "--days", min=0, max=3660, help="Also publish incidents updated in the last N days."
+        ),
     ] = 7,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            "--idle-timeout",
+            min=0.1,
+            max=600,
+            help="Drop a client that sends nothing for this many seconds.",
+        ),
+    ] = 10.0,
 ) -> None:
     """Publish this cache as native feeds (/incidents.json, /agencies.json) for another center."""
     from cc_console.serve import FeedPublisher
@@ -188,7 +202,7 @@ def serve(
     path = state.config.cache.path
     state.store()  # fail now (exit 4) if the cache cannot be opened
     try:
-        publisher = FeedPublisher(path, host=host, port=port, days=days)
+        publisher = FeedPublisher(path, host=host, port=port, days=days, idle_timeout=idle_timeout)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sys.stderr.write(
