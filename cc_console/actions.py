@@ -35,7 +35,9 @@ class Action:
         target: the Textual action run on the node that binds it.
         scope: where it is bound: ``app`` (everywhere), ``main`` (the main screen),
             ``incident`` (where an incident is at hand: the main screen and the
-            incident view), ``view`` (every screen over the main one and every dialog).
+            incident view), ``view`` (every screen over the main one and every dialog),
+            ``list`` (a list or a scrolling view with the focus: the vi-style
+            moves; the arrows, PgUp/PgDn, Home and End always work too).
         palette: whether the command palette offers it.
         footer: whether the key line shows it (``?`` lists every action).
         applies: for an incident action, the statuses of the incident it applies
@@ -70,12 +72,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("sort", "o", "sort", "main"),
     Action("all", "v", "all", "main"),
     Action("alarm", "exclamation_mark", "alarm", "app"),
+    Action("down", "j", "cursor(1)", "list", palette=False, footer=False),
+    Action("up", "k", "cursor(-1)", "list", palette=False, footer=False),
+    Action("first", "g", "jump(0)", "list", palette=False, footer=False),
+    Action("last", "G", "jump(-1)", "list", palette=False, footer=False),
     Action("health", "f", "health", "app"),
-    Action("journal", "j", "journal", "app"),
+    Action("journal", "J", "journal", "app"),
     Action("pause", "p", "pause", "app"),
     Action("refresh", "ctrl+r", "refresh_now", "app"),
     Action("help", "question_mark", "help", "app"),
-    Action("palette", "ctrl+p", "command_palette", "app", palette=False, footer=False),
+    Action("palette", "ctrl+p,colon", "command_palette", "app", palette=False, footer=False),
     Action("quit", "q", "quit", "app"),
     Action("back", "escape", "back", "view", palette=False),
 )
@@ -95,7 +101,10 @@ def merged_keys(overrides: Mapping[str, str]) -> dict[str, str]:
 
 
 # Scopes bound together on one screen: a key may mean one action in each.
-_TOGETHER = (("app", "main", "incident", "view"), ("app", "incident", "view"))
+_TOGETHER = (
+    ("app", "main", "incident", "view", "list"),
+    ("app", "incident", "view", "list"),
+)
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED = {
     "escape", "enter", "tab", "space", "backspace", "delete", "insert", "home", "end",

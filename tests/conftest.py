@@ -198,3 +198,40 @@ def shared_dir() -> Iterator[Path]:
     finally:
         path.chmod(0o755)
         shutil.rmtree(path, ignore_errors=True)
+
+
+def run_measured(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> tuple[Result, float]:
+    """Run ``cc-console ARGS`` in a fresh interpreter; its result and its own peak RSS in MB.
+
+    The peak is this child's (``wait4``), not the largest of every child the
+    test process ever waited for (``RUSAGE_CHILDREN``), which depends on what
+    ran before it in the same worker.
+    """
+    import subprocess
+    import tempfile
+    import time
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cc_console", *args],
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **(env or {})},
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise TimeoutError(f"cc-console {' '.join(args)} ran past {timeout} s")
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = Result(proc.returncode, out.read().decode(), err.read().decode())
+    return result, usage.ru_maxrss / 1024

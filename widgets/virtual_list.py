@@ -20,6 +20,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from widgets.bindings import bind_scopes
+
 __all__ = ["RowSource", "VirtualList"]
 
 T = TypeVar("T")
@@ -55,6 +57,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         Binding("pagedown,space", "page(1)", show=False),
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(-1)", show=False),
+        *bind_scopes("list"),  # j k g G, remappable in [keys]
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--cursor"}
     DEFAULT_CSS = """

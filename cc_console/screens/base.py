@@ -31,7 +31,8 @@ class SubScreen(Screen[None]):
     the key line and the command palette offer those.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("view")
+    # q closes this view (quitting is from the main screen only, as in k9s or mutt).
+    BINDINGS: ClassVar[list[BindingType]] = [*bind_scopes("view"), *bind("quit", target="back")]
     scopes: ClassVar[tuple[str, ...]] = ("view",)
 
     def __init__(self, ctx: ConsoleContext) -> None:

@@ -26,7 +26,7 @@ from cc_console.store import IncidentQuery
 from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import age, due_words, local, parse_iso
 from widgets.agenda_pane import day_label
-from widgets.bindings import bind_scopes
+from widgets.bindings import bind, bind_scopes
 from widgets.context import ConsoleContext
 from widgets.messages import StoreChanged
 
@@ -62,6 +62,10 @@ class DetailScreen(SubScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "scroll(-1)", show=False),
         Binding("down", "scroll(1)", show=False),
+        *bind("down", target="scroll(1)"),
+        *bind("up", target="scroll(-1)"),
+        *bind("first", target="scroll_to(0)"),
+        *bind("last", target="scroll_to(-1)"),
     ]
 
     def __init__(self, ctx: ConsoleContext, view: DetailView) -> None:
@@ -83,6 +87,13 @@ class DetailScreen(SubScreen):
 
     def action_scroll(self, step: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def action_scroll_to(self, where: int) -> None:
+        body = self.query_one(VerticalScroll)
+        if where < 0:
+            body.scroll_end(animate=False)
+        else:
+            body.scroll_home(animate=False)
 
     def reload(self) -> None:
         """Read the store again and show what the view makes of it."""

@@ -83,14 +83,14 @@ async def test_a_remapped_key_moves_in_bindings_help_and_key_line(make_app, cons
     from dataclasses import replace
 
     app = make_app()
-    app.ctx.config = replace(console_config, keys={"journal": "J", "ack": "ctrl+a"})
+    app.ctx.config = replace(console_config, keys={"journal": "L", "ack": "ctrl+a"})
     app.ctx.keys.update(app.ctx.config.keys)
     async with app.run_test(size=(160, 40)) as pilot:
         key_line = str(app.screen.query_one("KeyBar").render())
         assert "^a Terima" in key_line
-        await pilot.press("j")
-        assert isinstance(app.screen, MainScreen)  # j no longer opens the journal
         await pilot.press("J")
+        assert isinstance(app.screen, MainScreen)  # J no longer opens the journal
+        await pilot.press("L")
         assert type(app.screen).__name__ == "JournalScreen"
         await pilot.press("escape", "ctrl+a")
         assert type(app.screen).__name__ == "NotePrompt"

@@ -132,7 +132,7 @@ async def test_lists_help_pause_sort_all(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f")
         assert isinstance(app.screen, HealthScreen)
-        await pilot.press("escape", "j")
+        await pilot.press("escape", "J")
         assert isinstance(app.screen, JournalScreen)
         await pilot.press("escape", "question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -277,3 +277,29 @@ async def test_actions_that_do_not_apply_say_why_and_reopen_is_journaled(make_ap
         await pilot.press("u", "enter")
         assert await until(pilot, lambda: store.incidents.get(target.id).status == "open")
         assert [e.action for e in store.journal.entries()] == ["resolve", "reopen"]
+
+
+async def test_vi_moves_and_q_closes_a_view_not_the_console(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = app.screen.incidents.list
+        await pilot.press("j", "j", "k")
+        assert lst.cursor == 1
+        await pilot.press("G")
+        assert lst.cursor == lst.total - 1
+        await pilot.press("g")
+        assert lst.cursor == 0
+        await pilot.press("3", "j", "enter")  # a meeting
+        assert isinstance(app.screen, MeetingDetailScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, MainScreen) and app.is_running  # q closed the view
+        await pilot.press("J")
+        assert isinstance(app.screen, JournalScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        await pilot.press("colon")
+        assert type(app.screen).__name__ == "CommandPalette"
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

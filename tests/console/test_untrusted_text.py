@@ -93,7 +93,7 @@ async def test_markup_and_escapes_never_reach_the_terminal(tmp_path, feeds):
         shots.append(app.export_screenshot())
         await pilot.press("down", "enter")
         shots.append(app.export_screenshot())
-        await pilot.press("escape", "j")
+        await pilot.press("escape", "J")
         shots.append(app.export_screenshot())
         await pilot.press("escape", "f")
         shots.append(app.export_screenshot())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import incident, incidents_doc, write_config
+from tests.conftest import incident, incidents_doc, run_measured, write_config
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 TIMEOUT = 1.0
@@ -202,23 +202,12 @@ def test_connection_refused_and_unresolvable_host(tmp_path, cli):
 
 
 def test_gzip_bomb_keeps_memory_bounded(tmp_path, feeds, bomb):
-    import resource
-    import subprocess
-    import sys
-
     feeds.route("/bomb", b"", headers={"Content-Encoding": "gzip"}, etag=False)
     feeds.routes["/bomb"].body = bomb
     cfg = write_config(
         tmp_path / "config.toml",
         [{"name": "bomb", "kind": "incidents", "format": "native", "url": feeds.url("/bomb")}],
     )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run(
-        [sys.executable, "-m", "cc_console", "--config", str(cfg), "refresh", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert proc.returncode == 1 and "max_bytes" in proc.stdout
-    assert max(peak_kb, before) < 250_000, f"peak RSS {peak_kb} KiB for a 300 MB bomb"
+    r, peak_mb = run_measured("--config", str(cfg), "refresh", "--json")
+    assert r.code == 1 and "max_bytes" in r.out
+    assert peak_mb < 250, f"peak RSS {peak_mb:.0f} MB for a 300 MB bomb"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 from cc_console.errors import ParseError
 from cc_console.sources.base import ParseContext
 from cc_console.sources.ical import MAX_OCCURRENCES, parse
-from tests.conftest import write_config
+from tests.conftest import run_measured, write_config
 
 NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
@@ -75,12 +74,10 @@ def test_an_endless_rrule_refreshes_in_time_and_memory(tmp_path, feeds):
         [{"name": "rakor", "kind": "agenda", "format": "ical", "url": feeds.url("/rakor.ics")}],
     )
     started = time.monotonic()
-    proc = _cli("refresh", "--json", env={"CC_CONSOLE_CONFIG": str(cfg)})
-    out, err = proc.communicate(timeout=60)
+    r, peak_mb = run_measured("refresh", "--json", env={"CC_CONSOLE_CONFIG": str(cfg)})
     elapsed = time.monotonic() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert proc.returncode == 0, err
-    (source,) = json.loads(out)["sources"]
+    assert r.code == 0, r.err
+    (source,) = json.loads(r.out)["sources"]
     assert source["status"] == "updated" and source["records"] >= 4
     assert elapsed < 3 + 3  # the config's timeout is 3 s
     assert peak_mb < 250

@@ -65,7 +65,7 @@ async def test_the_console_journal_shows_names_cleaned(config):
         )
     app = CcConsoleApp(cfg, store, live=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("j")
+        await pilot.press("J")
         journal = app.export_screenshot()
         await pilot.press("escape", "enter")
         detail = app.export_screenshot()
