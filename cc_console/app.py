@@ -83,6 +83,8 @@ class CcConsoleApp(App[None]):
         self._data_version = -1
         self.health: tuple[SourceHealth, ...] = ()
         self.alarm: Alarm | None = None
+        self.counts: dict[str, int] | None = None
+        self._counts_store: Store | None = None
         self._alarm_seen: frozenset[tuple[str, int]] = frozenset()
 
     @property
@@ -99,6 +101,7 @@ class CcConsoleApp(App[None]):
         self._data_version = self.ctx.store.db.data_version()
         self.update_health()
         self.update_alarm()
+        self.update_counts()
         if self.live:
             # Twice a second: an acknowledgement in another console clears the alarm here.
             self.set_interval(0.5, self.check_store)
@@ -122,6 +125,8 @@ class CcConsoleApp(App[None]):
     async def on_unmount(self) -> None:
         if self._refresher is not None:
             await self._refresher.aclose()
+        if self._counts_store is not None:
+            self._counts_store.close()
 
     async def _poll_loop(self, src: SourceConfig) -> None:
         assert self._refresher is not None
@@ -164,6 +169,7 @@ class CcConsoleApp(App[None]):
         """Every screen re-reads what it shows."""
         self.update_health()
         self.update_alarm()
+        self.update_counts()
         for screen in self.screen_stack:
             screen.post_message(StoreChanged())
 
@@ -191,6 +197,27 @@ class CcConsoleApp(App[None]):
         if fresh and self.ctx.config.alert.bell and not self.ctx.read_only:
             self.bell()
 
+    def update_counts(self) -> None:
+        """Count the active incidents by severity for the top line, off the UI thread.
+
+        On its own read connection: a million active incidents take a moment to
+        count, and the panes must not wait for it.
+        """
+        self.run_worker(
+            self._read_counts, thread=True, group="counts", exclusive=True, exit_on_error=False
+        )
+
+    def _read_counts(self) -> None:
+        if self._counts_store is None:
+            self._counts_store = Store(self.ctx.store.path, read_only=True)
+        counts = self._counts_store.incidents.severity_counts()
+        self.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        for bar in self._status_bars():
+            bar.counts = counts
+
     def on_alarm_line_mounted(self, message: AlarmLine.Mounted) -> None:
         message.line.alarm = self.alarm
 
@@ -201,6 +228,7 @@ class CcConsoleApp(App[None]):
     def on_status_bar_mounted(self, message: StatusBar.Mounted) -> None:
         message.bar.health = self.health
         message.bar.paused = self.paused
+        message.bar.counts = self.counts
 
     def _status_bars(self) -> Iterable[StatusBar]:
         for screen in self.screen_stack:

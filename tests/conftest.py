@@ -205,33 +205,18 @@ def run_measured(
 ) -> tuple[Result, float]:
     """Run ``cc-console ARGS`` in a fresh interpreter; its result and its own peak RSS in MB.
 
-    The peak is this child's (``wait4``), not the largest of every child the
-    test process ever waited for (``RUSAGE_CHILDREN``), which depends on what
-    ran before it in the same worker.
+    The peak is the process's own (see ``tests/peak.py``), not the largest of
+    every child the test process waited for (``RUSAGE_CHILDREN``), nor one
+    that counts the forked copy of the test process before exec (``wait4``).
     """
     import subprocess
-    import tempfile
-    import time
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cc_console", *args],
-            stdout=out,
-            stderr=err,
-            env={**os.environ, **(env or {})},
-        )
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                raise TimeoutError(f"cc-console {' '.join(args)} ran past {timeout} s")
-            time.sleep(0.02)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        result = Result(proc.returncode, out.read().decode(), err.read().decode())
-    return result, usage.ru_maxrss / 1024
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "peak.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), **(env or {})},
+    )
+    err, _, peak = proc.stderr.rpartition("\nPEAK_KB ")
+    return Result(proc.returncode, proc.stdout, err), int(peak.split()[0]) / 1024

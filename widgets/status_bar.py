@@ -1,4 +1,4 @@
-"""The top line: site, clock in the site zone, feed health, READ-ONLY and PAUSED badges.
+"""The top line: badges, active incidents by severity, feed health, clock, site, by priority.
 
 Feed health tells apart "a source failed" (some feeds failing: named count)
 from "everything failed" (all feeds failing: our own uplink is the likely
@@ -17,15 +17,18 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from cc_console.i18n import Translator
-from cc_console.models import SourceHealth
+from cc_console.looks import SEVERITY_LOOK
+from cc_console.models import SEVERITIES, SourceHealth
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
 
-__all__ = ["StatusBar", "health_text", "poller_silence"]
+__all__ = ["StatusBar", "active_text", "health_text", "poller_silence"]
 
 
-def health_text(health: Sequence[SourceHealth], now: datetime, t: Translator) -> Text:
-    """The feed-health summary of the top line."""
+def health_text(
+    health: Sequence[SourceHealth], now: datetime, t: Translator, *, detail: bool = True
+) -> Text:
+    """The feed-health summary of the top line (``detail``: with the oldest data's age)."""
     if not health:
         return Text(t("health.none"), style="dim")
     failing = [h for h in health if h.consecutive_failures and h.last_error]
@@ -44,7 +47,7 @@ def health_text(health: Sequence[SourceHealth], now: datetime, t: Translator) ->
     else:
         text = Text(f"✓ {t('health.ok', ok=ok, total=len(health))}", style="green")
     oldest = min((h.last_success for h in health if h.last_success), default=None)
-    if oldest is not None:
+    if oldest is not None and detail:
         text.append(f" · {t('health.oldest', age=age(oldest, now))}", style="dim")
     if stale:
         text.append(f" · {t('health.stale')} {len(stale)}", style="bold red")
@@ -57,6 +60,20 @@ def health_text(health: Sequence[SourceHealth], now: datetime, t: Translator) ->
 
 
 POLLER_GRACE = timedelta(minutes=2)
+
+
+def active_text(counts: dict[str, int], t: Translator, *, word: bool = True) -> Text:
+    """``aktif ▲▲2 ▲5 ■12 ·20``: active incidents by severity, worst first (``?`` has the legend)."""
+    text = Text(f"{t('status.active')} " if word else "", style="bold")
+    shown = [s for s in SEVERITIES if counts.get(s)]
+    if not shown:
+        text.append("0")
+    for i, severity in enumerate(shown):
+        symbol, style = SEVERITY_LOOK[severity]
+        if i:
+            text.append(" ")
+        text.append(f"{symbol.strip()}{counts[severity]}", style=style)
+    return text
 
 
 def poller_silence(health: Sequence[SourceHealth], now: datetime) -> str | None:
@@ -82,6 +99,7 @@ class StatusBar(Static):
     clock_text: reactive[str] = reactive("")
     health: reactive[tuple[SourceHealth, ...]] = reactive(())
     paused: reactive[bool] = reactive(False)
+    counts: reactive[dict[str, int] | None] = reactive(None)
 
     def __init__(self, ctx: ConsoleContext) -> None:
         super().__init__(id="status-bar")
@@ -111,18 +129,64 @@ class StatusBar(Static):
     def watch_paused(self) -> None:
         self._redraw()
 
+    def watch_counts(self) -> None:
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
+
     def _redraw(self) -> None:
+        """The parts by priority: what does not fit goes, the least needed first.
+
+        Badges, the active incidents by severity and the feeds' state always
+        fit at 80 columns; then the time, the feeds' detail, the date, the site.
+        """
         t = self.ctx.t
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f" {self.ctx.config.site.name} ", style="bold")
-        line.append("│ ")
-        line.append(self.clock_text)
-        line.append(" │ ")
-        line.append_text(health_text(self.health, self.ctx.now(), t))
+        now = self.ctx.now()
+        # (priority, text, compact text): compact forms are used before anything
+        # of priority 0 or 1 is dropped.
+        parts: list[tuple[int, Text, Text]] = []
+
+        def add(priority: int, text: Text, compact: Text | None = None) -> None:
+            parts.append((priority, text, compact or text))
+
         if self.ctx.read_only:
-            line.append(" ")
-            line.append(f" {t('badge.read_only')} ", style="bold reverse")
+            badge = t("badge.read_only")
+            add(0, Text(f" {badge} ", style="bold reverse"), Text(badge, style="bold reverse"))
         if self.paused:
-            line.append(" ")
-            line.append(f" {t('badge.paused')} ", style="bold reverse yellow")
+            badge = t("badge.paused")
+            style = "bold reverse yellow"
+            add(0, Text(f" {badge} ", style=style), Text(badge, style=style))
+        if self.counts is not None:
+            add(1, active_text(self.counts, t), active_text(self.counts, t, word=False))
+        # The feeds' headline always; its advice ("— check our own network link")
+        # and the oldest data's age where there is room.
+        core = health_text(self.health, now, t, detail=False)
+        full = health_text(self.health, now, t)
+        headline, _, advice = core.plain.partition(" — ")
+        add(1, core[: len(headline)])
+        date, _, clock = self.clock_text.partition(" ")
+        add(2, Text(clock))
+        detail = " · ".join(x for x in (advice, full.plain[len(core.plain) :].lstrip(" ·")) if x)
+        if detail:
+            add(3, Text(detail, style="dim"))
+        add(4, Text(date))
+        add(5, Text(self.ctx.config.site.name, style="bold"))
+        width = self.size.width or 80
+        sep = " │ "
+
+        def cells(compact: bool) -> int:
+            texts = [c if compact and p <= 1 else f for p, f, c in parts]
+            return sum(x.cell_len for x in texts) + len(sep) * (len(parts) - 1) + 1
+
+        while len(parts) > 1 and cells(False) > width and max(p for p, _, _ in parts) > 1:
+            del parts[max(range(len(parts)), key=lambda i: (parts[i][0], i))]
+        compact = cells(False) > width
+        while len(parts) > 1 and cells(compact) > width:
+            del parts[max(range(len(parts)), key=lambda i: (parts[i][0], i))]
+        line = Text(" ", no_wrap=True, overflow="ellipsis")
+        for i, (priority, text, short) in enumerate(parts):
+            if i:
+                line.append(sep, style="dim")
+            line.append_text(short if compact and priority <= 1 else text)
         self.update(line)

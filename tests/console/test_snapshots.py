@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.console.conftest import until
+
 VIEWS = {
     "main": [],
     "incident": ["enter"],
@@ -16,4 +18,10 @@ VIEWS = {
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_snapshot(snap_compare, make_app, lang, size, view):
-    assert snap_compare(make_app(lang=lang), press=VIEWS[view], terminal_size=size)
+    app = make_app(lang=lang)
+
+    async def counted(pilot) -> None:  # the top line's counts come from a worker thread
+        await until(pilot, lambda: app.counts is not None)
+        await pilot.pause()
+
+    assert snap_compare(app, press=VIEWS[view], terminal_size=size, run_before=counted)

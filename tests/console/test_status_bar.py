@@ -77,3 +77,19 @@ async def test_a_watcher_sees_its_poller_die_without_new_data(tmp_path, feeds):
         line = str(bar.render())
         assert "TAK ADA POLLER" in line and "12m" in line
     watcher.close()
+
+
+async def test_badges_and_active_counts_fit_at_80_columns(make_app):
+    from tests.console.conftest import until
+
+    app = make_app(read_only=True, live=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        assert await until(pilot, lambda: app.counts is not None)
+        await pilot.pause()
+        line = str(app.screen.query_one("#status-bar").render())
+        assert "HANYA-BACA" in line, line
+        assert "JEDA" in line, line
+        assert "▲▲8" in line, line  # the populated cache has 8 active extreme incidents
+        assert "1 gagal" in line, line  # the feeds' headline is never dropped for the clock
+        assert len(line) <= 80
