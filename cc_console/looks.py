@@ -16,10 +16,11 @@ from cc_console.timefmt import local
 
 __all__ = ["AGENCY_LOOK", "SEVERITY_LOOK", "SPARK"]
 
+# Symbols that read as the scale: filled triangles, an open one, a dot.
 SEVERITY_LOOK: dict[str, tuple[str, str]] = {
     "extreme": ("▲▲", "bold red"),
     "severe": ("▲ ", "red"),
-    "moderate": ("■ ", "yellow"),
+    "moderate": ("△ ", "yellow"),
     "minor": ("· ", "green"),
     "unknown": ("? ", "dim"),
 }

@@ -123,12 +123,18 @@ def layout(width: int, t: Translator, *, overdue: bool = False) -> Layout:
         return Layout(11, max(12, status), 0, 18, 0, width, due)
     if width >= 90:  # the middle pane of a 200-column wall screen
         return Layout(11, max(12, status), 0, 16, 0, width, due)
-    if overdue:
-        return Layout(4, status, 0, 0, 0, width, due)
-    return Layout(4, status, 0, 14, 0, width)
+    # 80 columns: the severity keeps a short word beside its symbol; the area
+    # goes (the title says "di Kec. X" already), or makes way for the deadline.
+    return Layout(short_width(t), status, 0, 0, 0, width, due if overdue else 0)
 
 
 INACTIVE = ("resolved", "cancelled")
+
+
+@functools.cache
+def short_width(t: Translator) -> int:
+    """Cells of the severity column at 80 columns: a symbol and the longest short word."""
+    return 3 + max(cell_len(t(f"short.{s}")) for s in SEVERITY_LOOK)
 
 
 @functools.cache
@@ -155,7 +161,8 @@ def incident_line(inc: Incident, width: int, ctx: ConsoleContext, *, overdue: bo
     cols = layout(width, t, overdue=overdue)
     symbol, style = SEVERITY_LOOK.get(inc.severity, ("? ", ""))
     line = Text(no_wrap=True, overflow="ellipsis")
-    sev = symbol if cols.severity <= 4 else f"{symbol} {t.word('severity', inc.severity)}"
+    word = t(f"short.{inc.severity}") if cols.severity < 11 else t.word("severity", inc.severity)
+    sev = f"{symbol} {word}"
     line.append(fit(sev, cols.severity), style=style)
     line.append(" ")
     line.append(

@@ -8,11 +8,18 @@ from typing import ClassVar, Protocol
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from cc_console.actions import ACTIONS
-from cc_console.looks import JOURNAL_COLUMNS, health_status, journal_cells
+from cc_console.i18n import Translator
+from cc_console.looks import (
+    AGENCY_LOOK,
+    JOURNAL_COLUMNS,
+    SEVERITY_LOOK,
+    health_status,
+    journal_cells,
+)
 from cc_console.screens.base import Dialog, SubScreen
 from cc_console.timefmt import age, local
 from widgets.bindings import bind
@@ -133,6 +140,25 @@ class JournalScreen(TableScreen):
         super().__init__(ctx, JournalView())
 
 
+def legend(t: Translator) -> Text:
+    """What the symbols mean: severity (as the scale), agency status, deadlines."""
+    text = Text(f"{t('legend.title')}\n", style="bold")
+    text.append(f"{t('legend.severity')}\n", style="underline")
+    for severity, (symbol, style) in SEVERITY_LOOK.items():
+        text.append(f" {symbol} ", style=style)
+        text.append(f"{t.word('severity', severity)} ({t(f'short.{severity}')})\n")
+    text.append(f"{t('legend.agency')}\n", style="underline")
+    for status, (symbol, style) in AGENCY_LOOK.items():
+        text.append(f" {symbol}  ", style=style)
+        text.append(f"{t.word('agency', status)}\n")
+    text.append(f"{t('legend.deadline')}\n", style="underline")
+    text.append(" ⚠  ", style="bold red")
+    text.append(f"{t('legend.late')}\n")
+    text.append(" ◷  ", style="yellow")
+    text.append(f"{t('legend.due')}\n")
+    return text
+
+
 class HelpScreen(Dialog[None]):
     """Every action and its key (as remapped), from the action table."""
 
@@ -148,6 +174,8 @@ class HelpScreen(Dialog[None]):
         for action in ACTIONS:
             lines.append(f"{key_label(self.ctx.keys[action.id]):>8}  ", style="bold")
             lines.append(f"{t(action.label)}\n")
-        lines.append(f"{'↑ ↓ PgUp PgDn Home End':>8}", style="dim")
-        with Vertical():
-            yield Static(lines)
+        lines.append("↑ ↓ PgUp PgDn Home End ", style="bold")
+        lines.append(t("legend.move"), style="dim")
+        with VerticalScroll(id="help"), Horizontal(id="help-columns"):
+            yield Static(lines, id="help-keys")
+            yield Static(legend(t), id="help-legend")
