@@ -84,6 +84,7 @@ class Incident:
     resolved_at: datetime | None = None
     acknowledge_due: datetime | None = None
     resolve_due: datetime | None = None
+    seq: int = 0  # the cache's insertion order (what arrived after what)
 
     @property
     def id(self) -> str:

@@ -18,6 +18,7 @@ from cc_console.timefmt import age, due_words
 from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
+from widgets.virtual_list import VirtualList
 
 __all__ = ["IncidentSource", "IncidentsPane", "due_text"]
 
@@ -28,6 +29,8 @@ class IncidentSource:
     def __init__(self, ctx: ConsoleContext) -> None:
         self.ctx = ctx
         self.query = IncidentQuery()
+        # Incidents that arrived after this were not yet seen by the operator.
+        self.seen_seq = ctx.store.incidents.last_seq()
 
     def count(self) -> int:
         return self.ctx.store.incidents.count(self.query)
@@ -45,7 +48,16 @@ class IncidentSource:
         self.query = replace(self.query, text=text)
 
     def render(self, row: Incident, width: int) -> Text:
-        return incident_line(row, width, self.ctx, overdue=self.query.order == "overdue")
+        return incident_line(
+            row, width, self.ctx, overdue=self.query.order == "overdue", new=row.seq > self.seen_seq
+        )
+
+    def unseen(self) -> int:
+        """How many incidents of the view arrived since the operator last looked."""
+        return self.ctx.store.incidents.count_after(self.query, self.seen_seq)
+
+    def mark_seen(self) -> None:
+        self.seen_seq = self.ctx.store.incidents.last_seq()
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
@@ -71,7 +83,9 @@ class IncidentSource:
         words = [self.ctx.t(f"sort.{q.order}")]
         if not q.statuses:
             words.append(self.ctx.t("key.all").split(" /")[0].lower())
-        return ", ".join(words)
+        text = ", ".join(words)
+        unseen = self.unseen()
+        return f"{text} · ✱ {self.ctx.t('new_count', n=unseen)}" if unseen else text
 
 
 ORDERS = ("reported", "severity", "overdue")
@@ -156,7 +170,9 @@ def due_text(inc: Incident, ctx: ConsoleContext) -> Text:
     )
 
 
-def incident_line(inc: Incident, width: int, ctx: ConsoleContext, *, overdue: bool = False) -> Text:
+def incident_line(
+    inc: Incident, width: int, ctx: ConsoleContext, *, overdue: bool = False, new: bool = False
+) -> Text:
     t = ctx.t
     cols = layout(width, t, overdue=overdue)
     symbol, style = SEVERITY_LOOK.get(inc.severity, ("? ", ""))
@@ -171,7 +187,10 @@ def incident_line(inc: Incident, width: int, ctx: ConsoleContext, *, overdue: bo
     )
     line.append(" ")
     title = f"[{t('exercise.tag')}] {inc.title}" if inc.exercise else inc.title
-    line.append(fit(title, cols.title))
+    if new:  # arrived since the operator last looked: a symbol and bold, not colour alone
+        line.append(fit(f"✱ {title}", cols.title), style="bold")
+    else:
+        line.append(fit(title, cols.title))
     if cols.category:
         line.append(" ")
         line.append(fit(t.word("category", inc.category), cols.category), style="cyan")
@@ -192,7 +211,18 @@ def incident_line(inc: Incident, width: int, ctx: ConsoleContext, *, overdue: bo
 
 
 class IncidentsPane(Pane):
-    """Incidents: severity, status, category, area, age, source; sortable; active or all."""
+    """Incidents: severity, status, category, area, age, source; sortable; active or all.
+
+    Incidents that arrived since the operator last moved in this pane are
+    marked ✱ and counted in its title ("✱ 3 baru") until the operator moves
+    in it again.
+    """
+
+    def on_virtual_list_moved(self, event: VirtualList.Moved) -> None:
+        if self.source.unseen():
+            self.source.mark_seen()
+            self.list.refresh()
+            self.update_title()
 
     def __init__(self, ctx: ConsoleContext, *, id: str | None = None) -> None:
         self.source = IncidentSource(ctx)

@@ -69,6 +69,12 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     @dataclass
+    class Moved(Message):
+        """The operator moved the cursor (a key, not new data): what is shown has been seen."""
+
+        list: VirtualList[Any]
+
+    @dataclass
     class Highlighted(Message):
         """The cursor moved to ``row`` (None when the list is empty)."""
 
@@ -109,6 +115,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._pages.clear()
         self.total = self.source.count()
         target = self.cursor
+        # On the first row the list follows what arrives (as `tail -f` does):
+        # the newest stays in view instead of being pushed off above the cursor.
+        if old_cursor == 0:
+            self._selected_key = None
         if self._selected_key is not None:
             found = self.source.locate(self._selected_key, self.cursor)
             if found is not None:
@@ -195,6 +205,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     def action_cursor(self, step: int) -> None:
         if self.total:
             self.cursor = max(0, min(self.cursor + step, self.total - 1))
+        self.post_message(self.Moved(self))
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.size.height - 1))
@@ -202,6 +213,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
     def action_jump(self, where: int) -> None:
         if self.total:
             self.cursor = 0 if where == 0 else self.total - 1
+        self.post_message(self.Moved(self))
 
     def action_choose(self) -> None:
         row = self.selected

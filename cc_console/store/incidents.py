@@ -24,7 +24,7 @@ ACTIVE_STATUSES = ("open", "acknowledged")
 INCIDENT_COLUMNS = (
     "id", "source", "external_id", "title", "description", "category", "severity", "status",
     "area", "lat", "lon", "reported_at", "updated_at", "url", "assigned_to", "exercise", "extra",
-    "acknowledged_at", "resolved_at", "ack_due", "resolve_due",
+    "acknowledged_at", "resolved_at", "ack_due", "resolve_due", "seq",
 )  # fmt: skip
 SELECT_INCIDENT = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents"
 
@@ -73,6 +73,7 @@ def row_to_incident(r: dict[str, Any]) -> Incident:
         resolved_at=parse_iso(r["resolved_at"]),
         acknowledge_due=parse_iso(r["ack_due"]),
         resolve_due=parse_iso(r["resolve_due"]),
+        seq=r.get("seq") or 0,
     )
 
 
@@ -116,9 +117,13 @@ class Incidents:
         )
         return [row_to_incident(r) for r in rows]
 
-    def _where(self, q: IncidentQuery) -> tuple[str, list[Any]]:
+    def _where(self, q: IncidentQuery, after: int | None = None) -> tuple[str, list[Any]]:
+        """The WHERE of ``q`` (``after``: only incidents inserted after that seq)."""
         clauses: list[str] = []
         params: list[Any] = []
+        if after is not None:
+            clauses.append("seq > ?")
+            params.append(after)
         if q.order == "overdue":
             # Only active incidents have a deadline still to meet: the index says it.
             clauses.append("next_due IS NOT NULL")
@@ -132,7 +137,12 @@ class Incidents:
             clauses.append("assigned_to = ?")
             params.append(q.assigned_to)
         match = self._match(q)
-        if match:
+        if match and after is not None:  # FTS5 takes the rowid range itself
+            clauses.append(
+                "seq IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ? AND rowid > ?)"
+            )
+            params += [match, after]
+        elif match:
             clauses.append("seq IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)")
             params.append(match)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -190,6 +200,20 @@ class Incidents:
         return int(
             self.db.scalar(
                 f"SELECT count(*) FROM incidents {where} {joiner} {before}", [*params, *extra]
+            )
+        )
+
+    def last_seq(self) -> int:
+        """The insertion order of the newest incident in the cache (0 when empty)."""
+        return int(self.db.scalar("SELECT coalesce(max(seq), 0) FROM incidents"))
+
+    def count_after(self, q: IncidentQuery, seq: int) -> int:
+        """How many incidents ``q`` selects arrived after ``seq`` (a rowid range)."""
+        where, params = self._where(q)
+        joiner = "AND" if where else "WHERE"
+        return int(
+            self.db.scalar(
+                f"SELECT count(*) FROM incidents {where} {joiner} seq > ?", [*params, seq]
             )
         )
 

@@ -303,3 +303,43 @@ async def test_vi_moves_and_q_closes_a_view_not_the_console(make_app):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_new_reports_are_followed_marked_and_counted_until_seen(make_app, console_config):
+    app = make_app(live=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.screen.incidents
+        assert pane.list.cursor == 0
+        await pilot.press("3")  # reading the agenda while reports arrive
+        other = Store(console_config.cache.path)
+        other.apply(
+            "incidents",
+            PollRecord("bpbd", NOW, ok=True),
+            [
+                Incident("bpbd", f"NEW-{i}", f"Laporan baru {i}", severity="moderate",
+                         reported_at=NOW, updated_at=NOW)
+                for i in range(3)
+            ],
+        )  # fmt: skip
+        other.close()
+        assert await until(pilot, lambda: pane.list.total == 42)
+        await pilot.press("2")
+        assert pane.list.cursor == 0 and pane.list.selected.external_id.startswith("NEW-")
+        title = str(pane.query_one(".pane-title").render())
+        assert "✱ 3 baru" in title, title
+        assert "✱ Laporan baru" in pane.list.render_line(0).text
+        await pilot.press("j")  # the operator moves: seen
+        title = str(pane.query_one(".pane-title").render())
+        assert "✱" not in title and "✱" not in pane.list.render_line(0).text
+        await pilot.press("o")  # worst first: a new extreme report lands on top, followed
+        await pilot.press("g")
+        other = Store(console_config.cache.path)
+        other.apply(
+            "incidents",
+            PollRecord("bpbd", NOW, ok=True),
+            [Incident("bpbd", "FIRE", "Kebakaran pasar", severity="extreme",
+                      reported_at=NOW, updated_at=NOW)],
+        )  # fmt: skip
+        other.close()
+        assert await until(pilot, lambda: pane.list.total == 43)
+        assert pane.list.selected.external_id == "FIRE"
