@@ -55,6 +55,24 @@ class Translator:
         text += f" {local:%H:%M} {local.tzname() or ''}".rstrip()
         return f"{days[local.weekday()]} {text}" if day else text
 
+    def values_meaning(
+        self, typed: str, vocabularies: dict[str, tuple[str, ...]]
+    ) -> list[tuple[str, str]]:
+        """Stored values whose shown word starts with ``typed``, in either language.
+
+        ``vocabularies`` maps a prefix ("category") to its values; the result is
+        (prefix, value) pairs: "banjir" and "flo" both give ("category", "flood").
+        """
+        folded = typed.casefold()
+        found = []
+        for prefix, values in vocabularies.items():
+            for value in values:
+                key = f"{prefix}.{value}"
+                shown = {_table(lang).get(key, "") for lang in LANGUAGES}
+                if any(part.casefold().startswith(folded) for w in shown for part in w.split()):
+                    found.append((prefix, value))
+        return found
+
     def word(self, prefix: str, value: str) -> str:
         """The translation of a vocabulary value, e.g. ``word("severity", "severe")``."""
         key = f"{prefix}.{value}"

@@ -15,6 +15,7 @@ from cc_console.timefmt import iso_z
 
 __all__ = [
     "AGENCY_STATUSES",
+    "CATEGORIES",
     "INCIDENT_STATUSES",
     "MEETING_STATUSES",
     "SEVERITIES",
@@ -40,6 +41,11 @@ AGENCY_STATUSES = (
     "unknown",
 )
 MEETING_STATUSES = ("confirmed", "tentative", "cancelled")
+# The categories parsers map feeds to (each has a word in data/i18n).
+CATEGORIES = (
+    "earthquake", "flood", "landslide", "fire", "weather", "complaint", "health",
+    "infrastructure", "traffic", "security", "other",
+)  # fmt: skip
 
 # Worst first: lower rank sorts first in the console.
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from cc_console.i18n import Translator
 from cc_console.looks import SEVERITY_LOOK
-from cc_console.models import Incident
+from cc_console.models import CATEGORIES, INCIDENT_STATUSES, SEVERITIES, Incident
 from cc_console.sla import pending_due
 from cc_console.store import ACTIVE_STATUSES, IncidentQuery
 from cc_console.timefmt import age, due_words
@@ -45,7 +45,7 @@ class IncidentSource:
         return self.ctx.store.incidents.position(self.query, key)
 
     def set_filter(self, text: str) -> None:
-        self.query = replace(self.query, text=text)
+        self.query = replace(self.query, text=text, synonyms=displayed_words(text, self.ctx.t))
 
     def render(self, row: Incident, width: int) -> Text:
         return incident_line(
@@ -208,6 +208,24 @@ def incident_line(
         line.append(" ")
         line.append(fit(inc.source, cols.source), style="dim")
     return line
+
+
+VOCABULARIES = {
+    "category": CATEGORIES,
+    "status": INCIDENT_STATUSES,
+    "severity": SEVERITIES,
+}
+
+
+def displayed_words(text: str, t: Translator) -> tuple[tuple[str, str, str], ...]:
+    """What each typed word stands for among the words the console shows (both languages)."""
+    words = "".join(ch if ch.isalnum() else " " for ch in text).split()
+    return tuple(
+        (w, column, value)
+        for w in words
+        if len(w) >= 3  # "a" would stand for half the vocabulary
+        for column, value in t.values_meaning(w, VOCABULARIES)
+    )
 
 
 class IncidentsPane(Pane):

@@ -53,8 +53,9 @@ _UPDATE = f"UPDATE incidents SET {', '.join(c + ' = ?' for c in _UPDATE_COLUMNS)
 
 _BATCH = 25_000  # new incidents inserted (then indexed) at a time, for a large feed
 _INDEX_NEW = (
-    "INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, status) "
-    "SELECT seq, title, area, category, assigned_to, source, status FROM incidents WHERE seq >= ?"
+    "INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, status, "
+    "severity) SELECT seq, title, area, category, assigned_to, source, status, severity "
+    "FROM incidents WHERE seq >= ?"
 )
 
 

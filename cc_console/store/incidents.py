@@ -40,14 +40,25 @@ class IncidentQuery:
     order: str = "reported"
     source: str | None = None
     assigned_to: str | None = None
+    # Stored values a typed word also stands for, as (word, column, value): the
+    # console's words ("banjir" for the category flood) found as well as the feed's.
+    synonyms: tuple[tuple[str, str, str], ...] = ()
 
 
-def fts_query(text: str) -> str | None:
-    """A safe FTS5 prefix query matching every word of ``text`` (None if no words)."""
+def fts_query(text: str, synonyms: tuple[tuple[str, str, str], ...] = ()) -> str | None:
+    """A safe FTS5 prefix query matching every word of ``text`` (None if no words).
+
+    A word with ``synonyms`` also matches those stored values in their column.
+    """
     words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
     if not words:
         return None
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    terms = []
+    for w in words:
+        term = '"' + w.replace('"', '""') + '"*'
+        also = [f'{col} : "{value}"' for word, col, value in synonyms if word == w]
+        terms.append(f"({' OR '.join([term, *also])})" if also else term)
+    return " AND ".join(terms)
 
 
 def row_to_incident(r: dict[str, Any]) -> Incident:
@@ -150,7 +161,7 @@ class Incidents:
     @staticmethod
     def _match(q: IncidentQuery) -> str | None:
         """The FTS5 query of ``q``'s text, restricted to its statuses (indexed too)."""
-        match = fts_query(q.text)
+        match = fts_query(q.text, q.synonyms)
         if match and q.statuses:
             match = f"({match}) AND status : ({' OR '.join(q.statuses)})"
         return match

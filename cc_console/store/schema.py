@@ -249,7 +249,32 @@ UPDATE incidents SET
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# v6: the severity is indexed beside the text too, so a filter finds what the
+# console shows ("ekstrem", "berat") as well as what the feed said.
+_V6 = """
+DROP TRIGGER incidents_fts_delete;
+DROP TRIGGER incidents_fts_update;
+DROP TABLE incidents_fts;
+CREATE VIRTUAL TABLE incidents_fts USING fts5(
+    title, area, category, assigned_to, source, status, severity,
+    content='incidents', content_rowid='seq', tokenize='unicode61 remove_diacritics 2',
+    columnsize=0
+);
+INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild');
+CREATE TRIGGER incidents_fts_delete AFTER DELETE ON incidents BEGIN
+    INSERT INTO incidents_fts(incidents_fts, rowid, title, area, category, assigned_to, source, status, severity)
+    VALUES ('delete', old.seq, old.title, old.area, old.category, old.assigned_to, old.source, old.status, old.severity);
+END;
+CREATE TRIGGER incidents_fts_update AFTER UPDATE OF title, area, category, assigned_to, status, severity
+ON incidents BEGIN
+    INSERT INTO incidents_fts(incidents_fts, rowid, title, area, category, assigned_to, source, status, severity)
+    VALUES ('delete', old.seq, old.title, old.area, old.category, old.assigned_to, old.source, old.status, old.severity);
+    INSERT INTO incidents_fts(rowid, title, area, category, assigned_to, source, status, severity)
+    VALUES (new.seq, new.title, new.area, new.category, new.assigned_to, new.source, new.status, new.severity);
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

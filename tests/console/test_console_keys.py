@@ -343,3 +343,29 @@ async def test_new_reports_are_followed_marked_and_counted_until_seen(make_app, 
         other.close()
         assert await until(pilot, lambda: pane.list.total == 43)
         assert pane.list.selected.external_id == "FIRE"
+
+
+async def test_the_filter_finds_what_the_screen_shows_in_either_language(make_app, store):
+    store.apply(
+        "incidents",
+        PollRecord("bpbd", NOW, ok=True),
+        [Incident("bpbd", "AIR", "Air meluap di Kec. Cikajang", category="flood",
+                  severity="extreme", reported_at=NOW, updated_at=NOW)],
+    )  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.screen.incidents
+
+        def shown() -> set[str]:
+            return {pane.list.row(i).external_id for i in range(pane.list.total)}
+
+        await pilot.press("slash", *"banjir", "enter")  # the category column says "banjir"
+        assert await until(pilot, lambda: "AIR" in shown())
+        assert all(pane.list.row(i).category == "flood" for i in range(pane.list.total))
+        await pilot.press("escape", "slash", *"ekstrem", "enter")
+        assert await until(pilot, lambda: pane.filter_text == "ekstrem")
+        assert "AIR" in shown()
+        assert {pane.list.row(i).severity for i in range(pane.list.total)} == {"extreme"}
+        await pilot.press("escape", "slash", *"flood cikajang", "enter")  # English works too
+        assert await until(pilot, lambda: pane.filter_text == "flood cikajang")
+        assert "AIR" in shown()
