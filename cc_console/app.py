@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
 
@@ -35,6 +36,7 @@ from cc_console.timefmt import utcnow
 from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
+from widgets.key_bar import key_label
 from widgets.messages import OperatorActed, StoreChanged
 from widgets.status_bar import StatusBar
 
@@ -42,6 +44,21 @@ if TYPE_CHECKING:
     from cc_console.cli.state import State
 
 __all__ = ["CcConsoleApp", "run_console"]
+
+
+class ActionCommands(Provider):
+    """The palette's commands: our actions, found by words of either language."""
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback, *_ in self.app.get_system_commands(self.screen):
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback, *_ in self.app.get_system_commands(self.screen):
+            score = max(matcher.match(title), matcher.match(help_text))
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
 class CcConsoleApp(App[None]):
@@ -53,6 +70,7 @@ class CcConsoleApp(App[None]):
     TITLE = "cc-console"
     CSS_PATH = "console.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = bind_scopes("app")
     HEALTH_EVERY: ClassVar[float] = 15.0  # seconds between health checks without new data
 
@@ -293,16 +311,21 @@ class CcConsoleApp(App[None]):
         self.update_health()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette offers the actions of the app and of ``screen``, in the UI language."""
+        """The palette offers the actions of the app and of ``screen``, in the UI language.
+
+        Only ours: Textual's built-in commands are English and not the operator's.
+        The help text carries the other language's words, which the palette
+        also searches ("resolve" finds Selesaikan).
+        """
         t = self.ctx.t
+        other = Translator("en" if t.lang == "id" else "id")
         own = screen.scopes if isinstance(screen, MainScreen | SubScreen) else ()
         scopes = ("app", *own)
         for action in ACTIONS:
             if action.palette and action.scope in scopes:
                 where = self if action.scope == "app" else screen
-                label = f"{t(action.label)} ({self.keys[action.id]})"
-                yield SystemCommand(label, t(action.label), _runner(self, action.target, where))
-        yield from super().get_system_commands(screen)
+                label = f"{t(action.label)} ({key_label(self.keys[action.id])})"
+                yield SystemCommand(label, other(action.label), _runner(self, action.target, where))
 
 
 def _runner(app: CcConsoleApp, action: str, where: App[None] | Screen[Any]) -> Callable[[], Any]:

@@ -23,6 +23,7 @@ class AgencySource:
     def __init__(self, ctx: ConsoleContext) -> None:
         self.ctx = ctx
         self.text = ""
+        self.order = "status"  # "status" (worst first), "kpis" (most unmet first) or "name"
         self.rows: list[Agency] = []
         self.trends: dict[str, list[str]] = {}
         self._names: dict[int, dict[str, Text]] = {}  # width -> row key -> name shown
@@ -30,7 +31,12 @@ class AgencySource:
         self.status_w = 2 + max(cell_len(ctx.t.word("agency", s)) for s in AGENCY_LOOK)
 
     def count(self) -> int:
-        self.rows = self.ctx.store.agencies.listing(text=self.text)
+        rows = self.ctx.store.agencies.listing(text=self.text)  # worst status first
+        if self.order == "kpis":
+            rows.sort(key=lambda a: -unmet(a))  # stable: worst status first among equals
+        elif self.order == "name":
+            rows.sort(key=lambda a: a.name.casefold())
+        self.rows = rows
         self.trends = self.ctx.store.agencies.trends()
         self._names.clear()
         return len(self.rows)
@@ -51,7 +57,7 @@ class AgencySource:
         self.text = text
 
     def status(self) -> str:
-        return ""
+        return self.ctx.t(f"sort.agency.{self.order}")
 
     def columns(self, width: int) -> tuple[int, int, int]:
         """Widths of the status, name and trend columns at ``width`` (KPIs: 6, age: 4).
@@ -140,6 +146,11 @@ def fit_middle(text: str, width: int) -> str:
     return fit(set_cell_size(text, head) + "…" + end, width)
 
 
+def unmet(a: Agency) -> int:
+    """How many of the agency's KPIs miss their target."""
+    return sum(1 for k in a.kpis if k.met is False)
+
+
 def kpi_summary(a: Agency) -> tuple[str, str]:
     """``2/3 ✓``-style count of KPIs on target, and its style."""
     judged = [k for k in a.kpis if k.met is not None]
@@ -150,8 +161,23 @@ def kpi_summary(a: Agency) -> tuple[str, str]:
     return f"{met}/{len(judged)} {mark}", "green" if met == len(judged) else "yellow"
 
 
+AGENCY_ORDERS = ("status", "kpis", "name")
+
+
 class AgenciesPane(Pane):
-    """Agencies (perangkat daerah): status word and symbol, KPIs, trend, age."""
+    """Agencies (perangkat daerah): status word and symbol, KPIs, trend, age.
+
+    ``o`` sorts by worst status, by most KPIs missing their target, or by name.
+    """
+
+    sortable = True
+
+    def toggle_sort(self) -> None:
+        source = self.rows
+        assert isinstance(source, AgencySource)
+        source.order = AGENCY_ORDERS[(AGENCY_ORDERS.index(source.order) + 1) % 3]
+        self.list.forget_selection()
+        self.reload()
 
     def __init__(self, ctx: ConsoleContext, *, id: str | None = None) -> None:
         super().__init__(

@@ -9,7 +9,9 @@ from textual.widgets import Static
 
 from cc_console.i18n import Translator
 
-__all__ = ["KeyBar", "key_label"]
+__all__ = ["PINNED", "KeyBar", "key_label"]
+
+PINNED = ("help", "quit")  # never cut from the key line
 
 _NAMES = {
     "slash": "/",
@@ -44,11 +46,31 @@ class KeyBar(Static):
     def on_mount(self) -> None:
         self.show(self.actions)
 
+    def on_resize(self) -> None:
+        self.show(self.actions)
+
     def show(self, actions: Sequence[str]) -> None:
+        """The hints that fit; ``?`` and ``q`` are always shown, at the end."""
         self.actions = list(actions)
+        pinned = [a for a in self.actions if a in PINNED]
+        width = self.size.width or 80
+        room = width - sum(self._hint(a).cell_len for a in pinned)
         line = Text(no_wrap=True, overflow="crop")
         for action in self.actions:
-            label = key_label(self.keys[action]) if action in self.keys else action
-            line.append(f" {label}", style="bold reverse")
-            line.append(f" {self.t(f'key.{action}')} ")
+            if action in PINNED:
+                continue
+            hint = self._hint(action)
+            if hint.cell_len > room:
+                break
+            room -= hint.cell_len
+            line.append_text(hint)
+        for action in pinned:
+            line.append_text(self._hint(action))
         self.update(line)
+
+    def _hint(self, action: str) -> Text:
+        label = key_label(self.keys[action]) if action in self.keys else action
+        hint = Text()
+        hint.append(f" {label}", style="bold reverse")
+        hint.append(f" {self.t(f'key.{action}')} ")
+        return hint

@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from cc_console.actions import actions_in
 from cc_console.models import Agency, Incident
 from cc_console.screens.base import footer_actions
 from cc_console.screens.detail import AgencyDetailScreen, IncidentDetailScreen, MeetingDetailScreen
@@ -66,7 +67,7 @@ class MainScreen(Screen[None]):
         yield AlarmLine(self.ctx)
         with Horizontal(id="panes"):
             yield from self.panes
-        yield KeyBar(self.ctx.t, self.ctx.keys, footer_actions("main", "incident", "app"))
+        yield KeyBar(self.ctx.t, self.ctx.keys, self.footer())
 
     def on_mount(self) -> None:
         self.watch_active(self.active)
@@ -87,6 +88,7 @@ class MainScreen(Screen[None]):
             pane.set_class(i == index, "-active")
         if self.is_mounted:
             self.panes[index].list.focus()
+            self.query_one(KeyBar).show(self.footer(self.panes[index]))
 
     @property
     def focused_pane(self) -> Pane:
@@ -149,10 +151,27 @@ class MainScreen(Screen[None]):
         act_on(self, self.ctx, action, self.selected_incident())
 
     def action_sort(self) -> None:
-        self.incidents.toggle_sort()
+        """Sort the pane in view (never a hidden one)."""
+        pane = self.focused_pane
+        if pane is self.incidents:
+            self.incidents.toggle_sort()
+        elif pane is self.agencies:
+            self.agencies.toggle_sort()
+        else:
+            self.notify(self.ctx.t("refused.no_sort"), severity="warning")
 
     def action_all(self) -> None:
-        self.incidents.toggle_all()
+        if self.focused_pane is self.incidents:
+            self.incidents.toggle_all()
+
+    def footer(self, pane: Pane | None = None) -> list[str]:
+        """The key line for the pane in view: what acts there, with ? and q always."""
+        pane = pane or self.panes[self.active]
+        incident = {a.id for a in actions_in("incident")}
+        drop = set(incident) if self.ctx.read_only else set()
+        if pane is not self.incidents:
+            drop |= incident | {"all"} | ({"sort"} if pane is self.agenda else set())
+        return [a for a in footer_actions("main", "incident", "app") if a not in drop]
 
     def reload(self) -> None:
         """New data in the store: every pane re-reads; cursors and filters stay."""

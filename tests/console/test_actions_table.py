@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cc_console.actions import ACTIONS, DEFAULT_KEYS
 from cc_console.screens import HelpScreen, IncidentDetailScreen, MainScreen
+from widgets.key_bar import key_label
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION_KEYS = {k.strip() for a in ACTIONS for k in a.key.split(",")}
@@ -69,7 +70,7 @@ async def test_every_action_is_in_help_and_the_palette(make_app):
                 assert label in help_text, f"{lang}: {action.id} missing from ?"
                 if not action.palette:
                     continue
-                title = f"{label} ({app.keys[action.id]})"
+                title = f"{label} ({key_label(app.keys[action.id])})"
                 if action.scope in ("app", "main", "incident"):
                     assert title in offered, f"{lang}: {action.id} missing from the palette"
                 if action.scope in ("app", "incident"):
@@ -94,3 +95,44 @@ async def test_a_remapped_key_moves_in_bindings_help_and_key_line(make_app, cons
         assert type(app.screen).__name__ == "JournalScreen"
         await pilot.press("escape", "ctrl+a")
         assert type(app.screen).__name__ == "NotePrompt"
+
+
+async def test_the_key_line_follows_the_pane_and_keeps_help_and_quit(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.screen.query_one("KeyBar")
+        line = str(bar.render())
+        assert "a Terima" in line and line.rstrip().endswith("q Keluar"), line
+        assert "? Bantuan" in line
+        await pilot.press("3")  # the agenda: nothing to acknowledge or sort there
+        line = str(bar.render())
+        assert "Terima" not in line and "Urutkan" not in line and "q Keluar" in line, line
+        await pilot.press("1")  # agencies sort, the hidden incidents pane does not
+        order = app.screen.incidents.source.query.order
+        await pilot.press("o")
+        assert app.screen.agencies.rows.order == "kpis"
+        assert app.screen.incidents.source.query.order == order
+        rows = [app.screen.agencies.list.row(i) for i in range(app.screen.agencies.list.total)]
+        from widgets.agencies_pane import unmet
+
+        assert [unmet(a) for a in rows] == sorted((unmet(a) for a in rows), reverse=True)
+    ro = make_app(read_only=True)
+    async with ro.run_test(size=(80, 24)):
+        line = str(ro.screen.query_one("KeyBar").render())
+        assert "Terima" not in line and "Selesaikan" not in line and "q Keluar" in line, line
+
+
+async def test_the_palette_is_in_the_ui_language_and_finds_words_of_either(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert not any("question_mark" in x or "Quit the application" in x for x in titles)
+        assert "Bantuan (?)" in titles
+        await pilot.press("colon", *"resolve")
+        await pilot.pause(0.3)
+        shown = str(
+            app.screen.query_one("CommandList").render_lines(
+                __import__("textual.geometry", fromlist=["Region"]).Region(0, 0, 90, 3)
+            )
+        )
+        assert "Selesaikan" in shown, shown
