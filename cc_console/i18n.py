@@ -7,7 +7,7 @@ then to the key itself, so a gap shows up as a readable word, never a crash.
 from __future__ import annotations
 
 import json
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cache
 from typing import Any
 
@@ -72,6 +72,12 @@ class Translator:
                 if any(part.casefold().startswith(folded) for w in shown for part in w.split()):
                     found.append((prefix, value))
         return found
+
+    def day(self, d: date) -> str:
+        """``Sab 28 Nov`` in this language."""
+        days = _DAYS_ID if self.lang == "id" else _DAYS_EN
+        months = _MONTHS_ID if self.lang == "id" else _MONTHS_EN
+        return f"{days[d.weekday()]} {d.day:02d} {months[d.month - 1]}"
 
     def word(self, prefix: str, value: str) -> str:
         """The translation of a vocabulary value, e.g. ``word("severity", "severe")``."""

@@ -12,7 +12,6 @@ from rich.text import Text
 from cc_console.i18n import Translator
 from cc_console.models import JournalEntry, SourceHealth
 from cc_console.text import clean_line, clean_text
-from cc_console.timefmt import local
 
 __all__ = ["AGENCY_LOOK", "SEVERITY_LOOK", "SPARK"]
 
@@ -71,7 +70,7 @@ def journal_cells(e: JournalEntry, t: Translator, tz: tzinfo) -> tuple[Text, ...
     """One journal entry as the cells of ``JOURNAL_COLUMNS`` (CLI table and console screen)."""
     # Cleaned again here: a cache written by an older version may hold raw names.
     return (
-        Text(local(e.at, tz, "%d %b %H:%M:%S")),
+        Text(t.when(e.at, tz, day=False, year=False)),
         Text(clean_line(e.operator)),
         Text(t.word("action", e.action)),
         Text(clean_line(e.target)),

@@ -55,7 +55,7 @@ def _collect(state: State, hours: float) -> dict[str, Any]:
             for h in store.sources.health(cfg.sources, cfg.poll.stale_after, now)
             if h.stale or (h.consecutive_failures and h.last_error)
         ],
-        "meetings": store.agenda.between(now, now + timedelta(hours=24)),
+        "meetings": store.agenda.between(now, now + timedelta(hours=24), running=True),
         "breaches": store.deadlines.late(now, limit=50),
         # What falls due in the next shift, as long as the one that ends now.
         "due_next": store.deadlines.due_within(now, hours * 3600, limit=50),

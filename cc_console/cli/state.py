@@ -90,7 +90,18 @@ class State:
         return Translator(self.language)
 
     def store(self) -> Store:
-        """The cache, opened once (StoreError, exit 4, when it cannot be)."""
+        """The cache, opened once (StoreError, exit 4, when it cannot be).
+
+        Raises:
+            ConfigError: no config was found and no ``--db`` given: a command
+                would otherwise read (and make) an empty cache in the platform
+                folder and report it healthy.
+        """
+        if self.config.path is None and self.db_path is None:
+            raise ConfigError(
+                "no config file found (./config.toml or the platform config folder): "
+                "pass --config PATH or --db PATH"
+            )
         if self._store is None:
             self._store = Store.for_config(
                 self.config,

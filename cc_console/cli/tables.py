@@ -123,10 +123,11 @@ def agenda_table(rows: Sequence[Meeting], t: Translator, tz: tzinfo) -> Table:
         table.add_column(t(key))
     for m in rows:
         if m.all_day:
-            start = f"{m.start_date:%a %d %b} ({t('all_day')})" if m.start_date else ""
+            start = f"{t.day(m.start_date)} ({t('all_day')})" if m.start_date else ""
             end = ""
         else:
-            start, end = local(m.start, tz, "%a %d %b %H:%M"), local(m.end, tz, "%H:%M")
+            start = t.when(m.start, tz, year=False)
+            end = local(m.end, tz, "%H:%M")
         style = "strike dim" if m.status == "cancelled" else ""
         table.add_row(
             _t(start),
@@ -190,7 +191,8 @@ def journal_table(rows: Sequence[JournalEntry], t: Translator, tz: tzinfo) -> Ta
     """The journal: time, operator, action, incident, note."""
     table = Table(title=t("screen.journal"))
     for key in JOURNAL_COLUMNS:
-        table.add_column(t(key))
+        # An incident id is never cut (a handover is read on paper): it folds.
+        table.add_column(t(key), overflow="fold" if key == "col.target" else "ellipsis")
     for e in rows:
         table.add_row(*journal_cells(e, t, tz))
     return table

@@ -133,6 +133,13 @@ def run_demo(state: object, *, tui: bool) -> None:
         state.db_path = None
         cfg = state.config
         store = state.store()
+        # Say where the demo lives: to try a command on it from another terminal.
+        sys.stderr.write(
+            f"demo feeds at {server.base}\n"
+            f"demo config {config_path} (try: cc-console --config {config_path} sla)\n"
+            f"demo cache  {cfg.cache.path} (both are removed when the demo ends)\n"
+        )
+        sys.stderr.flush()
 
         async def refresh() -> list:
             refresher = Refresher(cfg, store)

@@ -9,7 +9,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from cc_console.models import Meeting
@@ -80,12 +80,25 @@ class Agenda:
         )
         return len(gone) + len(changed)
 
-    def between(self, start: datetime, end: datetime, *, text: str = "") -> list[Meeting]:
-        """Occurrences whose start lies in ``[start, end)``, sorted by start."""
-        rows = self.db.rows(
-            "SELECT * FROM agenda WHERE start >= ? AND start < ? ORDER BY start, title, id",
-            [iso_z(start), iso_z(end)],
-        )
+    def between(
+        self, start: datetime, end: datetime, *, text: str = "", running: bool = False
+    ) -> list[Meeting]:
+        """Occurrences whose start lies in ``[start, end)``, sorted by start.
+
+        ``running``: also those that started before ``start`` and are still on
+        (a meeting in progress belongs in a handover); looked for a week back.
+        """
+        if running:
+            rows = self.db.rows(
+                'SELECT * FROM agenda WHERE start >= ? AND start < ? AND (start >= ? OR "end" > ?) '
+                "ORDER BY start, title, id",
+                [iso_z(start - timedelta(days=7)), iso_z(end), iso_z(start), iso_z(start)],
+            )
+        else:
+            rows = self.db.rows(
+                "SELECT * FROM agenda WHERE start >= ? AND start < ? ORDER BY start, title, id",
+                [iso_z(start), iso_z(end)],
+            )
         meetings = [_meeting(r) for r in rows]
         if text:
             needle = text.casefold()
