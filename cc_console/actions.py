@@ -37,7 +37,8 @@ class Action:
             ``incident`` (where an incident is at hand: the main screen and the
             incident view), ``view`` (every screen over the main one and every dialog),
             ``list`` (a list or a scrolling view with the focus: the vi-style
-            moves; the arrows, PgUp/PgDn, Home and End always work too).
+            moves; the arrows, PgUp/PgDn, Home and End always work too),
+            ``handover`` (the handover view).
         palette: whether the command palette offers it.
         footer: whether the key line shows it (``?`` lists every action).
         applies: for an incident action, the statuses of the incident it applies
@@ -78,6 +79,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("last", "G", "jump(-1)", "list", palette=False, footer=False),
     Action("health", "f", "health", "app"),
     Action("journal", "J", "journal", "app"),
+    Action("handover", "H", "handover", "app"),
+    Action("save", "w", "save", "handover"),
     Action("pause", "p", "pause", "app"),
     Action("refresh", "ctrl+r", "refresh_now", "app"),
     Action("help", "question_mark", "help", "app"),
@@ -104,6 +107,7 @@ def merged_keys(overrides: Mapping[str, str]) -> dict[str, str]:
 _TOGETHER = (
     ("app", "main", "incident", "view", "list"),
     ("app", "incident", "view", "list"),
+    ("app", "view", "list", "handover"),
 )
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED = {

@@ -271,6 +271,12 @@ class CcConsoleApp(App[None]):
         if not isinstance(self.screen, HealthScreen):
             self.push_screen(HealthScreen(self.ctx))
 
+    def action_handover(self) -> None:
+        from cc_console.screens.handover import HandoverScreen
+
+        if not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen(self.ctx))
+
     def action_journal(self) -> None:
         if not isinstance(self.screen, JournalScreen):
             self.push_screen(JournalScreen(self.ctx))

@@ -8,12 +8,13 @@ printing), or ``--json``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cc_console.cli.state import State
+from cc_console.config import Config
 from cc_console.export import (
     agency_json,
     deadline_json,
@@ -22,20 +23,19 @@ from cc_console.export import (
     journal_json,
     meeting_json,
 )
+from cc_console.i18n import Translator
 from cc_console.models import SEVERITIES
-from cc_console.store import IncidentQuery
+from cc_console.store import IncidentQuery, Store
 
 if TYPE_CHECKING:  # rich is imported by the renderers: `handover --json` goes without it
     from rich.console import Group
     from rich.table import Table
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "collect", "render"]
 
 
-def _collect(state: State, hours: float) -> dict[str, Any]:
-    cfg = state.config
-    store = state.store()
-    now = state.now()
+def collect(cfg: Config, store: Store, now: datetime, hours: float) -> dict[str, Any]:
+    """What a handover says, read from the store (shared by the CLI and the console)."""
     since = now - timedelta(hours=hours)
     reported, recent = store.incidents.reported_since(since, limit=15)
     worst = store.incidents.page(IncidentQuery(order="severity"), 0, 10)
@@ -77,7 +77,7 @@ def handover(
 ) -> None:
     """The shift handover: active incidents, the shift's reports and actions, agencies, feeds, meetings."""
     state: State = ctx.obj
-    d = _collect(state, hours)
+    d = collect(state.config, state.store(), state.now(), hours)
     if as_json:
         from cc_console.timefmt import iso_z
 
@@ -95,17 +95,18 @@ def handover(
             "due_next_shift": [deadline_json(i, d["now"]) for i in d["due_next"]],
         })  # fmt: skip
         return
-    state.out.print(_render(state, d), soft_wrap=False)
+    state.out.print(render(state.config, state.t, d), soft_wrap=False)
 
 
-def _render(state: State, d: dict[str, Any]) -> Group:
+def render(cfg: Config, t: Translator, d: dict[str, Any]) -> Group:
+    """The handover as Rich renderables: for a terminal, paper, or the console's view."""
     from rich.console import Group
     from rich.text import Text
 
     from cc_console.cli import tables
 
-    t, tz = state.t, state.config.site.tz
-    title = Text(f"{state.config.site.name} — {t('handover.title')}\n", style="bold")
+    tz = cfg.site.tz
+    title = Text(f"{cfg.site.name} — {t('handover.title')}\n", style="bold")
     title.append(f"{t.when(d['since'], tz)} → {t.when(d['now'], tz)}", style="")
     counts = d["severity_counts"]
     summary = Text(f"{t('handover.active')}: ", style="bold")
@@ -113,7 +114,7 @@ def _render(state: State, d: dict[str, Any]) -> Group:
     summary.append(f"\n{t('handover.reported', count=d['reported_count'])}")
     parts: list[Any] = [title, summary]
     if d["worst"]:
-        parts.append(_incidents(d["worst"], state))
+        parts.append(_incidents(d["worst"], cfg, t))
     if d["breaches"]:
         parts.append(tables.deadlines_table(d["breaches"], t("handover.breaches"), t, d["now"]))
     else:
@@ -140,14 +141,14 @@ def _render(state: State, d: dict[str, Any]) -> Group:
     return Group(*parts)
 
 
-def _incidents(rows: list[Any], state: State) -> Table:
+def _incidents(rows: list[Any], cfg: Config, t: Translator) -> Table:
     """The worst active incidents, narrow enough to print: severity, status, title, area, time."""
     from rich.table import Table
     from rich.text import Text
 
     from cc_console.cli.tables import SEVERITY_STYLE
 
-    t, tz = state.t, state.config.site.tz
+    tz = cfg.site.tz
     table = Table(title=t("handover.worst"), expand=True)
     table.add_column(t("col.severity"), no_wrap=True)
     table.add_column(t("col.status"), no_wrap=True)

@@ -369,3 +369,19 @@ async def test_the_filter_finds_what_the_screen_shows_in_either_language(make_ap
         await pilot.press("escape", "slash", *"flood cikajang", "enter")  # English works too
         assert await until(pilot, lambda: pane.filter_text == "flood cikajang")
         assert "AIR" in shown()
+
+
+async def test_the_handover_is_a_view_that_saves_to_a_file(make_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("H")
+        assert type(app.screen).__name__ == "HandoverScreen"
+        await pilot.pause()
+        assert "serah&#160;terima" in app.export_screenshot()
+        await pilot.press("w")
+        (saved,) = tmp_path.glob("handover-*.txt")
+        text = saved.read_text(encoding="utf-8")
+        assert "Command Center Kabupaten Garut — serah terima" in text and "\x1b" not in text
+        await pilot.press("q")
+        assert isinstance(app.screen, MainScreen)

@@ -1,0 +1,66 @@
+"""The shift handover as a view of the console: the page `cc-console handover` prints.
+
+``w`` saves it as plain text in the operator's home folder, to print or send.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import Console, Group
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from cc_console.cli.handover import collect, render
+from cc_console.screens.base import SubScreen
+from widgets.bindings import bind_scopes
+from widgets.messages import StoreChanged
+
+__all__ = ["HandoverScreen"]
+
+SHIFT_HOURS = 8.0
+
+
+class HandoverScreen(SubScreen):
+    """The last eight hours and what comes next, on one scrollable page."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*SubScreen.BINDINGS, *bind_scopes("handover")]
+    scopes: ClassVar[tuple[str, ...]] = ("view", "handover")
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        with VerticalScroll(id="handover-body"):
+            yield Static(id="handover")
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(VerticalScroll).focus()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.reload()
+
+    def page(self) -> Group:
+        ctx = self.ctx
+        data = collect(ctx.config, ctx.store, ctx.now(), SHIFT_HOURS)
+        return render(ctx.config, ctx.t, data)
+
+    def reload(self) -> None:
+        self.query_one("#handover", Static).update(self.page())
+
+    def action_save(self) -> None:
+        """Write the page as plain text (100 columns) into the home folder."""
+        out = io.StringIO()
+        Console(file=out, width=100, color_system=None, legacy_windows=False).print(self.page())
+        stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y%m%d-%H%M")
+        code = (self.ctx.config.site.code or "cc").replace(".", "")
+        path = Path.home() / f"handover-{code}-{stamp}.txt"
+        try:
+            path.write_text(out.getvalue(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"{path}: {exc.strerror}", severity="error")
+            return
+        self.notify(self.ctx.t("notify.saved", path=str(path)))
