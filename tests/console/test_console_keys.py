@@ -385,3 +385,19 @@ async def test_the_handover_is_a_view_that_saves_to_a_file(make_app, tmp_path, m
         assert "Command Center Kabupaten Garut — serah terima" in text and "\x1b" not in text
         await pilot.press("q")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_at_80_columns_severity_keeps_a_word_and_the_area_makes_way(make_app):
+    for lang, words in (
+        ("id", ("ekst", "berat", "sdg", "rgn")),
+        ("en", ("extr", "sev", "mod", "min")),
+    ):
+        app = make_app(lang=lang)
+        async with app.run_test(size=(80, 24)):
+            lst = app.screen.incidents.list
+            lines = [lst.render_line(y).text for y in range(lst.size.height)]
+            for word in words:
+                assert any(f" {word} " in line[:10] for line in lines), (lang, word, lines[:5])
+            assert not any("Kec. Garut Kota   " in line[40:] for line in lines)  # no area column
+            header = lst.source.header(lst.size.width).plain
+            assert ("Wilayah" if lang == "id" else "Area") not in header
