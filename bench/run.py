@@ -354,7 +354,7 @@ def terminal_figures(cfg: Path, idle: float) -> list[Figure]:
         first.source,
         first.external_id,
         first.title + " (diperbarui)",
-        severity="extreme",
+        severity=first.severity,  # the same: a row change, not a new alarm (a relayout)
         reported_at=first.reported_at,
         updated_at=utcnow(),
         area=first.area,

@@ -46,6 +46,10 @@ if TYPE_CHECKING:
 __all__ = ["CcConsoleApp", "run_console"]
 
 
+COUNTS_AFTER = 0.5  # seconds after start before the first count of active incidents
+COUNTS_EVERY = 5.0  # and at most this often after
+
+
 class ActionCommands(Provider):
     """The palette's commands: our actions, found by words of either language."""
 
@@ -103,6 +107,8 @@ class CcConsoleApp(App[None]):
         self.alarm: Alarm | None = None
         self.counts: dict[str, int] | None = None
         self._counts_store: Store | None = None
+        self._counted_at = -COUNTS_EVERY
+        self._counts_due = False
         self._alarm_seen: frozenset[tuple[str, int]] = frozenset()
 
     @property
@@ -119,7 +125,9 @@ class CcConsoleApp(App[None]):
         self._data_version = self.ctx.store.db.data_version()
         self.update_health()
         self.update_alarm()
-        self.update_counts()
+        # After the first frame: on a million active incidents the count takes a
+        # moment, and the panes come first.
+        self.set_timer(COUNTS_AFTER, self.update_counts)
         if self.live:
             # Twice a second: an acknowledgement in another console clears the alarm here.
             self.set_interval(0.5, self.check_store)
@@ -219,8 +227,17 @@ class CcConsoleApp(App[None]):
         """Count the active incidents by severity for the top line, off the UI thread.
 
         On its own read connection: a million active incidents take a moment to
-        count, and the panes must not wait for it.
+        count, and the panes must not wait for it. At most every COUNTS_EVERY
+        seconds: a busy poller writes many times a minute.
         """
+        now = asyncio.get_running_loop().time()
+        if now - self._counted_at < COUNTS_EVERY:
+            if not self._counts_due:
+                self._counts_due = True
+                self.set_timer(COUNTS_EVERY - (now - self._counted_at), self.update_counts)
+            return
+        self._counted_at = now
+        self._counts_due = False
         self.run_worker(
             self._read_counts, thread=True, group="counts", exclusive=True, exit_on_error=False
         )

@@ -67,7 +67,9 @@ class AlarmLine(Widget):
     AlarmLine.-raised { display: block; }
     """
 
-    alarm: reactive[Alarm | None] = reactive(None, layout=True)
+    # A repaint of one line when the alarm changes; the layout moves only when
+    # the line appears or goes (its class below).
+    alarm: reactive[Alarm | None] = reactive(None)
 
     class Mounted(Message):
         """Asks the app for the current alarm (a screen pushed later starts current)."""

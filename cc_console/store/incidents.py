@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cc_console.models import Incident, IncidentEvent
+from cc_console.models import SEVERITIES, Incident, IncidentEvent
 from cc_console.store.base import Cache
 from cc_console.timefmt import iso_z, parse_iso
 
@@ -280,13 +280,18 @@ class Incidents:
     def severity_counts(
         self, statuses: tuple[str, ...] = ("open", "acknowledged")
     ) -> dict[str, int]:
-        """How many incidents of each severity have one of ``statuses``."""
+        """How many incidents of each severity have one of ``statuses``.
+
+        One pass of sums, not a GROUP BY: that sorts every row first (50 MB
+        of sorter for a million active incidents).
+        """
         marks = ", ".join("?" * len(statuses))
-        rows = self.db.rows(
-            f"SELECT severity, count(*) AS n FROM incidents WHERE status IN ({marks}) GROUP BY severity",
-            list(statuses),
+        sums = ", ".join(f"sum(severity_rank = {i}) AS s{i}" for i in range(len(SEVERITIES)))
+        (row,) = self.db.rows(
+            f"SELECT {sums} FROM incidents WHERE status IN ({marks})", list(statuses)
         )
-        return {r["severity"]: int(r["n"]) for r in rows}
+        counts = [row[f"s{i}"] for i in range(len(SEVERITIES))]
+        return {s: int(n) for s, n in zip(SEVERITIES, counts, strict=True) if n}
 
     def reported_since(self, since: datetime, limit: int = 20) -> tuple[int, list[Incident]]:
         """How many incidents were reported since ``since``, and the newest ``limit``."""
