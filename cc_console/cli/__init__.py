@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from cc_console.cli import actions, doctor, feeds, handover, listings
+from cc_console.cli import actions, doctor, feeds, followup, handover, listings
 from cc_console.cli.state import State
 from cc_console.errors import CcConsoleError, ConfigError
 from cc_console.text import operator_name
@@ -89,9 +89,10 @@ def _global(
         feeds.tui(ctx)
 
 
-for module in (feeds, listings, actions, doctor, handover):
+for module in (feeds, listings, actions, followup, doctor, handover):
     for name, fn in module.COMMANDS.items():
         app.command(name)(fn)
+app.add_typer(followup.action_app, name="action")
 
 
 def _operator(value: str) -> str:

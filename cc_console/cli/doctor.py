@@ -128,6 +128,10 @@ def _rebuild_into(state: State, cfg: Config, report: Report, path: Path) -> None
     store = Store.for_config(cfg, fresh, operator=state.operator or "doctor")
     try:
         carried = store.journal.import_from(path) if path.exists() else 0
+        if path.exists():
+            with store.db.tx() as c:
+                kept = store.followups.import_from(c, path)
+            report.line("✓", f"decisions and action items carried over: {kept}")
         verdict = store.journal.verify()
         if not verdict.ok:
             report.line(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cc_console.cli.followup import item_json
 from cc_console.cli.state import State
 from cc_console.config import Config
 from cc_console.export import (
@@ -59,6 +60,12 @@ def collect(cfg: Config, store: Store, now: datetime, hours: float) -> dict[str,
         "breaches": store.deadlines.late(now, limit=50),
         # What falls due in the next shift, as long as the one that ends now.
         "due_next": store.deadlines.due_within(now, hours * 3600, limit=50),
+        "items_overdue": store.followups.items(overdue_at=now),
+        "items_due": [
+            i
+            for i in store.followups.items(open_only=True)
+            if now < i.due <= now + timedelta(hours=24)
+        ],
     }
 
 
@@ -93,6 +100,8 @@ def handover(
             "meetings_next_24h": [meeting_json(m) for m in d["meetings"]],
             "breaches": [deadline_json(i, d["now"]) for i in d["breaches"]],
             "due_next_shift": [deadline_json(i, d["now"]) for i in d["due_next"]],
+            "action_items_overdue": [item_json(i, d["now"]) for i in d["items_overdue"]],
+            "action_items_due_24h": [item_json(i, d["now"]) for i in d["items_due"]],
         })  # fmt: skip
         return
     state.out.print(render(state.config, state.t, d), soft_wrap=False)
@@ -121,6 +130,9 @@ def render(cfg: Config, t: Translator, d: dict[str, Any]) -> Group:
         parts.append(Text(t("handover.no_breaches")))
     if d["due_next"]:
         parts.append(tables.deadlines_table(d["due_next"], t("handover.due_next"), t, d["now"]))
+    items = [*d["items_overdue"], *d["items_due"]]
+    if items:
+        parts.append(tables.actions_table(items, t, tz, d["now"]))
     parts.append(Text(t("handover.actions"), style="bold underline"))
     parts.append(
         tables.journal_table(d["actions"], t, tz) if d["actions"] else Text(t("empty.journal"))

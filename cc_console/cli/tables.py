@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from rich.table import Table
 from rich.text import Text
 
+from cc_console.config import Config
 from cc_console.i18n import Translator
 from cc_console.looks import (
     AGENCY_LOOK,
@@ -22,6 +23,7 @@ from cc_console.looks import (
 )
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
+from cc_console.store import ActionItem, Decision
 from cc_console.timefmt import age, local, span
 
 __all__ = [
@@ -89,6 +91,70 @@ def deadlines_table(rows: Sequence[Incident], title: str, t: Translator, now: da
             _t(inc.id),
         )
     return table
+
+
+def actions_table(rows: Sequence[ActionItem], t: Translator, tz: tzinfo, now: datetime) -> Table:
+    """Action items: id, status (overdue in words and a symbol), owner, due, text, meeting."""
+    table = Table(title=t("pane.actions"))
+    for key in ("col.id", "col.status", "col.owner", "col.due", "col.text", "col.meeting"):
+        table.add_column(t(key), overflow="fold" if key == "col.text" else "ellipsis")
+    for item in rows:
+        status = Text(t.word("item", item.status))
+        if item.overdue(now):
+            status = Text(f"⚠ {t('item.overdue')}", style="bold red")
+        table.add_row(
+            _t(item.id),
+            status,
+            _t(item.owner),
+            _t(t.when(item.due, tz, year=False)),
+            _t(item.text),
+            _t(item.meeting_title or ""),
+        )
+    return table
+
+
+def minutes_markdown(
+    meeting: Meeting,
+    decisions: Sequence[Decision],
+    items: Sequence[ActionItem],
+    carried: Sequence[ActionItem],
+    t: Translator,
+    config: Config,
+    now: datetime,
+) -> str:
+    """The meeting's record (notulen) as Markdown, in the interface language."""
+    tz = config.site.tz
+    lines = [f"# {meeting.title}", ""]
+    when = t.when(meeting.start, tz)
+    lines.append(f"**{t('minutes.when')}:** {when}  ")
+    if meeting.location:
+        lines.append(f"**{t('minutes.where')}:** {meeting.location}  ")
+    if meeting.participants:
+        lines.append(f"**{t('minutes.participants')}:** {', '.join(meeting.participants)}  ")
+    lines += ["", f"## {t('minutes.decisions')}", ""]
+    if decisions:
+        lines += [f"{i}. {d.text} ({d.id})" for i, d in enumerate(decisions, 1)]
+    else:
+        lines.append(t("minutes.none"))
+
+    def item_rows(rows: Sequence[ActionItem]) -> list[str]:
+        if not rows:
+            return [t("minutes.none")]
+        out = [
+            f"| {t('col.id')} | {t('col.text')} | {t('col.owner')} | {t('col.due')} | "
+            f"{t('col.status')} |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for item in rows:
+            status = f"⚠ {t('item.overdue')}" if item.overdue(now) else t.word("item", item.status)
+            text = item.text.replace("|", "\\|").replace("\n", " ")
+            due = t.when(item.due, tz, year=False)
+            out.append(f"| {item.id} | {text} | {item.owner} | {due} | {status} |")
+        return out
+
+    lines += ["", f"## {t('minutes.actions')}", "", *item_rows(items)]
+    lines += ["", f"## {t('minutes.carried')}", "", *item_rows(carried), ""]
+    return "\n".join(lines)
 
 
 def agencies_table(rows: Sequence[Agency], t: Translator, now: datetime) -> Table:

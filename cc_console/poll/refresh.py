@@ -174,7 +174,9 @@ class Refresher:
     async def check_deadlines(self) -> int:
         """Record the deadlines passed since the last check (also when no feed changed)."""
         try:
-            return await asyncio.to_thread(self.store.deadlines.check, utcnow())
+            now = utcnow()
+            found = await asyncio.to_thread(self.store.deadlines.check, now)
+            return found + await asyncio.to_thread(self.store.followups.check, now)
         except StoreError:  # locked past the timeout: the next cycle checks again
             return 0
 

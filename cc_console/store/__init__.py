@@ -20,6 +20,7 @@ from cc_console.store.agenda import Agenda
 from cc_console.store.base import Cache
 from cc_console.store.deadlines import Alarm, Deadlines
 from cc_console.store.events import EVENT_KINDS, Event, Events
+from cc_console.store.followup import ActionItem, Decision, FollowUps
 from cc_console.store.incident_writes import apply_snapshot
 from cc_console.store.incidents import ACTIVE_STATUSES, IncidentQuery, Incidents, fts_query
 from cc_console.store.journal import ACTIONS, Journal, JournalVerdict
@@ -35,8 +36,10 @@ __all__ = [
     "ACTIVE_STATUSES",
     "EVENT_KINDS",
     "SCHEMA_VERSION",
+    "ActionItem",
     "Alarm",
     "Cache",
+    "Decision",
     "Event",
     "IncidentQuery",
     "JournalVerdict",
@@ -74,6 +77,7 @@ class Store:
         self.events = Events(self.db)
         self.deadlines = Deadlines(self.db, sla, alert_rank)
         self.journal = Journal(self.db, self.incidents, self.agencies, operator)
+        self.followups = FollowUps(self.db, self.journal)
         self._writers: dict[str, Callable[..., int]] = {
             "incidents": self._apply_incidents,
             "agencies": self.agencies.apply,

@@ -29,6 +29,7 @@ EVENT_KINDS = (
     "agency.up",
     "source.failing",
     "source.recovered",
+    "action.overdue",
 )
 # The incident events that put an incident on the console's alarm (at or above
 # [alert] severity, while no one has acknowledged it).

@@ -177,6 +177,18 @@ class Journal:
             )
         return len(rows)
 
+    def record(
+        self,
+        c: sqlite3.Connection,
+        at: str,
+        action: str,
+        target: str,
+        note: str | None = None,
+        agency: str | None = None,
+    ) -> JournalEntry:
+        """Append an entry for a write done by another table family, in its transaction."""
+        return self._append(c, at, action, target, note, agency)
+
     def replay(self) -> int:
         """Apply every journaled action to the incidents again (after a rebuild)."""
         with self.db.tx() as c:

@@ -274,7 +274,43 @@ ON incidents BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# v7: decisions and action items (tindak lanjut) of meetings, kept apart from
+# the agenda feed (each keeps its meeting's title and time), journaled.
+_V7 = """
+CREATE TABLE decisions (
+    seq INTEGER PRIMARY KEY,
+    meeting_id TEXT NOT NULL,
+    meeting_uid TEXT NOT NULL,
+    meeting_title TEXT NOT NULL,
+    meeting_start TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX decisions_by_meeting ON decisions(meeting_id, seq);
+CREATE TABLE action_items (
+    seq INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    meeting_id TEXT,
+    meeting_uid TEXT,
+    meeting_title TEXT,
+    meeting_start TEXT,
+    incident_id TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    done_at TEXT,
+    note TEXT,
+    overdue_seen INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX action_items_open ON action_items(due) WHERE status = 'open';
+CREATE INDEX action_items_by_meeting ON action_items(meeting_uid, meeting_start);
+CREATE INDEX action_items_by_incident ON action_items(incident_id) WHERE incident_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,242 @@
+"""Decisions and action items (tindak lanjut): ``decide``, ``action …``, ``minutes``.
+
+CONTRACT.md section 9. WHEN is ``YYYY-MM-DD`` (the end of that day) or
+``YYYY-MM-DD HH:MM``, in the site's time zone; a bad WHEN is exit 2; an
+unknown agency, meeting or incident exit 3; read-only exit 3.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+
+import typer
+
+from cc_console.cli.state import State
+from cc_console.errors import ConfigError, NotFoundError
+from cc_console.export import meeting_json
+from cc_console.models import Meeting
+from cc_console.store import ActionItem, Decision, Store
+from cc_console.text import shown
+from cc_console.timefmt import iso_z
+
+__all__ = ["COMMANDS", "action_app", "item_json", "parse_when"]
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+action_app = typer.Typer(help="Action items (tindak lanjut): add, done, cancel, list.")
+
+
+def parse_when(value: str, tz: Any) -> datetime:
+    """``YYYY-MM-DD`` (the end of that day) or ``YYYY-MM-DD HH:MM`` in ``tz``, as UTC.
+
+    Raises:
+        ConfigError: not such a date (exit 2).
+    """
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = datetime.strptime(text, "%Y-%m-%d").date()
+            local = datetime.combine(day, time(23, 59, 59), tz)
+        else:
+            local = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+    except ValueError:
+        raise ConfigError(
+            f'WHEN must be "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (site time), not {shown(value)}'
+        ) from None
+    if not 1970 <= local.year <= 2199:
+        raise ConfigError(f"WHEN must lie between 1970 and 2199, not {shown(value)}")
+    return local
+
+
+def _meeting(store: Store, meeting_id: str) -> Meeting:
+    meeting = store.agenda.get(meeting_id) or store.followups.remembered(meeting_id)
+    if meeting is None:
+        raise NotFoundError(f"unknown meeting {shown(meeting_id)} (see `cc-console agenda`)")
+    return meeting
+
+
+def _text(value: str, what: str) -> str:
+    if not value.strip():
+        raise ConfigError(f"the {what} is empty")
+    return value
+
+
+def item_json(item: ActionItem, now: datetime) -> dict[str, Any]:
+    """One action item as ``action list --json`` prints it."""
+    return {
+        "id": item.id,
+        "text": item.text,
+        "owner": item.owner,
+        "due": iso_z(item.due),
+        "status": item.status,
+        "overdue": item.overdue(now),
+        "meeting": item.meeting_id,
+        "meeting_title": item.meeting_title,
+        "incident": item.incident_id,
+        "created_at": iso_z(item.created_at),
+        "created_by": item.created_by,
+        "done_at": iso_z(item.done_at),
+        "note": item.note,
+    }
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "text": d.text,
+        "meeting": d.meeting_id,
+        "created_at": iso_z(d.created_at),
+        "created_by": d.created_by,
+    }
+
+
+def _writable(state: State, what: str) -> Store:
+    store = state.store()
+    if state.read_only:
+        store.db.require_writable(what)
+    return store
+
+
+def decide(
+    ctx: typer.Context,
+    meeting_id: Annotated[str, typer.Argument(help="Meeting occurrence id (see `agenda`).")],
+    text: Annotated[str, typer.Argument(help="What was decided.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a decision of a meeting occurrence (journaled)."""
+    state: State = ctx.obj
+    store = _writable(state, f"decide on {meeting_id}")
+    decision = store.followups.decide(_meeting(store, meeting_id), _text(text, "decision"))
+    if as_json:
+        state.print_json(decision_json(decision))
+    else:
+        state.err.print(state.t("done.decide", id=decision.id))
+
+
+@action_app.command("add")
+def action_add(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="What is to be done.")],
+    owner: Annotated[str, typer.Option("--owner", help="The agency that owns it.")],
+    due: Annotated[str, typer.Option("--due", help='"YYYY-MM-DD" or "YYYY-MM-DD HH:MM".')],
+    meeting: Annotated[str | None, typer.Option("--meeting", help="Meeting id.")] = None,
+    incident: Annotated[str | None, typer.Option("--incident", help="Incident id.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an action item owned by an agency, due at WHEN (journaled)."""
+    state: State = ctx.obj
+    when = parse_when(due, state.config.site.tz)
+    _text(text, "action item")
+    store = _writable(state, "action add")
+    if owner not in store.agencies.ids():
+        raise NotFoundError(f"unknown agency {shown(owner)} (see `cc-console agencies`)")
+    met = _meeting(store, meeting) if meeting else None
+    inc = None
+    if incident:
+        inc = store.incidents.resolve_id(incident)
+        if inc is None:
+            raise NotFoundError(f"unknown incident {shown(incident)} (see `cc-console incidents`)")
+    item = store.followups.add(text, owner, when, meeting=met, incident_id=inc)
+    if as_json:
+        state.print_json(item_json(item, state.now()))
+    else:
+        state.err.print(state.t("done.action_add", id=item.id, owner=owner))
+
+
+def _close(ctx: typer.Context, item_id: str, status: str, note: str | None) -> None:
+    state: State = ctx.obj
+    store = _writable(state, f"action {status}")
+    item = store.followups.close(item_id, status, note)
+    state.err.print(state.t(f"done.action_{status}", id=item.id))
+
+
+@action_app.command("done")
+def action_done(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(help="Item id, A-<n>.")],
+    note: Annotated[str | None, typer.Option("--note", help="A note for the journal.")] = None,
+) -> None:
+    """Mark an action item done."""
+    _close(ctx, item_id, "done", note)
+
+
+@action_app.command("cancel")
+def action_cancel(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(help="Item id, A-<n>.")],
+    note: Annotated[str, typer.Option("--note", help="Why (required).")],
+) -> None:
+    """Cancel an action item (say why)."""
+    if not note.strip():
+        raise ConfigError("--note: say why the item is cancelled")
+    _close(ctx, item_id, "cancelled", note)
+
+
+@action_app.command("list")
+def action_list(
+    ctx: typer.Context,
+    open_only: Annotated[bool, typer.Option("--open", help="Open items only.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Open items past due.")] = False,
+    owner: Annotated[str | None, typer.Option("--owner", help="One agency's items.")] = None,
+    meeting: Annotated[str | None, typer.Option("--meeting", help="One meeting's.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Action items: open ones first, the most overdue first."""
+    state: State = ctx.obj
+    now = state.now()
+    items = state.store().followups.items(
+        open_only=open_only, overdue_at=now if overdue else None, owner=owner, meeting_id=meeting
+    )
+    if as_json:
+        state.print_json([item_json(i, now) for i in items])
+        return
+    if not items:
+        state.out.print(state.t("empty.actions"))
+        return
+    from cc_console.cli import tables
+
+    state.out.print(tables.actions_table(items, state.t, state.config.site.tz, now))
+
+
+def minutes(
+    ctx: typer.Context,
+    meeting_id: Annotated[str, typer.Argument(help="Meeting occurrence id (see `agenda`).")],
+    as_json: JsonOpt = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md: Markdown for the official minutes.")
+    ] = None,
+) -> None:
+    """The meeting's record (notulen): decisions, action items, items carried over."""
+    state: State = ctx.obj
+    store = state.store()
+    meeting = _meeting(store, meeting_id)
+    now = state.now()
+    decisions = store.followups.decisions(meeting.id)
+    items = store.followups.items(meeting_id=meeting.id)
+    carried = store.followups.carried_over(meeting.uid, meeting.start)
+    if as_json:
+        state.print_json(
+            {
+                "meeting": meeting_json(meeting),
+                "decisions": [decision_json(d) for d in decisions],
+                "actions": [item_json(i, now) for i in items],
+                "carried_over": [item_json(i, now) for i in carried],
+            }
+        )
+        return
+    from cc_console.cli import tables
+
+    text = tables.minutes_markdown(meeting, decisions, items, carried, state.t, state.config, now)
+    if fmt == "md":
+        import sys
+
+        sys.stdout.write(text)
+        return
+    if fmt not in (None, "md"):
+        raise ConfigError(f"--format must be md, not {shown(fmt)}")
+    from rich.markdown import Markdown
+
+    state.out.print(Markdown(text))
+
+
+COMMANDS = {"decide": decide, "minutes": minutes}

@@ -1,0 +1,326 @@
+"""Decisions and action items (tindak lanjut): what a meeting decided, who does what by when.
+
+Kept in their own tables, apart from the agenda feed: each keeps a copy of its
+meeting's title and time, so a meeting the calendar drops keeps its record.
+Every change is journaled in the same transaction (``decide``, ``action.add``,
+``action.done``, ``action.cancel``); an item past its due time is one
+``action.overdue`` event.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cc_console.errors import NotFoundError, RefusedError, StoreError
+from cc_console.models import Meeting
+from cc_console.store.base import Cache
+from cc_console.store.events import Events
+from cc_console.store.journal import NOTE_LIMIT, Journal
+from cc_console.text import clean_line, clean_text
+from cc_console.timefmt import iso_z, parse_iso, utcnow
+
+__all__ = ["ActionItem", "Decision", "FollowUps"]
+
+TEXT_LIMIT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One decision of a meeting occurrence (``D-<n>``)."""
+
+    seq: int
+    meeting_id: str
+    meeting_title: str
+    meeting_start: datetime
+    text: str
+    created_at: datetime
+    created_by: str
+
+    @property
+    def id(self) -> str:
+        return f"D-{self.seq}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """One action item (``A-<n>``): owner agency, due time, status."""
+
+    seq: int
+    text: str
+    owner: str
+    due: datetime
+    status: str
+    meeting_id: str | None
+    meeting_uid: str | None
+    meeting_title: str | None
+    meeting_start: datetime | None
+    incident_id: str | None
+    created_at: datetime
+    created_by: str
+    done_at: datetime | None
+    note: str | None
+
+    @property
+    def id(self) -> str:
+        return f"A-{self.seq}"
+
+    def overdue(self, now: datetime) -> bool:
+        """Still open past its due time."""
+        return self.status == "open" and self.due <= now
+
+
+def _decision(r: dict[str, Any]) -> Decision:
+    return Decision(
+        r["seq"], r["meeting_id"], r["meeting_title"], parse_iso(r["meeting_start"]),  # type: ignore[arg-type]
+        r["text"], parse_iso(r["created_at"]), r["created_by"],  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _item(r: dict[str, Any]) -> ActionItem:
+    return ActionItem(
+        seq=r["seq"],
+        text=r["text"],
+        owner=r["owner"],
+        due=parse_iso(r["due"]),  # type: ignore[arg-type]
+        status=r["status"],
+        meeting_id=r["meeting_id"],
+        meeting_uid=r["meeting_uid"],
+        meeting_title=r["meeting_title"],
+        meeting_start=parse_iso(r["meeting_start"]),
+        incident_id=r["incident_id"],
+        created_at=parse_iso(r["created_at"]),  # type: ignore[arg-type]
+        created_by=r["created_by"],
+        done_at=parse_iso(r["done_at"]),
+        note=r["note"],
+    )
+
+
+def _text(value: str, what: str) -> str:
+    text = clean_text(value, TEXT_LIMIT).strip()
+    if not text:
+        raise StoreError(f"{what} is empty")  # the CLI checks first: exit 2 there
+    return text
+
+
+class FollowUps:
+    """Decisions and action items over the cache's connection, journaled."""
+
+    def __init__(self, db: Cache, journal: Journal) -> None:
+        self.db = db
+        self.journal = journal
+
+    # -- writes ------------------------------------------------------------------
+
+    def decide(self, meeting: Meeting, text: str) -> Decision:
+        """Record a decision of ``meeting``."""
+        self.db.require_writable(f"decide on {meeting.id}")
+        body = _text(text, "the decision")
+        at = iso_z(utcnow()) or ""
+        with self.db.tx() as c:
+            cur = c.execute(
+                "INSERT INTO decisions(meeting_id, meeting_uid, meeting_title, meeting_start, "
+                "text, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [meeting.id, meeting.uid, meeting.title, iso_z(meeting.start), body, at,
+                 self.journal.operator],
+            )  # fmt: skip
+            seq = int(cur.lastrowid or 0)
+            self.journal.record(c, at, "decide", meeting.id, f"D-{seq}: {body}")
+        return self.decision(seq)
+
+    def add(
+        self,
+        text: str,
+        owner: str,
+        due: datetime,
+        *,
+        meeting: Meeting | None = None,
+        incident_id: str | None = None,
+    ) -> ActionItem:
+        """A new open action item; journaled as ``action.add``."""
+        self.db.require_writable("action add")
+        body = _text(text, "the action item")
+        at = iso_z(utcnow()) or ""
+        with self.db.tx() as c:
+            cur = c.execute(
+                "INSERT INTO action_items(text, owner, due, meeting_id, meeting_uid, "
+                "meeting_title, meeting_start, incident_id, created_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    body, owner, iso_z(due),
+                    meeting.id if meeting else None, meeting.uid if meeting else None,
+                    meeting.title if meeting else None,
+                    iso_z(meeting.start) if meeting else None,
+                    incident_id, at, self.journal.operator,
+                ],
+            )  # fmt: skip
+            seq = int(cur.lastrowid or 0)
+            self.journal.record(
+                c, at, "action.add", f"A-{seq}", f"{body} (due {iso_z(due)})", agency=owner
+            )
+        return self.item(f"A-{seq}")
+
+    def close(self, item_id: str, status: str, note: str | None = None) -> ActionItem:
+        """Mark an open item ``done`` or ``cancelled``; journaled."""
+        self.db.require_writable(f"action {status} on {item_id}")
+        item = self.item(item_id)
+        if note and len(note) > NOTE_LIMIT:
+            raise StoreError(f"a note holds at most {NOTE_LIMIT} characters")
+        note = clean_text(note, NOTE_LIMIT).strip() or None
+        at = iso_z(utcnow()) or ""
+        verb = "done" if status == "done" else "cancel"
+        with self.db.tx() as c:
+            (current,) = c.execute(
+                "SELECT status FROM action_items WHERE seq = ?", [item.seq]
+            ).fetchone()
+            if current != "open":
+                raise RefusedError(
+                    f"{item.id} is {current} already; nothing was changed",
+                    "item_closed",
+                    id=item.id,
+                    status=current,
+                )
+            c.execute(
+                "UPDATE action_items SET status = ?, done_at = ?, note = ? WHERE seq = ?",
+                [status, at, note, item.seq],
+            )
+            self.journal.record(c, at, f"action.{verb}", item.id, note)
+        return self.item(item.id)
+
+    def check(self, now: datetime) -> int:
+        """One ``action.overdue`` event per item that passed its due time; how many."""
+        if self.db.read_only:
+            return 0
+        at = iso_z(now)
+        found = self.db.rows(
+            "SELECT seq, owner, due, text FROM action_items INDEXED BY action_items_open "
+            "WHERE status = 'open' AND due <= ? AND overdue_seen = 0",
+            [at],
+        )
+        if not found:
+            return 0
+        with self.db.tx() as c:
+            for r in found:
+                Events.add(
+                    c, r["due"], "action.overdue", f"A-{r['seq']}",
+                    data={"owner": r["owner"], "due": r["due"], "text": r["text"][:200]},
+                )  # fmt: skip
+                c.execute("UPDATE action_items SET overdue_seen = 1 WHERE seq = ?", [r["seq"]])
+        return len(found)
+
+    def import_from(self, c: sqlite3.Connection, old_path: Path) -> int:
+        """Copy decisions and items of the cache at ``old_path`` (a rebuild keeps them)."""
+        old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
+            copied = 0
+            for table in ("decisions", "action_items"):
+                if table not in tables:
+                    continue
+                cur = old.execute(f"SELECT * FROM {table}")
+                cols = [d[0] for d in cur.description]
+                rows = cur.fetchall()
+                c.executemany(
+                    f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    rows,
+                )
+                copied += len(rows)
+        finally:
+            old.close()
+        return copied
+
+    # -- reads -------------------------------------------------------------------
+
+    def decision(self, seq: int) -> Decision:
+        (row,) = self.db.rows("SELECT * FROM decisions WHERE seq = ?", [seq])
+        return _decision(row)
+
+    def item(self, item_id: str) -> ActionItem:
+        """One item by id (``A-3``).
+
+        Raises:
+            NotFoundError: no such item.
+        """
+        seq = item_id[2:] if item_id[:2].upper() == "A-" else ""
+        rows = (
+            self.db.rows("SELECT * FROM action_items WHERE seq = ?", [seq]) if seq.isdigit() else []
+        )
+        if not rows:
+            raise NotFoundError(
+                f"unknown action item {clean_line(item_id, 40)!r} (see `cc-console action list`)"
+            )
+        return _item(rows[0])
+
+    def decisions(self, meeting_id: str) -> list[Decision]:
+        return [
+            _decision(r)
+            for r in self.db.rows(
+                "SELECT * FROM decisions WHERE meeting_id = ? ORDER BY seq", [meeting_id]
+            )
+        ]
+
+    def items(
+        self,
+        *,
+        open_only: bool = False,
+        overdue_at: datetime | None = None,
+        owner: str | None = None,
+        meeting_id: str | None = None,
+        incident_id: str | None = None,
+        text: str = "",
+    ) -> list[ActionItem]:
+        """Action items, open ones first by due time (the most overdue first), then the rest."""
+        clauses, params = [], []
+        if open_only or overdue_at is not None:
+            clauses.append("status = 'open'")
+        if overdue_at is not None:
+            clauses.append("due <= ?")
+            params.append(iso_z(overdue_at))
+        for column, value in (("owner", owner), ("meeting_id", meeting_id),
+                              ("incident_id", incident_id)):  # fmt: skip
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if text:
+            clauses.append("(text LIKE ? OR owner LIKE ? OR coalesce(meeting_title, '') LIKE ?)")
+            params += [f"%{text}%"] * 3
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return [
+            _item(r)
+            for r in self.db.rows(
+                f"SELECT * FROM action_items {where} ORDER BY status != 'open', due, seq",
+                params,
+            )
+        ]
+
+    def remembered(self, meeting_id: str) -> Meeting | None:
+        """A meeting the calendar no longer has, as its decisions and items keep it."""
+        for table in ("decisions", "action_items"):
+            rows = self.db.rows(
+                f"SELECT meeting_id, meeting_uid, meeting_title, meeting_start FROM {table} "
+                "WHERE meeting_id = ? LIMIT 1",
+                [meeting_id],
+            )
+            if rows:
+                r = rows[0]
+                return Meeting(
+                    source=meeting_id.split(":", 1)[0],
+                    uid=r["meeting_uid"],
+                    title=r["meeting_title"],
+                    start=parse_iso(r["meeting_start"]),  # type: ignore[arg-type]
+                )
+        return None
+
+    def carried_over(self, meeting_uid: str, before: datetime) -> list[ActionItem]:
+        """Open items of earlier occurrences of the same (recurring) meeting."""
+        return [
+            _item(r)
+            for r in self.db.rows(
+                "SELECT * FROM action_items WHERE meeting_uid = ? AND meeting_start < ? "
+                "AND status = 'open' ORDER BY due, seq",
+                [meeting_uid, iso_z(before)],
+            )
+        ]
