@@ -60,9 +60,10 @@ class Action:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("pane1", "1", "pane(0)", "main"),
-    Action("pane2", "2", "pane(1)", "main"),
-    Action("pane3", "3", "pane(2)", "main"),
+    Action("pane1", "1", "pane(0)", "main", footer=False),
+    Action("pane2", "2", "pane(1)", "main", footer=False),
+    Action("pane3", "3", "pane(2)", "main", footer=False),
+    Action("pane4", "4", "pane(3)", "main", footer=False),
     Action("filter", "slash", "filter", "main"),
     Action("open", "enter", "open", "main", palette=False),
     Action("ack", "a", "act('ack')", "incident", applies=("open",)),
@@ -70,6 +71,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("assign", "s", "act('assign')", "incident"),
     Action("resolve", "r", "act('resolve')", "incident", applies=("open", "acknowledged")),
     Action("reopen", "u", "act('reopen')", "incident", footer=False, applies=("resolved",)),
+    Action("decide", "d", "decide", "meeting"),
+    Action("add_item", "t", "add_item", "followup"),
+    Action("item_done", "x", "item_done", "item"),
     Action("sort", "o", "sort", "main"),
     Action("all", "v", "all", "main"),
     Action("alarm", "exclamation_mark", "alarm", "app"),
@@ -105,7 +109,9 @@ def merged_keys(overrides: Mapping[str, str]) -> dict[str, str]:
 
 # Scopes bound together on one screen: a key may mean one action in each.
 _TOGETHER = (
-    ("app", "main", "incident", "view", "list"),
+    ("app", "main", "incident", "view", "list", "item"),
+    ("app", "view", "list", "meeting", "followup"),
+    ("app", "incident", "view", "list", "followup"),
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
 )

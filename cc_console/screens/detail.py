@@ -19,15 +19,17 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, sparkline
-from cc_console.models import Incident
+from cc_console.models import Incident, Meeting
 from cc_console.screens.base import SubScreen
+from cc_console.screens.followup_actions import add_item, decide, item_done
 from cc_console.screens.incident_actions import act_on
-from cc_console.store import IncidentQuery
+from cc_console.store import ActionItem, IncidentQuery
 from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import age, due_words, local, parse_iso
 from widgets.agenda_pane import day_label
 from widgets.bindings import bind, bind_scopes
 from widgets.context import ConsoleContext
+from widgets.followup_pane import item_due_text
 from widgets.messages import StoreChanged
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "DetailScreen",
     "DetailView",
     "IncidentDetailScreen",
+    "ItemDetailScreen",
     "MeetingDetailScreen",
 ]
 
@@ -179,10 +182,10 @@ class IncidentView:
 
 
 class IncidentDetailScreen(DetailScreen):
-    """An incident, and the operator's actions on it."""
+    """An incident, and the operator's actions on it; t adds an action item to it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("incident")
-    scopes: ClassVar[tuple[str, ...]] = ("incident", "view")
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("incident", "followup")
+    scopes: ClassVar[tuple[str, ...]] = ("incident", "view", "followup")
 
     def __init__(self, ctx: ConsoleContext, incident_id: str) -> None:
         self.incident_view = IncidentView(incident_id)
@@ -195,6 +198,11 @@ class IncidentDetailScreen(DetailScreen):
 
     def action_act(self, action: str) -> None:
         act_on(self, self.ctx, action, self.incident)
+
+    def action_add_item(self) -> None:
+        inc = self.incident
+        if inc is not None:
+            add_item(self, self.ctx, incident_id=inc.id, title=inc.title)
 
 
 def _deadlines(inc: Incident, ctx: ConsoleContext) -> list[RenderableType]:
@@ -326,10 +334,13 @@ class MeetingView:
 
     def __init__(self, meeting_id: str) -> None:
         self.meeting_id = meeting_id
+        self.meeting: Meeting | None = None
 
     def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
         t, tz = ctx.t, ctx.tz
-        m = ctx.store.agenda.get(self.meeting_id)
+        m = self.meeting = ctx.store.agenda.get(self.meeting_id) or (
+            ctx.store.followups.remembered(self.meeting_id)
+        )
         if m is None:
             return Text(self.meeting_id), Text(t("empty.agenda"))
         title = Text(m.title, style="strike" if m.status == "cancelled" else "")
@@ -353,12 +364,90 @@ class MeetingView:
             parts += [Text(f"• {p}") for p in m.participants]
         if m.description:
             parts += [_heading(t("detail.description")), Text(m.description)]
+        decisions = ctx.store.followups.decisions(m.id)
+        parts.append(_heading(t("detail.decisions")))
+        parts += [Text(f"{d.id}  {d.text}") for d in decisions] or [Text(t("minutes.none"))]
+        parts.append(_heading(t("detail.items")))
+        parts.append(_items(ctx.store.followups.items(meeting_id=m.id), ctx))
+        carried = ctx.store.followups.carried_over(m.uid, m.start)
+        if carried:
+            parts.append(_heading(t("detail.carried")))
+            parts.append(_items(carried, ctx))
         return title, Group(*parts)
 
 
+def _items(items: list[ActionItem], ctx: ConsoleContext) -> RenderableType:
+    if not items:
+        return Text(ctx.t("minutes.none"))
+    grid = Table.grid(padding=(0, 1))
+    for item in items:
+        grid.add_row(
+            Text(item.id, style="bold"),
+            item_due_text(item, ctx),
+            Text(item.owner, style="cyan"),
+            Text(item.text),
+        )
+    return grid
+
+
 class MeetingDetailScreen(DetailScreen):
-    """A meeting's detail."""
+    """A meeting's detail: its record, decisions and action items; d and t add to them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("meeting", "followup")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "meeting", "followup")
 
     def __init__(self, ctx: ConsoleContext, meeting_id: str) -> None:
-        super().__init__(ctx, MeetingView(meeting_id))
+        self.meeting_view = MeetingView(meeting_id)
+        super().__init__(ctx, self.meeting_view)
         self.meeting_id = meeting_id
+
+    def action_decide(self) -> None:
+        decide(self, self.ctx, self.meeting_view.meeting)
+
+    def action_add_item(self) -> None:
+        m = self.meeting_view.meeting
+        if m is not None:
+            add_item(self, self.ctx, meeting=m, title=m.title)
+
+
+class ItemView:
+    """One action item: what, who, by when, of which meeting or incident."""
+
+    def __init__(self, item_id: str) -> None:
+        self.item_id = item_id
+
+    def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
+        t, tz = ctx.t, ctx.tz
+        item = ctx.store.followups.item(self.item_id)
+        title = Text(f"{item.id}  ", style="bold")
+        title.append(item.text.split("\n")[0])
+        due = Text(f"{t('col.due')}: ", style="bold")
+        due.append(t.when(item.due, tz) + "  ")
+        due.append_text(item_due_text(item, ctx))
+        parts: list[RenderableType] = [
+            _field(t("col.owner"), item.owner),
+            due,
+            _field(t("col.status"), t.word("item", item.status)),
+            _field(t("col.meeting"), item.meeting_title or "-"),
+            _field(t("col.target"), item.incident_id or "-"),
+            _field(t("col.operator"), f"{item.created_by} · {t.when(item.created_at, tz)}"),
+            _heading(t("detail.item")),
+            Text(item.text),
+        ]
+        if item.note:
+            parts += [_heading(t("col.note")), Text(item.note)]
+        return title, Group(*parts)
+
+
+class ItemDetailScreen(DetailScreen):
+    """An action item; x marks it done."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("item")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "item")
+
+    def __init__(self, ctx: ConsoleContext, item_id: str) -> None:
+        super().__init__(ctx, ItemView(item_id))
+        self.item_id = item_id
+
+    def action_item_done(self) -> None:
+        item_done(self, self.ctx, self.ctx.store.followups.item(self.item_id))

@@ -18,13 +18,21 @@ from textual.screen import Screen
 from cc_console.actions import actions_in
 from cc_console.models import Agency, Incident
 from cc_console.screens.base import footer_actions
-from cc_console.screens.detail import AgencyDetailScreen, IncidentDetailScreen, MeetingDetailScreen
+from cc_console.screens.detail import (
+    AgencyDetailScreen,
+    IncidentDetailScreen,
+    ItemDetailScreen,
+    MeetingDetailScreen,
+)
+from cc_console.screens.followup_actions import item_done
 from cc_console.screens.incident_actions import act_on
+from cc_console.store import ActionItem
 from widgets.agencies_pane import AgenciesPane
 from widgets.agenda_pane import AgendaPane, AgendaRow
 from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind, bind_scopes
 from widgets.context import ConsoleContext
+from widgets.followup_pane import FollowUpPane
 from widgets.incidents_pane import IncidentsPane
 from widgets.key_bar import KeyBar
 from widgets.messages import StoreChanged
@@ -36,7 +44,7 @@ __all__ = ["MainScreen", "Row"]
 
 WIDE = 140
 
-Row = Incident | Agency | AgendaRow
+Row = Incident | Agency | AgendaRow | ActionItem
 """What a pane's cursor can be on."""
 
 
@@ -44,12 +52,12 @@ class MainScreen(Screen[None]):
     """Agencies, Incidents, Agenda."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *bind_scopes("main", "incident"),
+        *bind_scopes("main", "incident", "item"),
         *bind("back", target="clear_filter"),
         Binding("tab", "cycle(1)", show=False),
         Binding("shift+tab", "cycle(-1)", show=False),
     ]
-    scopes: ClassVar[tuple[str, ...]] = ("main", "incident")
+    scopes: ClassVar[tuple[str, ...]] = ("main", "incident", "item")
 
     AUTO_FOCUS = "#incident-list"
     active: reactive[int] = reactive(1)
@@ -60,7 +68,8 @@ class MainScreen(Screen[None]):
         self.agencies = AgenciesPane(ctx, id="agencies")
         self.incidents = IncidentsPane(ctx, id="incidents")
         self.agenda = AgendaPane(ctx, id="agenda")
-        self.panes: list[Pane] = [self.agencies, self.incidents, self.agenda]
+        self.followups = FollowUpPane(ctx, id="followups")
+        self.panes: list[Pane] = [self.agencies, self.incidents, self.agenda, self.followups]
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx)
@@ -102,7 +111,7 @@ class MainScreen(Screen[None]):
     def selected(self) -> Row | None:
         """The row under the cursor of the focused pane."""
         row = self.focused_pane.list.selected
-        return row if isinstance(row, Incident | Agency | AgendaRow) else None
+        return row if isinstance(row, Incident | Agency | AgendaRow | ActionItem) else None
 
     def selected_incident(self) -> Incident | None:
         """The incident under the cursor, if the incidents pane has the focus."""
@@ -146,6 +155,12 @@ class MainScreen(Screen[None]):
             self.app.push_screen(AgencyDetailScreen(self.ctx, row.id))
         elif isinstance(row, AgendaRow) and row.meeting is not None:
             self.app.push_screen(MeetingDetailScreen(self.ctx, row.meeting.id))
+        elif isinstance(row, ActionItem):
+            self.app.push_screen(ItemDetailScreen(self.ctx, row.id))
+
+    def action_item_done(self) -> None:
+        row = self.selected() if self.focused_pane is self.followups else None
+        item_done(self, self.ctx, row if isinstance(row, ActionItem) else None)
 
     def action_act(self, action: str) -> None:
         act_on(self, self.ctx, action, self.selected_incident())
@@ -168,10 +183,15 @@ class MainScreen(Screen[None]):
         """The key line for the pane in view: what acts there, with ? and q always."""
         pane = pane or self.panes[self.active]
         incident = {a.id for a in actions_in("incident")}
-        drop = set(incident) if self.ctx.read_only else set()
+        item = {a.id for a in actions_in("item")}
+        drop = incident | item if self.ctx.read_only else set()
         if pane is not self.incidents:
-            drop |= incident | {"all"} | ({"sort"} if pane is self.agenda else set())
-        return [a for a in footer_actions("main", "incident", "app") if a not in drop]
+            drop |= (
+                incident | {"all"} | ({"sort"} if pane in (self.agenda, self.followups) else set())
+            )
+        if pane is not self.followups:
+            drop |= item
+        return [a for a in footer_actions("main", "incident", "item", "app") if a not in drop]
 
     def reload(self) -> None:
         """New data in the store: every pane re-reads; cursors and filters stay."""

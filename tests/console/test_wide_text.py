@@ -38,6 +38,7 @@ def _add_wide(store) -> None:
         PollRecord("opd", NOW, ok=True, http_status=200),
         [Agency("wide", WIDE, "degraded", WIDE, (), NOW, "opd")],
     )
+    store.followups.add(WIDE * 2, "wide", NOW + timedelta(days=1))
     day = NOW.replace(hour=2, minute=0)
     store.apply(
         "agenda",
@@ -51,7 +52,7 @@ async def test_every_line_of_every_pane_is_exactly_its_width(store, make_app, si
     _add_wide(store)
     app = make_app()
     async with app.run_test(size=size) as pilot:
-        for key, pane in zip("123", app.screen.panes, strict=True):
+        for key, pane in zip("1234", app.screen.panes, strict=True):
             await pilot.press(key)
             await pilot.pause()
             lst = pane.list
