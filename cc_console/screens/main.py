@@ -96,6 +96,8 @@ class MainScreen(Screen[None]):
         for i, pane in enumerate(self.panes):
             pane.set_class(i == index, "-active")
         if self.is_mounted:
+            self.query_one("#panes").set_class(self.panes[index] is self.followups, "-followups")
+        if self.is_mounted:
             self.panes[index].list.focus()
             self.query_one(KeyBar).show(self.footer(self.panes[index]))
 
