@@ -6,6 +6,7 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from cc_console.demo.server import DemoServer
 
@@ -119,6 +120,38 @@ def serve_demo(port: int) -> None:
             pass
 
 
+def seed_follow_up(store: Any, tz: Any) -> None:
+    """Last week's coordination meeting: two decisions, items done, due and overdue."""
+    from datetime import datetime, timedelta
+
+    from cc_console.timefmt import utcnow
+
+    now = utcnow()
+    past = [
+        m
+        for m in store.agenda.between(now - timedelta(days=14), now)
+        if m.uid == "rakor-mingguan@garutkab.go.id"
+    ]
+    if not past or store.followups.items():
+        return
+    meeting = past[-1]
+    store.followups.decide(meeting, "Normalisasi saluran Sungai Cimanuk dimulai pekan ini.")
+    store.followups.decide(meeting, "Posko siaga banjir di Tarogong Kidul dibuka 24 jam.")
+
+    def day(offset: int) -> datetime:
+        local = (now + timedelta(days=offset)).astimezone(tz)
+        return local.replace(hour=23, minute=59, second=59, microsecond=0)
+
+    done = store.followups.add("Kirim alat berat ke bantaran Cimanuk", "pupr", day(-3),
+                               meeting=meeting)  # fmt: skip
+    store.followups.close(done.id, "done", "Dua ekskavator tiba di lokasi.")
+    store.followups.add("Laporkan stok logistik posko pengungsian", "dinsos", day(-2),
+                        meeting=meeting)  # fmt: skip
+    store.followups.add("Verifikasi data warga terdampak banjir", "disdukcapil", day(3),
+                        meeting=meeting)  # fmt: skip
+    store.followups.add("Siapkan tenaga kesehatan di posko", "dinkes", day(1), meeting=meeting)
+
+
 def run_demo(state: object, *, tui: bool) -> None:
     """Run the demo end to end (the CLI's ``demo`` command)."""
     from cc_console.cli.state import State
@@ -149,6 +182,7 @@ def run_demo(state: object, *, tui: bool) -> None:
                 await refresher.aclose()
 
         outcomes = asyncio.run(refresh())
+        seed_follow_up(store, cfg.site.tz)
         if not tui:
             from cc_console.cli import tables
 

@@ -313,9 +313,10 @@ class DemoWorld:
         out.append(
             {
                 "uid": "rakor-mingguan@garutkab.go.id",
-                "start": at(d0, 8),
-                "end": at(d0, 10),
-                "rrule": "FREQ=WEEKLY;BYDAY=MO;COUNT=8",
+                # From last week: its record (decisions, action items) is the demo's.
+                "start": at(d0 - timedelta(days=7), 8),
+                "end": at(d0 - timedelta(days=7), 10),
+                "rrule": "FREQ=WEEKLY;BYDAY=MO;COUNT=9",
                 "title": "Rapat Koordinasi Mingguan Perangkat Daerah",
                 "location": "Ruang Command Center, Pendopo",
                 "organizer": "Sekretaris Daerah",

@@ -124,3 +124,35 @@ def test_handover_and_rebuild_keep_the_follow_up(tmp_path, feeds, cli):
     assert "decisions and action items carried over: 4" in r.out
     assert len(cli(*run, "action", "list", "--json").json()) == 3
     assert cli(*run, "journal", "--verify").code == 0
+
+
+def test_the_demo_has_last_weeks_meeting_with_its_follow_up(tmp_path):
+    import asyncio
+
+    from cc_console.config import load_config
+    from cc_console.demo import DemoServer
+    from cc_console.demo.session import demo_config_text, seed_follow_up
+    from cc_console.poll import Refresher
+
+    with DemoServer(tick_seconds=3600) as server:
+        path = tmp_path / "demo.toml"
+        path.write_text(demo_config_text(server.base, tmp_path / "demo.db"), encoding="utf-8")
+        cfg = load_config(path)
+        store = Store.for_config(cfg)
+
+        async def run() -> None:
+            refresher = Refresher(cfg, store)
+            try:
+                await refresher.refresh(list(cfg.sources))
+            finally:
+                await refresher.aclose()
+
+        asyncio.run(run())
+        seed_follow_up(store, cfg.site.tz)
+        now = datetime.now(UTC)
+        items = store.followups.items()
+        assert {i.status for i in items} == {"open", "done"}
+        assert any(i.overdue(now) for i in items)
+        meeting = items[0].meeting_id
+        assert meeting and len(store.followups.decisions(meeting)) == 2
+        store.close()
