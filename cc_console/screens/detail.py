@@ -178,6 +178,10 @@ class IncidentView:
                     what.append(f" — {clean_text(e.text)}", style="")
                 timeline.add_row(when, what)
         parts.append(timeline)
+        items = ctx.store.followups.items(incident_id=inc.id)
+        if items:
+            parts.append(_heading(t("detail.items")))
+            parts.append(_items(items, ctx))
         return title, Group(*parts)
 
 
@@ -318,6 +322,8 @@ class AgencyView:
             line.append(inc.title)
             line.append(f"  {inc.id}", style="dim")
             parts.append(line)
+        parts.append(_heading(t("detail.items")))
+        parts.append(_items(ctx.store.followups.items(open_only=True, owner=a.id), ctx))
         return title, Group(*parts)
 
 

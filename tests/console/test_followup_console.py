@@ -47,3 +47,23 @@ async def test_read_only_refuses_and_says_why(make_app, store):
         notes = [n.message for n in app._notifications]
         assert any("hanya-baca" in m.lower() for m in notes), notes
         assert store.followups.items() == []
+
+
+async def test_agency_and_incident_views_list_their_items(make_app, store):
+    from datetime import timedelta
+
+    from tests.console.conftest import NOW
+
+    incident = store.incidents.listing()[0]
+    store.followups.add(
+        "Kerahkan pompa air", "bpbd", NOW - timedelta(days=1), incident_id=incident.id
+    )
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("enter")  # the newest incident
+        assert "Kerahkan&#160;pompa&#160;air" in app.export_screenshot()
+        await pilot.press("escape", "1")
+        app.screen.agencies.list.cursor = app.screen.agencies.rows.locate("opd:bpbd", 0) or 0
+        await pilot.press("enter")
+        shot = app.export_screenshot()
+        assert "Kerahkan&#160;pompa&#160;air" in shot and "lewat" in shot
