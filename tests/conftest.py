@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -220,3 +221,30 @@ def run_measured(
     )
     err, _, peak = proc.stderr.rpartition("\nPEAK_KB ")
     return Result(proc.returncode, proc.stdout, err), int(peak.split()[0]) / 1024
+
+
+def demo_store(server: Any, folder: Path) -> tuple[Any, Callable[[], None]]:
+    """A cache on the demo ``server`` with the demo's config, and a function refreshing it."""
+    import asyncio
+
+    from cc_console.config import load_config
+    from cc_console.demo.session import demo_config_text
+    from cc_console.poll import Refresher
+    from cc_console.store import Store
+
+    path = folder / "demo.toml"
+    path.write_text(demo_config_text(server.base, folder / "demo.db"), encoding="utf-8")
+    cfg = load_config(path)
+    store = Store.for_config(cfg)
+
+    def refresh() -> None:
+        async def run() -> None:
+            refresher = Refresher(cfg, store)
+            try:
+                await refresher.refresh(list(cfg.sources))
+            finally:
+                await refresher.aclose()
+
+        asyncio.run(run())
+
+    return store, refresh

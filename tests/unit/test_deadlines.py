@@ -186,31 +186,14 @@ def test_handover_names_the_breaches_and_what_falls_due_in_the_next_shift(tmp_pa
 
 
 def test_the_demo_starts_with_a_few_breaches_and_an_extreme_flood_comes_a_minute_later(tmp_path):
-    import asyncio
-
     from cc_console.demo import DemoServer, DemoWorld
-    from cc_console.demo.session import demo_config_text
-    from cc_console.poll import Refresher
     from cc_console.timefmt import utcnow
+    from tests.conftest import demo_store
 
     start = utcnow()
     world = DemoWorld(now=start)
     with DemoServer(world, tick_seconds=3600) as server:
-        path = tmp_path / "demo.toml"
-        path.write_text(demo_config_text(server.base, tmp_path / "demo.db"), encoding="utf-8")
-        cfg = load_config(path)
-        store = Store.for_config(cfg)
-
-        def refresh() -> None:
-            async def run() -> None:
-                refresher = Refresher(cfg, store)
-                try:
-                    await refresher.refresh(list(cfg.sources))
-                finally:
-                    await refresher.aclose()
-
-            asyncio.run(run())
-
+        store, refresh = demo_store(server, tmp_path)
         refresh()
         late = store.deadlines.late(utcnow())
         assert 3 <= len(late) <= 25, len(late)

@@ -127,28 +127,16 @@ def test_handover_and_rebuild_keep_the_follow_up(tmp_path, feeds, cli):
 
 
 def test_the_demo_has_last_weeks_meeting_with_its_follow_up(tmp_path):
-    import asyncio
+    from zoneinfo import ZoneInfo
 
-    from cc_console.config import load_config
     from cc_console.demo import DemoServer
-    from cc_console.demo.session import demo_config_text, seed_follow_up
-    from cc_console.poll import Refresher
+    from cc_console.demo.session import seed_follow_up
+    from tests.conftest import demo_store
 
     with DemoServer(tick_seconds=3600) as server:
-        path = tmp_path / "demo.toml"
-        path.write_text(demo_config_text(server.base, tmp_path / "demo.db"), encoding="utf-8")
-        cfg = load_config(path)
-        store = Store.for_config(cfg)
-
-        async def run() -> None:
-            refresher = Refresher(cfg, store)
-            try:
-                await refresher.refresh(list(cfg.sources))
-            finally:
-                await refresher.aclose()
-
-        asyncio.run(run())
-        seed_follow_up(store, cfg.site.tz)
+        store, refresh = demo_store(server, tmp_path)
+        refresh()
+        seed_follow_up(store, ZoneInfo("Asia/Jakarta"))
         now = datetime.now(UTC)
         items = store.followups.items()
         assert {i.status for i in items} == {"open", "done"}
