@@ -11,13 +11,27 @@ VIEWS = {
     "incident": ["enter"],
     "agency": ["1", "enter"],
     "meeting": ["3", "down", "enter"],
+    "followups": ["4"],
 }
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_snapshot(snap_compare, make_app, lang, size, view):
+def test_snapshot(snap_compare, make_app, store, lang, size, view):
+    if view == "followups":  # open items: one overdue, one due, one of an incident
+        from datetime import timedelta
+
+        from tests.console.conftest import NOW
+
+        meeting = store.agenda.between(NOW - timedelta(days=1), NOW + timedelta(days=1))[0]
+        items = store.followups
+        items.add("Kirim alat berat ke bantaran Cimanuk", "pupr", NOW - timedelta(hours=30),
+                  meeting=meeting)  # fmt: skip
+        items.add("Verifikasi data warga terdampak", "disdukcapil", NOW + timedelta(days=2),
+                  meeting=meeting)  # fmt: skip
+        incident = store.incidents.listing()[0]
+        items.add("Kerahkan pompa air", "bpbd", NOW + timedelta(hours=5), incident_id=incident.id)
     app = make_app(lang=lang)
 
     async def counted(pilot) -> None:  # the top line's counts come from a worker thread
