@@ -274,6 +274,11 @@ class CcConsoleApp(App[None]):
     def action_alarm(self) -> None:
         """Open the worst incident of the alarm."""
         alarm = self.ctx.store.deadlines.alarm(self.ctx.now())
+        if alarm.worst is None and alarm.items:  # only overdue action items: their pane
+            while not isinstance(self.screen, MainScreen):
+                self.pop_screen()
+            self.screen.active = 3
+            return
         if alarm.worst is None:
             self.notify(self.ctx.t("refused.no_alarm"))
             return

@@ -31,7 +31,7 @@ def alarm_text(alarm: Alarm, ctx: ConsoleContext, width: int) -> Text:
     t = ctx.t
     key = key_label(ctx.keys["alarm"])
     hint = f" [{t('alarm.key', k=key)}]" if width >= 100 else f" [{key}]"
-    worst = ""
+    worst = "" if alarm.worst is not None else t("alarm.open_items")
     if alarm.worst is not None:
         symbol = SEVERITY_LOOK.get(alarm.worst.severity, ("?", ""))[0].strip()
         worst = f"{symbol} {alarm.worst.title}"
@@ -56,6 +56,8 @@ def _head(alarm: Alarm, ctx: ConsoleContext, *, short: bool) -> str:
         parts.append(t(f"alarm.new{tail}", n=alarm.new, severity=severity))
     if alarm.breaches:
         parts.append(t(f"alarm.late{tail}", n=alarm.breaches))
+    if alarm.items:
+        parts.append(t(f"alarm.items{tail}", n=alarm.items))
     return " · ".join(parts) + t(f"alarm.worst{tail}")
 
 

@@ -36,10 +36,11 @@ class Alarm:
     breaches: int
     worst: Incident | None
     keys: frozenset[tuple[str, int]]  # (incident id, alarm event): a new member rings the bell
+    items: int = 0  # open action items past their due time
 
     @property
     def count(self) -> int:
-        return self.new + self.breaches
+        return self.new + self.breaches + self.items
 
 
 class Deadlines:
@@ -257,4 +258,10 @@ class Deadlines:
             new += not late
             keys.add((r["id"], int(r["alarm_seq"] or 0) if not late else -1))
         worst = row_to_incident(rows[0]) if rows else None
-        return Alarm(new, breaches, worst, frozenset(keys))
+        overdue = self.db.rows(
+            "SELECT seq FROM action_items INDEXED BY action_items_open "
+            "WHERE status = 'open' AND due <= ?",
+            [at],
+        )
+        keys |= {(f"A-{r['seq']}", -2) for r in overdue}
+        return Alarm(new, breaches, worst, frozenset(keys), len(overdue))

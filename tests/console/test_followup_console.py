@@ -67,3 +67,18 @@ async def test_agency_and_incident_views_list_their_items(make_app, store):
         await pilot.press("enter")
         shot = app.export_screenshot()
         assert "Kerahkan&#160;pompa&#160;air" in shot and "lewat" in shot
+
+
+async def test_overdue_items_raise_the_alarm_and_bang_shows_them(make_app, store):
+    from datetime import timedelta
+
+    from tests.console.conftest import NOW
+
+    store.followups.add("Laporkan stok logistik", "bpbd", NOW - timedelta(hours=2))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.alarm is not None and app.alarm.items == 1
+        line = app.screen.query_one("#alarm-line").render().plain
+        assert "1 TL telat" in line or "1 tindak lanjut lewat tenggat" in line, line
+        await pilot.press("3", "exclamation_mark")
+        assert app.screen.active == 3 and app.screen.followups.list.total == 1
