@@ -66,7 +66,7 @@ class KeyBar(Static):
             line.append_text(hint)
         for action in pinned:
             line.append_text(self._hint(action))
-        self.update(line)
+        self.update(line, layout=False)  # one line: no relayout
 
     def _hint(self, action: str) -> Text:
         label = key_label(self.keys[action]) if action in self.keys else action

@@ -67,7 +67,7 @@ class TextLine(Static):
     def show(self, text: Text) -> None:
         if text != self._text:
             self._text = text
-            self.update(text)
+            self.update(text, layout=False)  # one line: no relayout
 
 
 class Pane(Vertical, can_focus=False):

@@ -189,4 +189,4 @@ class StatusBar(Static):
             if i:
                 line.append(sep, style="dim")
             line.append_text(short if compact and priority <= 1 else text)
-        self.update(line)
+        self.update(line, layout=False)  # one line, its size never changes: no relayout
