@@ -11,6 +11,7 @@ from typing import Any
 
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.sla import breach_of, pending_due
+from cc_console.store.followup import ActionItem, Decision
 from cc_console.timefmt import iso_z, utcnow
 from cc_console.urls import redact
 
@@ -19,8 +20,10 @@ __all__ = [
     "agency_json",
     "csv_text",
     "deadline_json",
+    "decision_json",
     "health_json",
     "incident_json",
+    "item_json",
     "journal_json",
     "meeting_json",
 ]
@@ -129,6 +132,36 @@ def deadline_json(inc: Incident, now: datetime) -> dict[str, Any]:
         seconds = int((now - due).total_seconds())
         out["overdue_s" if breach else "due_in_s"] = seconds if breach else -seconds
     return out
+
+
+def item_json(item: ActionItem, now: datetime) -> dict[str, Any]:
+    """One action item as ``action list --json`` prints it."""
+    return {
+        "id": item.id,
+        "text": item.text,
+        "owner": item.owner,
+        "due": iso_z(item.due),
+        "status": item.status,
+        "overdue": item.overdue(now),
+        "meeting": item.meeting_id,
+        "meeting_title": item.meeting_title,
+        "incident": item.incident_id,
+        "created_at": iso_z(item.created_at),
+        "created_by": item.created_by,
+        "done_at": iso_z(item.done_at),
+        "note": item.note,
+    }
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    """One decision as ``decide --json`` and ``minutes --json`` print it."""
+    return {
+        "id": d.id,
+        "text": d.text,
+        "meeting": d.meeting_id,
+        "created_at": iso_z(d.created_at),
+        "created_by": d.created_by,
+    }
 
 
 def agency_json(a: Agency) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 
 __all__ = ["age", "in_zone", "iso_z", "local", "parse_iso", "utcnow"]
 
@@ -98,3 +98,25 @@ def due_words(due: datetime | None, now: datetime) -> tuple[bool, str] | None:
     except OverflowError:
         return None
     return (True, span(seconds)) if seconds >= 0 else (False, span(-seconds + 59))
+
+
+def parse_when(value: str, tz: tzinfo) -> datetime:
+    """``YYYY-MM-DD`` (the end of that day) or ``YYYY-MM-DD HH:MM``, in ``tz``.
+
+    Raises:
+        ValueError: not such a date, or outside 1970..2199 (the message says so).
+    """
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = datetime.strptime(text, "%Y-%m-%d").date()
+            when = datetime.combine(day, time(23, 59, 59), tz)
+        else:
+            when = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+    except ValueError:
+        raise ValueError(
+            f'WHEN must be "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (site time), not {value!r}'
+        ) from None
+    if not 1970 <= when.year <= 2199:
+        raise ValueError(f"WHEN must lie between 1970 and 2199, not {value!r}")
+    return when

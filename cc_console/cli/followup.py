@@ -7,45 +7,35 @@ unknown agency, meeting or incident exit 3; read-only exit 3.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 
+from cc_console import timefmt
 from cc_console.cli.state import State
 from cc_console.errors import ConfigError, NotFoundError
-from cc_console.export import meeting_json
+from cc_console.export import decision_json, item_json, meeting_json
 from cc_console.models import Meeting
-from cc_console.store import ActionItem, Decision, Store
+from cc_console.store import Store
 from cc_console.text import shown
-from cc_console.timefmt import iso_z
 
-__all__ = ["COMMANDS", "action_app", "item_json", "parse_when"]
+__all__ = ["COMMANDS", "action_app", "parse_when"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 action_app = typer.Typer(help="Action items (tindak lanjut): add, done, cancel, list.")
 
 
 def parse_when(value: str, tz: Any) -> datetime:
-    """``YYYY-MM-DD`` (the end of that day) or ``YYYY-MM-DD HH:MM`` in ``tz``, as UTC.
+    """WHEN as a time (see :func:`cc_console.timefmt.parse_when`).
 
     Raises:
         ConfigError: not such a date (exit 2).
     """
-    text = value.strip()
     try:
-        if len(text) == 10:
-            day = datetime.strptime(text, "%Y-%m-%d").date()
-            local = datetime.combine(day, time(23, 59, 59), tz)
-        else:
-            local = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-    except ValueError:
-        raise ConfigError(
-            f'WHEN must be "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (site time), not {shown(value)}'
-        ) from None
-    if not 1970 <= local.year <= 2199:
-        raise ConfigError(f"WHEN must lie between 1970 and 2199, not {shown(value)}")
-    return local
+        return timefmt.parse_when(value, tz)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _meeting(store: Store, meeting_id: str) -> Meeting:
@@ -59,35 +49,6 @@ def _text(value: str, what: str) -> str:
     if not value.strip():
         raise ConfigError(f"the {what} is empty")
     return value
-
-
-def item_json(item: ActionItem, now: datetime) -> dict[str, Any]:
-    """One action item as ``action list --json`` prints it."""
-    return {
-        "id": item.id,
-        "text": item.text,
-        "owner": item.owner,
-        "due": iso_z(item.due),
-        "status": item.status,
-        "overdue": item.overdue(now),
-        "meeting": item.meeting_id,
-        "meeting_title": item.meeting_title,
-        "incident": item.incident_id,
-        "created_at": iso_z(item.created_at),
-        "created_by": item.created_by,
-        "done_at": iso_z(item.done_at),
-        "note": item.note,
-    }
-
-
-def decision_json(d: Decision) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "text": d.text,
-        "meeting": d.meeting_id,
-        "created_at": iso_z(d.created_at),
-        "created_by": d.created_by,
-    }
 
 
 def _writable(state: State, what: str) -> Store:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cc_console.cli.followup import item_json
 from cc_console.cli.state import State
 from cc_console.config import Config
 from cc_console.export import (
@@ -21,6 +20,7 @@ from cc_console.export import (
     deadline_json,
     health_json,
     incident_json,
+    item_json,
     journal_json,
     meeting_json,
 )

@@ -11,12 +11,12 @@ from typing import Any
 
 from textual.screen import Screen
 
-from cc_console.cli.followup import parse_when
 from cc_console.errors import CcConsoleError
 from cc_console.models import Meeting
 from cc_console.screens.dialogs import AgencyPicker, NotePrompt
 from cc_console.store import ActionItem
 from cc_console.text import clean_line
+from cc_console.timefmt import parse_when
 from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed
 
@@ -91,7 +91,7 @@ def add_item(
                 item = ctx.store.followups.add(
                     text, owner, due, meeting=meeting, incident_id=incident_id
                 )
-            except CcConsoleError as exc:
+            except (ValueError, CcConsoleError) as exc:
                 screen.notify(str(exc), severity="error")
                 ask_due(text, owner)  # a bad date is asked again, not lost
                 return
