@@ -5,15 +5,18 @@ A status is always a word and a symbol; colour is only a third cue.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+import functools
+from datetime import datetime, tzinfo
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from cc_console.i18n import Translator
 from cc_console.models import JournalEntry, SourceHealth
 from cc_console.text import clean_line, clean_text
+from cc_console.timefmt import due_words
 
-__all__ = ["AGENCY_LOOK", "SEVERITY_LOOK", "SPARK"]
+__all__ = ["AGENCY_LOOK", "SEVERITY_LOOK", "SPARK", "due_label", "due_label_width"]
 
 # Symbols that read as the scale: filled triangles, an open one, a dot.
 SEVERITY_LOOK: dict[str, tuple[str, str]] = {
@@ -76,3 +79,21 @@ def journal_cells(e: JournalEntry, t: Translator, tz: tzinfo) -> tuple[Text, ...
         Text(clean_line(e.target)),
         Text(clean_text(e.summary)),
     )
+
+
+def due_label(due: datetime | None, now: datetime, t: Translator) -> Text:
+    """``⚠ late 1h 40m`` / ``◷ in 12m``: how far past or ahead ``due`` is, in words and a
+    symbol (empty without a deadline). The one form of every deadline the UI shows."""
+    words = due_words(due, now)
+    if words is None:
+        return Text("")
+    late, length = words
+    return Text(
+        t("due.late" if late else "due.in", span=length), style="bold red" if late else "yellow"
+    )
+
+
+@functools.cache
+def due_label_width(t: Translator) -> int:
+    """Cells a deadline column needs in ``t``'s language (the longest two-unit label)."""
+    return max(cell_len(t("due.late", span="23h 59m")), cell_len(t("due.in", span="23h 59m")))

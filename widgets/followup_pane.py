@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.cells import cell_len
 from rich.text import Text
 
+from cc_console.looks import due_label, due_label_width
 from cc_console.store import ActionItem
-from cc_console.timefmt import due_words
 from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
@@ -25,16 +24,9 @@ OWNER_W = 12
 
 def item_due_text(item: ActionItem, ctx: ConsoleContext) -> Text:
     """``⚠ lewat 2d 3h`` / ``◷ 5h lagi``, or the status word once closed."""
-    t = ctx.t
     if item.status != "open":
-        return Text(t.word("item", item.status), style="dim")
-    words = due_words(item.due, ctx.now())
-    if words is None:
-        return Text("")
-    late, length = words
-    return Text(
-        t("due.late" if late else "due.in", span=length), style="bold red" if late else "yellow"
-    )
+        return Text(ctx.t.word("item", item.status), style="dim")
+    return due_label(item.due, ctx.now(), ctx.t)
 
 
 class FollowUpSource:
@@ -69,8 +61,7 @@ class FollowUpSource:
         return f"⚠ {late} {self.ctx.t('item.overdue')}" if late else ""
 
     def due_w(self) -> int:
-        t = self.ctx.t
-        return max(cell_len(t("due.late", span="23h 59m")), cell_len(t("due.in", span="23h 59m")))
+        return due_label_width(self.ctx.t)
 
     def header(self, width: int) -> Text:
         t = self.ctx.t

@@ -10,11 +10,11 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from cc_console.i18n import Translator
-from cc_console.looks import SEVERITY_LOOK
+from cc_console.looks import SEVERITY_LOOK, due_label, due_label_width
 from cc_console.models import CATEGORIES, INCIDENT_STATUSES, SEVERITIES, Incident
 from cc_console.sla import pending_due
 from cc_console.store import ACTIVE_STATUSES, IncidentQuery
-from cc_console.timefmt import age, due_words
+from cc_console.timefmt import age
 from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
@@ -134,7 +134,7 @@ def layout(width: int, t: Translator, *, overdue: bool = False) -> Layout:
     when the pane is sorted by it (most overdue first).
     """
     status = status_width(t)
-    due = due_width(t)
+    due = due_label_width(t)
     if width >= 130:
         return Layout(11, max(12, status), 14, 22, 14, width, due)
     if width >= 115:
@@ -157,23 +157,10 @@ def short_width(t: Translator) -> int:
     return 3 + max(cell_len(t(f"short.{s}")) for s in SEVERITY_LOOK)
 
 
-@functools.cache
-def due_width(t: Translator) -> int:
-    """Cells of the deadline column: its longest words in ``t``'s language."""
-    return max(cell_len(t("due.late", span="23h 59m")), cell_len(t("due.in", span="23h 59m")))
-
-
 def due_text(inc: Incident, ctx: ConsoleContext) -> Text:
     """``⚠ late 1h 40m`` / ``◷ in 12m``: the deadline still to meet, in words and a symbol."""
     pending = pending_due(inc.status, inc.acknowledge_due, inc.resolve_due)
-    words = due_words(pending[1], ctx.now()) if pending else None
-    if words is None:
-        return Text("")
-    late, length = words
-    t = ctx.t
-    return Text(
-        t("due.late" if late else "due.in", span=length), style="bold red" if late else "yellow"
-    )
+    return due_label(pending[1] if pending else None, ctx.now(), ctx.t)
 
 
 def incident_line(

@@ -18,13 +18,14 @@ from cc_console.looks import (
     AGENCY_LOOK,
     JOURNAL_COLUMNS,
     SEVERITY_LOOK,
+    due_label,
     health_status,
     journal_cells,
 )
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
 from cc_console.store import ActionItem, Decision
-from cc_console.timefmt import age, local, span
+from cc_console.timefmt import age, local, parse_iso
 
 __all__ = [
     "agencies_table",
@@ -79,15 +80,12 @@ def deadlines_table(rows: Sequence[Incident], title: str, t: Translator, now: da
         table.add_column(t(key))
     for inc in rows:
         d = deadline_json(inc, now)
-        late = "overdue_s" in d
-        seconds = d.get("overdue_s", d.get("due_in_s", 0))
-        words = t("due.late" if late else "due.in", span=span(seconds))
         table.add_row(
             Text(t.word("severity", inc.severity), style=SEVERITY_STYLE.get(inc.severity, "")),
             _t(t.word("status", inc.status)),
             _t(inc.title),
             _t(t(f"duty.{d['breach']}") if d["breach"] else ""),
-            Text(words, style="bold red" if late else "yellow"),
+            due_label(parse_iso(d["due"]), now, t),
             _t(inc.id),
         )
     return table

@@ -18,14 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, sparkline
+from cc_console.looks import AGENCY_LOOK, SEVERITY_LOOK, due_label, sparkline
 from cc_console.models import Incident, Meeting
 from cc_console.screens.base import SubScreen
 from cc_console.screens.followup_actions import add_item, decide, item_done
 from cc_console.screens.incident_actions import act_on
 from cc_console.store import ActionItem, IncidentQuery
 from cc_console.text import clean_line, clean_text
-from cc_console.timefmt import age, due_words, local, parse_iso
+from cc_console.timefmt import age, local, parse_iso
 from widgets.agenda_pane import day_label
 from widgets.bindings import bind, bind_scopes
 from widgets.context import ConsoleContext
@@ -226,14 +226,8 @@ def _deadlines(inc: Incident, ctx: ConsoleContext) -> list[RenderableType]:
             line.append(f" · {t(f'detail.{duty}d_at')} {t.when(done, tz)}", style="dim")
             line.append(" ✓" if done <= due else " ✗", style="green" if done <= due else "red")
         elif inc.status == "open" or (duty == "resolve" and inc.status == "acknowledged"):
-            words = due_words(due, ctx.now())
-            if words is not None:
-                late, length = words
-                line.append("  ")
-                line.append(
-                    t("due.late" if late else "due.in", span=length),
-                    style="bold red" if late else "yellow",
-                )
+            line.append("  ")
+            line.append_text(due_label(due, ctx.now(), t))
         lines.append(line)
     return lines
 
