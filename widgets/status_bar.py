@@ -46,9 +46,9 @@ def health_text(
         )
     else:
         text = Text(f"✓ {t('health.ok', ok=ok, total=len(health))}", style="green")
-    oldest = min((h.last_success for h in health if h.last_success), default=None)
-    if oldest is not None and detail:
-        text.append(f" · {t('health.oldest', age=age(oldest, now))}", style="dim")
+    oldest = oldest_text(health, now, t) if detail else None
+    if oldest:
+        text.append(f" · {oldest}", style="dim")
     if stale:
         text.append(f" · {t('health.stale')} {len(stale)}", style="bold red")
     insecure = [h.name for h in health if h.insecure]
@@ -60,6 +60,12 @@ def health_text(
 
 
 POLLER_GRACE = timedelta(minutes=2)
+
+
+def oldest_text(health: Sequence[SourceHealth], now: datetime, t: Translator) -> str | None:
+    """``data tertua 5m``: the age of the oldest data among the feeds, or None."""
+    oldest = min((h.last_success for h in health if h.last_success), default=None)
+    return None if oldest is None else t("health.oldest", age=age(oldest, now))
 
 
 def active_text(counts: dict[str, int], t: Translator, *, word: bool = True) -> Text:
@@ -162,12 +168,12 @@ class StatusBar(Static):
         # The feeds' headline always; its advice ("— check our own network link")
         # and the oldest data's age where there is room.
         core = health_text(self.health, now, t, detail=False)
-        full = health_text(self.health, now, t)
         headline, _, advice = core.plain.partition(" — ")
         add(1, core[: len(headline)])
         date, _, clock = self.clock_text.partition(" ")
         add(2, Text(clock))
-        detail = " · ".join(x for x in (advice, full.plain[len(core.plain) :].lstrip(" ·")) if x)
+        oldest = oldest_text(self.health, now, t) if self.health else None
+        detail = " · ".join(x for x in (advice, oldest) if x)
         if detail:
             add(3, Text(detail, style="dim"))
         add(4, Text(date))

@@ -43,6 +43,22 @@ class Alarm:
         return self.new + self.breaches + self.items
 
 
+def _passed(r: dict[str, Any], at: str) -> list[str]:
+    """The breaches of row ``r`` not yet recorded at ``at``, in the order they happened."""
+
+    def passed(due: str | None) -> bool:
+        return due is not None and due <= at
+
+    if r["breached"] == "resolve":
+        return []
+    kinds = []
+    if r["status"] == "open" and r["breached"] is None and passed(r["ack_due"]):
+        kinds.append("acknowledge")
+    if passed(r["resolve_due"]):
+        kinds.append("resolve")
+    return kinds
+
+
 class Deadlines:
     """Deadlines, breaches and the alarm, over the incidents of one cache."""
 
@@ -178,7 +194,7 @@ class Deadlines:
         """
         if self.db.read_only:
             return 0
-        at = iso_z(now)
+        at = iso_z(now) or ""
         found = self.db.rows(
             "SELECT id, severity, status, ack_due, resolve_due, breached FROM incidents "
             "INDEXED BY incidents_by_due WHERE next_due IS NOT NULL AND next_due <= ? AND ("
@@ -191,11 +207,8 @@ class Deadlines:
         recorded = 0
         with self.db.tx() as c:
             for r in found:
-                for kind, due in (("acknowledge", r["ack_due"]), ("resolve", r["resolve_due"])):
-                    if due is None or due > at or r["breached"] == "resolve":
-                        continue
-                    if kind == "acknowledge" and (r["status"] != "open" or r["breached"]):
-                        continue
+                for kind in _passed(r, at):
+                    due = r["ack_due"] if kind == "acknowledge" else r["resolve_due"]
                     seq = Events.add(
                         c, due, "incident.breach", r["id"], r["severity"],
                         {"breach": kind, "due": due},
@@ -206,7 +219,6 @@ class Deadlines:
                         "WHERE id = ?",
                         [kind, seq, r["id"]],
                     )
-                    r = {**r, "breached": kind}
                     recorded += 1
         return recorded
 
