@@ -17,7 +17,7 @@ from cc_console.errors import ReadOnlyError, StoreError
 from cc_console.store import holders
 from cc_console.store.schema import SCHEMA_VERSION, migrate
 
-__all__ = ["Cache"]
+__all__ = ["Cache", "read_old"]
 
 
 def has_data(path: Path) -> bool:
@@ -34,6 +34,30 @@ def _busy_timeout_ms() -> int:
         return max(0, int(os.environ.get("CC_CONSOLE_BUSY_TIMEOUT_MS", "15000")))
     except ValueError:
         return 15_000
+
+
+def read_old(old_path: Path, table: str, columns: str = "*") -> tuple[list[str], list[Any]]:
+    """Columns and rows of ``table`` in another cache, opened read-only (a rebuild's source).
+
+    A table the old cache does not have yet gives no rows.
+
+    Raises:
+        StoreError: the old cache cannot be read.
+    """
+    try:
+        old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
+        try:
+            known = old.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+            ).fetchone()
+            if known is None:
+                return [], []
+            cur = old.execute(f"SELECT {columns} FROM {table} ORDER BY rowid")
+            return [d[0] for d in cur.description], cur.fetchall()
+        finally:
+            old.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the {table} of {old_path}: {exc}") from None
 
 
 def _writable(path: Path) -> bool:

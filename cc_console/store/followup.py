@@ -17,7 +17,7 @@ from typing import Any
 
 from cc_console.errors import NotFoundError, RefusedError, StoreError
 from cc_console.models import Meeting
-from cc_console.store.base import Cache
+from cc_console.store.base import Cache, read_old
 from cc_console.store.events import Events
 from cc_console.store.journal import NOTE_LIMIT, Journal
 from cc_console.text import clean_line, clean_text
@@ -213,23 +213,15 @@ class FollowUps:
 
     def import_from(self, c: sqlite3.Connection, old_path: Path) -> int:
         """Copy decisions and items of the cache at ``old_path`` (a rebuild keeps them)."""
-        old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
-            copied = 0
-            for table in ("decisions", "action_items"):
-                if table not in tables:
-                    continue
-                cur = old.execute(f"SELECT * FROM {table}")
-                cols = [d[0] for d in cur.description]
-                rows = cur.fetchall()
+        copied = 0
+        for table in ("decisions", "action_items"):
+            cols, rows = read_old(old_path, table)
+            if rows:
                 c.executemany(
                     f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                     rows,
                 )
-                copied += len(rows)
-        finally:
-            old.close()
+            copied += len(rows)
         return copied
 
     # -- reads -------------------------------------------------------------------

@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 from cc_console.actions import BY_ID
-from cc_console.errors import ConfigError, NotFoundError, RefusedError, StoreError
+from cc_console.errors import ConfigError, NotFoundError, RefusedError
 from cc_console.models import JournalEntry
 from cc_console.store.agencies import Agencies
-from cc_console.store.base import Cache
+from cc_console.store.base import Cache, read_old
 from cc_console.store.incidents import Incidents
 from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import iso_z, parse_iso, utcnow
@@ -158,17 +158,9 @@ class Journal:
         Raises:
             StoreError: the old journal cannot be read.
         """
-        try:
-            old = sqlite3.connect(f"file:{old_path}?mode=ro", uri=True)
-            try:
-                rows = old.execute(
-                    "SELECT seq, at, operator, action, target, note, agency, prev_hash, hash "
-                    "FROM journal ORDER BY seq"
-                ).fetchall()
-            finally:
-                old.close()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the journal of {old_path}: {exc}") from None
+        _, rows = read_old(
+            old_path, "journal", "seq, at, operator, action, target, note, agency, prev_hash, hash"
+        )
         with self.db.tx() as c:
             c.executemany(
                 "INSERT INTO journal(seq, at, operator, action, target, note, agency, prev_hash, "
