@@ -107,8 +107,7 @@ class CcConsoleApp(App[None]):
         self.alarm: Alarm | None = None
         self.counts: dict[str, int] | None = None
         self._counts_store: Store | None = None
-        self._counted_at = -COUNTS_EVERY
-        self._counts_due = False
+        self._counts_stale = True  # data changed since the top line's counts were read
         self._alarm_seen: frozenset[tuple[str, int]] = frozenset()
 
     @property
@@ -126,8 +125,9 @@ class CcConsoleApp(App[None]):
         self.update_health()
         self.update_alarm()
         # After the first frame: on a million active incidents the count takes a
-        # moment, and the panes come first.
-        self.set_timer(COUNTS_AFTER, self.update_counts)
+        # moment, and the panes come first; then at most every COUNTS_EVERY seconds.
+        self.set_timer(COUNTS_AFTER, self._count_if_stale)
+        self.set_interval(COUNTS_EVERY, self._count_if_stale)
         if self.live:
             # Twice a second: an acknowledgement in another console clears the alarm here.
             self.set_interval(0.5, self.check_store)
@@ -224,20 +224,15 @@ class CcConsoleApp(App[None]):
             self.bell()
 
     def update_counts(self) -> None:
-        """Count the active incidents by severity for the top line, off the UI thread.
+        """The data changed: the top line's counts are read again on the next beat."""
+        self._counts_stale = True
 
-        On its own read connection: a million active incidents take a moment to
-        count, and the panes must not wait for it. At most every COUNTS_EVERY
-        seconds: a busy poller writes many times a minute.
-        """
-        now = asyncio.get_running_loop().time()
-        if now - self._counted_at < COUNTS_EVERY:
-            if not self._counts_due:
-                self._counts_due = True
-                self.set_timer(COUNTS_EVERY - (now - self._counted_at), self.update_counts)
+    def _count_if_stale(self) -> None:
+        """Count the active incidents by severity, off the UI thread, on a read
+        connection of its own (a million active incidents take a moment)."""
+        if not self._counts_stale:
             return
-        self._counted_at = now
-        self._counts_due = False
+        self._counts_stale = False
         self.run_worker(
             self._read_counts, thread=True, group="counts", exclusive=True, exit_on_error=False
         )
@@ -272,8 +267,10 @@ class CcConsoleApp(App[None]):
     # -- actions ----------------------------------------------------------------
 
     def action_alarm(self) -> None:
-        """Open the worst incident of the alarm."""
-        alarm = self.ctx.store.deadlines.alarm(self.ctx.now())
+        """Open the worst incident the alarm line names."""
+        alarm = self.alarm
+        if alarm is None:
+            return
         if alarm.worst is None and alarm.items:  # only overdue action items: their pane
             while not isinstance(self.screen, MainScreen):
                 self.pop_screen()
