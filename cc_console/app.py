@@ -27,7 +27,7 @@ from cc_console.config import Config, SourceConfig
 from cc_console.i18n import Translator
 from cc_console.models import SourceHealth
 from cc_console.poll import Refresher, SourceOutcome
-from cc_console.poll.scheduler import DEADLINE_CHECK_EVERY
+from cc_console.poll.scheduler import DEADLINE_CHECK_EVERY, NOTIFY_EVERY
 from cc_console.screens import HealthScreen, HelpScreen, JournalScreen, MainScreen
 from cc_console.screens.base import SubScreen
 from cc_console.screens.detail import IncidentDetailScreen
@@ -138,6 +138,8 @@ class CcConsoleApp(App[None]):
             if self.poll_store is not None:
                 self._refresher = Refresher(self.ctx.config, self.poll_store)
                 self.set_interval(DEADLINE_CHECK_EVERY, self._check_deadlines)
+                if self._refresher.notifier.active:
+                    self.set_interval(NOTIFY_EVERY, self._send_notifications)
                 for src in self.ctx.config.sources:
                     if src.enabled:
                         self._wake[src.name] = asyncio.Event()
@@ -174,6 +176,13 @@ class CcConsoleApp(App[None]):
         if self._refresher is not None and not self.paused:
             self.run_worker(
                 self._refresher.check_deadlines(), group="deadlines", exclusive=True,
+                exit_on_error=False,
+            )  # fmt: skip
+
+    def _send_notifications(self) -> None:
+        if self._refresher is not None:
+            self.run_worker(
+                self._refresher.send_notifications(), group="notify", exclusive=False,
                 exit_on_error=False,
             )  # fmt: skip
 

@@ -21,8 +21,10 @@ import platformdirs
 
 from cc_console.actions import DEFAULT_KEYS, clashes, key_problem
 from cc_console.config_values import (
+    GROUP_WAIT,
     INTERVAL,
     MAX_BYTES,
+    REPEAT,
     TIMEOUT,
     parse_duration,
     parse_size,
@@ -40,6 +42,7 @@ __all__ = [
     "AlertConfig",
     "CacheConfig",
     "Config",
+    "NotifyRoute",
     "PollConfig",
     "SiteConfig",
     "SourceConfig",
@@ -146,6 +149,72 @@ class SourceConfig:
         return None
 
 
+NOTIFY_EVENTS = (
+    "incident.new",
+    "incident.severity",
+    "incident.breach",
+    "agency.down",
+    "source.failing",
+    "action.overdue",
+)
+NOTIFY_MATCH_KEYS = (*MATCH_KEYS, "agency")
+
+
+@dataclass(frozen=True)
+class NotifyRoute:
+    """One ``[[notify]]`` table: which events go where, grouped and repeated how.
+
+    ``match`` narrows the incident events (and ``agency`` every event that has
+    an agency: the incident's assignee, the agency that went down, an action
+    item's owner); an event without the field matched on passes (an outage has
+    no severity).
+    """
+
+    name: str
+    events: tuple[str, ...]
+    urls: tuple[str, ...] = ()
+    urls_env: str | None = None
+    match: Match = field(default_factory=Match)
+    agency: tuple[str, ...] = ()
+    group_wait: float = 30.0
+    repeat: float | None = None
+
+    def all_urls(self) -> tuple[str, ...]:
+        """The inline URLs and those of ``urls_env`` (space-separated). Never print them."""
+        extra = os.environ.get(self.urls_env, "").split() if self.urls_env else []
+        return (*self.urls, *extra)
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every URL, and each of its parts long enough to be a token: what output must hide."""
+        out: set[str] = set()
+        for url in self.all_urls():
+            out.add(url)
+            _, _, rest = url.partition("://")
+            out.update(p for p in re.split(r"[/:@?&=#,]+", rest) if len(p) >= 6)
+        return tuple(sorted(out, key=len, reverse=True))
+
+    def env_missing(self) -> str | None:
+        """A warning when ``urls_env`` names a variable that is unset or empty, else None."""
+        if self.urls_env and not os.environ.get(self.urls_env, "").strip():
+            return f"route {self.name}: urls_env names ${self.urls_env}, which is not set"
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        """The route without its URLs (for ``doctor --json`` and the console)."""
+        return {
+            "name": self.name,
+            "events": list(self.events),
+            "match": {
+                **self.match.as_dict(),
+                **({"agency": list(self.agency)} if self.agency else {}),
+            },
+            "group_wait": self.group_wait,
+            "repeat": self.repeat,
+            "urls": len(self.all_urls()),
+            "urls_env": self.urls_env,
+        }
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration, passed down from the CLI; never a global."""
@@ -158,6 +227,19 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     sla: Policy = field(default_factory=Policy)
     alert: AlertConfig = field(default_factory=AlertConfig)
+    notify: tuple[NotifyRoute, ...] = ()
+
+    def route(self, name: str) -> NotifyRoute:
+        """The ``[[notify]]`` route called ``name``.
+
+        Raises:
+            ConfigError: no route has that name.
+        """
+        for route in self.notify:
+            if route.name == name:
+                return route
+        known = ", ".join(r.name for r in self.notify) or "none"
+        raise ConfigError(f"{self.path}: no [[notify]] route named {name!r} (known: {known})")
 
     def source(self, name: str) -> SourceConfig:
         """The source called ``name``.
@@ -277,7 +359,9 @@ class _Parser:
 
     def config(self, raw: dict[str, Any]) -> Config:
         self.no_unknown(
-            raw, {"site", "cache", "poll", "sources", "keys", "sla", "alert"}, "top level"
+            raw,
+            {"site", "cache", "poll", "sources", "keys", "sla", "alert", "notify"},
+            "top level",
         )
         site_raw = self.table(
             raw,
@@ -327,6 +411,7 @@ class _Parser:
             keys=keys,
             sla=Policy(self.sla_rules(raw.get("sla", [])), self.calendar(site, site_raw)),
             alert=self.alert(self.table(raw, "alert", {"severity", "bell"})),
+            notify=self.routes(raw.get("notify", [])),
         )
 
     def calendar(self, site: SiteConfig, t: dict[str, Any]) -> Calendar:
@@ -356,17 +441,15 @@ class _Parser:
             raise self.fail("[[sla]]", "must be an array of tables")
         return tuple(self.sla_rule(t, i) for i, t in enumerate(raw))
 
-    def sla_rule(self, t: object, index: int) -> Rule:
-        where = f"[[sla]] #{index + 1}"
-        if not isinstance(t, dict):
-            raise self.fail(where, "must be a table")
-        self.no_unknown(t, {"match", "acknowledge_within", "resolve_within", "clock"}, where)
+    def match(
+        self, t: dict[str, Any], where: str, keys: tuple[str, ...]
+    ) -> dict[str, tuple[str, ...]]:
         match = t.get("match", {})
         if not isinstance(match, dict):
             raise self.fail(
                 f"{where} key 'match'", 'must be a table, e.g. { severity = ["extreme"] }'
             )
-        self.no_unknown(match, set(MATCH_KEYS), f"{where} match")
+        self.no_unknown(match, set(keys), f"{where} match")
         known = {"severity": SEVERITIES}
         fields: dict[str, tuple[str, ...]] = {}
         for key, values in match.items():
@@ -385,6 +468,14 @@ class _Parser:
                     f"unknown {key} {wrong[0]!r} (known: {', '.join(known[key])})",
                 )
             fields[key] = tuple(values)
+        return fields
+
+    def sla_rule(self, t: object, index: int) -> Rule:
+        where = f"[[sla]] #{index + 1}"
+        if not isinstance(t, dict):
+            raise self.fail(where, "must be a table")
+        self.no_unknown(t, {"match", "acknowledge_within", "resolve_within", "clock"}, where)
+        fields = self.match(t, where, MATCH_KEYS)
         clock = self.string(t, "clock", where, "always")
         if clock not in ("always", "working"):
             raise self.fail(f"{where} key 'clock'", f'must be "always" or "working", got {clock!r}')
@@ -397,6 +488,67 @@ class _Parser:
             Within(*ack) if ack else None,
             Within(*res) if res else None,
             clock,
+        )
+
+    def routes(self, raw: object) -> tuple[NotifyRoute, ...]:
+        if not isinstance(raw, list):
+            raise self.fail("[[notify]]", "must be an array of tables")
+        routes = tuple(self.route(t, i) for i, t in enumerate(raw))
+        names = [r.name for r in routes]
+        for name in names:
+            if names.count(name) > 1:
+                raise self.fail(f"[[notify]] {name!r} key 'name'", "duplicate route name")
+        return routes
+
+    def route(self, t: object, index: int) -> NotifyRoute:
+        if not isinstance(t, dict):
+            raise self.fail(f"[[notify]] #{index + 1}", "must be a table")
+        label = t.get("name")
+        where = f"[[notify]] {label!r}" if isinstance(label, str) else f"[[notify]] #{index + 1}"
+        allowed = {"name", "urls", "urls_env", "events", "match", "group_wait", "repeat"}
+        self.no_unknown(t, allowed, where)
+        name = self.string(t, "name", where, None)
+        if not _NAME_RE.match(name):
+            raise self.fail(f"{where} key 'name'", "use lowercase letters, digits and '-' only")
+        events = t.get("events", [])
+        if (
+            not isinstance(events, list)
+            or not all(isinstance(e, str) for e in events)
+            or len(set(events)) != len(events)
+        ):
+            raise self.fail(f"{where} key 'events'", "must be a list of distinct event names")
+        wrong = [e for e in events if e not in NOTIFY_EVENTS]
+        if wrong:
+            raise self.fail(
+                f"{where} key 'events'",
+                f"unknown event {wrong[0]!r} (known: {', '.join(NOTIFY_EVENTS)})",
+            )
+        urls = t.get("urls", [])
+        if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
+            # (No URL is quoted: it may hold a token.)
+            raise self.fail(f"{where} key 'urls'", "must be a list of Apprise URLs")
+        if any("://" not in u or not u.isprintable() or " " in u for u in urls):
+            raise self.fail(
+                f"{where} key 'urls'", "each must be an Apprise URL such as tgram://TOKEN/CHAT"
+            )
+        urls_env = t.get("urls_env")
+        if urls_env is not None and (
+            not isinstance(urls_env, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", urls_env)
+        ):
+            raise self.fail(f"{where} key 'urls_env'", "must be an environment variable name")
+        if not urls and urls_env is None:
+            raise self.fail(where, "needs urls, urls_env or both")
+        fields = self.match(t, where, NOTIFY_MATCH_KEYS)
+        agency = fields.pop("agency", ())
+        return NotifyRoute(
+            name=name,
+            events=tuple(events),
+            urls=tuple(urls),
+            urls_env=urls_env,
+            match=Match(**fields),
+            agency=agency,
+            group_wait=self.convert(t, "group_wait", where, 30.0, GROUP_WAIT),
+            repeat=self.convert(t, "repeat", where, None, REPEAT),
         )
 
     def alert(self, t: dict[str, Any]) -> AlertConfig:

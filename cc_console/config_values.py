@@ -12,8 +12,11 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 __all__ = [
+    "GROUP_WAIT",
     "INTERVAL",
     "MAX_BYTES",
+    "REPEAT",
+    "SILENCE",
     "TIMEOUT",
     "bounded",
     "parse_duration",
@@ -116,6 +119,18 @@ def parse_size(value: object) -> int:
 INTERVAL = bounded(parse_duration, 1, 7 * 86_400, "s")
 TIMEOUT = bounded(parse_duration, 0.5, 600, "s")
 MAX_BYTES = bounded(parse_size, 1_000, 2_000_000_000, "bytes")
+# Notifications: a group waits at most an hour ("0s": each cycle sends what it
+# has); a standing outage is repeated at most every minute, at least weekly; a
+# silence ends within 90 days (never "forever": planned work ends).
+REPEAT = bounded(parse_duration, 60, 7 * 86_400, "s")
+SILENCE = bounded(parse_duration, 60, 90 * 86_400, "s")
+
+
+def GROUP_WAIT(value: object) -> float:
+    """``group_wait``: 0 to 1 hour ("0s" sends with the next cycle)."""
+    if value in (0, "0", "0s"):
+        return 0.0
+    return bounded(parse_duration, 0, 3600, "s")(value)
 
 
 def url_problem(url: str) -> str | None:

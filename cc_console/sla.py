@@ -82,18 +82,23 @@ class Match:
             return any(part.casefold() in folded for part in self.area)
         return True
 
-    def sql(self) -> tuple[str, list[Any]]:
-        """The same test as a SQL condition over ``incidents`` (``1`` when it matches all)."""
+    def sql(self, table: str = "") -> tuple[str, list[Any]]:
+        """The same test as a SQL condition over ``incidents`` (``1`` when it matches all).
+
+        ``table``: the name or alias to qualify the columns with, in a join.
+        """
+        at = f"{table}." if table else ""
         clauses: list[str] = []
         params: list[Any] = []
         for column in ("severity", "category", "source"):
             values = getattr(self, column)
             if values:
-                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                clauses.append(f"{at}{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
         if self.area:
             # SQLite's lower() folds ASCII only; Indonesian place names are ASCII.
-            clauses.append("(" + " OR ".join("instr(lower(area), ?) > 0" for _ in self.area) + ")")
+            test = f"instr(lower({at}area), ?) > 0"
+            clauses.append("(" + " OR ".join(test for _ in self.area) + ")")
             params.extend(part.lower() for part in self.area)
         return (" AND ".join(clauses) or "1"), params
 

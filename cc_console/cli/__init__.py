@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from cc_console.cli import actions, doctor, feeds, followup, handover, listings
+from cc_console.cli import actions, doctor, feeds, followup, handover, listings, notify
 from cc_console.cli.state import State
 from cc_console.errors import CcConsoleError, ConfigError
 from cc_console.text import operator_name
@@ -93,6 +93,8 @@ for module in (feeds, listings, actions, followup, doctor, handover):
     for name, fn in module.COMMANDS.items():
         app.command(name)(fn)
 app.add_typer(followup.action_app, name="action")
+app.add_typer(notify.notify_app, name="notify")
+app.add_typer(notify.silence_app, name="silence")
 
 
 def _operator(value: str) -> str:

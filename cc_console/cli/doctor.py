@@ -68,9 +68,42 @@ def _check_cache(report: Report, path: Path) -> bool:
             report.line("✓", f"journal intact: {verdict.entries} entries, hash chain verified")
         else:
             report.line("✖", f"journal broken at entry {verdict.broken_seq}: {verdict.reason}", 4)
+        sent = store.outbox.state(utcnow())
+        if sent.failed:
+            report.line(
+                "⚠",
+                f"notifications: {sent.failed} failed (last error: {sent.last_error}); "
+                "`cc-console notify flush` retries now",
+                1,
+            )
     finally:
         store.close()
     return True
+
+
+def _check_routes(report: Report, cfg: Config) -> None:
+    """Each ``[[notify]]`` route: its URLs parse (nothing is sent), it has events and URLs."""
+    from cc_console.notify import url_problem
+
+    for route in cfg.notify:
+        where = f"route {route.name}"
+        problems = [
+            f"URL #{n}: {problem}"
+            for n, url in enumerate(route.all_urls(), 1)
+            if (problem := url_problem(url))
+        ]
+        for problem in problems:
+            report.line("✖", f"{where}: {problem}", 1)
+        missing = route.env_missing()
+        if missing:
+            report.line("⚠", f"{where}: urls_env names ${route.urls_env}, which is not set", 1)
+        if not route.events:
+            report.line("⚠", f"{where}: no events: it never sends", 1)
+        if not problems and not missing and route.events:
+            count = len(route.all_urls())
+            report.line(
+                "✓", f"{where}: {count} URL{'s' * (count != 1)}, events {', '.join(route.events)}"
+            )
 
 
 async def _reach(cfg: Config, report: Report) -> None:
@@ -125,7 +158,8 @@ def _rebuild_into(state: State, cfg: Config, report: Report, path: Path) -> None
     fresh = path.with_name(path.name + ".rebuild")
     for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
         leftover.unlink(missing_ok=True)
-    store = Store.for_config(cfg, fresh, operator=state.operator or "doctor")
+    # (No routes: what the rebuild's refresh finds is the baseline, not news.)
+    store = Store.for_config(cfg, fresh, operator=state.operator or "doctor", notify=())
     try:
         carried = store.journal.import_from(path) if path.exists() else 0
         if path.exists():
@@ -154,6 +188,10 @@ def _rebuild_into(state: State, cfg: Config, report: Report, path: Path) -> None
             else:
                 report.line("✓", f"source {o.name}: {o.records} records")
         report.line("✓", f"operator actions replayed: {store.journal.replay()}")
+        if path.exists():
+            with store.db.tx() as c:
+                kept = store.outbox.import_from(c, path)
+            report.line("✓", f"notification outbox and silences carried over: {kept}")
     finally:
         store.close()
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
@@ -190,6 +228,7 @@ def doctor(
             state.store().db.require_writable("doctor --rebuild")
         _rebuild(state, cfg, report)
     else:
+        _check_routes(report, cfg)
         _check_cache(report, cfg.cache.path)
         if not offline:
             asyncio.run(_reach(cfg, report))

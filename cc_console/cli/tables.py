@@ -24,7 +24,7 @@ from cc_console.looks import (
 )
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
-from cc_console.store import ActionItem, Decision
+from cc_console.store import ActionItem, Decision, Message, Silence
 from cc_console.timefmt import age, local, parse_iso
 
 __all__ = [
@@ -33,7 +33,9 @@ __all__ = [
     "health_table",
     "incidents_table",
     "journal_table",
+    "outbox_table",
     "refresh_table",
+    "silences_table",
 ]
 
 SEVERITY_STYLE = {name: style for name, (_, style) in SEVERITY_LOOK.items()}
@@ -107,6 +109,60 @@ def actions_table(rows: Sequence[ActionItem], t: Translator, tz: tzinfo, now: da
             _t(t.when(item.due, tz, year=False)),
             _t(item.text),
             _t(item.meeting_title or ""),
+        )
+    return table
+
+
+OUTBOX_STYLE = {"pending": "yellow", "sent": "green", "failed": "bold red", "silenced": "dim"}
+
+
+def outbox_table(rows: Sequence[Message], t: Translator, tz: tzinfo) -> Table:
+    """The outbox: id, status (with attempts), route, event, target, title, when, error."""
+    table = Table(title=t("notify.title"))
+    keys = ["col.id", "col.status", "col.route", "col.event", "col.about", "col.title",
+            "col.created"]  # fmt: skip
+    errors = any(m.error for m in rows)
+    if errors:
+        keys.append("col.why_failed")
+    for key in keys:
+        table.add_column(
+            t(key), overflow="fold" if key in ("col.title", "col.why_failed") else "ellipsis"
+        )
+    for m in rows:
+        status = t.word("outbox", m.status)
+        if m.attempts > 1 or m.status == "failed":
+            status += f" ×{m.attempts}"
+        event = m.event if m.phase == "alert" else f"{m.event} ({t.word('phase', m.phase)})"
+        table.add_row(
+            _t(m.id),
+            Text(status, style=OUTBOX_STYLE.get(m.status, "")),
+            _t(m.route),
+            _t(event),
+            _t(m.target),
+            _t(m.title),
+            _t(local(m.sent_at or m.created_at, tz)),
+            *([_t(m.error or "")] if errors else []),
+        )
+    return table
+
+
+def silences_table(rows: Sequence[Silence], t: Translator, tz: tzinfo, now: datetime) -> Table:
+    """Silences: id, active, what they match, until when, why and who."""
+    table = Table(title=t("silence.title"))
+    for key in ("col.id", "col.status", "col.matchers", "col.until", "col.reason", "col.by"):
+        table.add_column(t(key), overflow="fold" if key == "col.reason" else "ellipsis")
+    for s in rows:
+        active = s.active(now)
+        table.add_row(
+            _t(s.id),
+            Text(
+                t("silence.active" if active else "silence.ended"),
+                style="bold" if active else "dim",
+            ),
+            _t(" ".join(f"{k}={v}" for k, v in s.matchers.items())),
+            _t(t.when(s.ends_at, tz, year=False)),
+            _t(s.reason),
+            _t(s.created_by),
         )
     return table
 

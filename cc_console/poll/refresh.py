@@ -22,6 +22,7 @@ import httpx
 
 from cc_console.config import Config, SourceConfig
 from cc_console.errors import ParseError, SourceError, StoreError
+from cc_console.notify import Delivery, Notifier
 from cc_console.poll.fetch import Fetched, FetchError, fetch, make_client, user_agent
 from cc_console.sources import ParseContext, Parsed, parser
 from cc_console.store import PollRecord, Store
@@ -140,6 +141,7 @@ class Refresher:
         self.agent = user_agent(config.site.name)
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._slots = asyncio.Semaphore(config.poll.concurrency)
+        self.notifier = Notifier(config, store)
 
     def client(self, src: SourceConfig) -> httpx.AsyncClient:
         """The source's own client (keep-alive per source; TLS unchecked only if ``insecure``)."""
@@ -169,16 +171,27 @@ class Refresher:
 
         outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
         await self.check_deadlines()
+        await self.send_notifications()
         return outcomes
 
     async def check_deadlines(self) -> int:
-        """Record the deadlines passed since the last check (also when no feed changed)."""
+        """Record the deadlines passed since the last check (also when no feed changed),
+        and queue the repeats and all-clears of what routes were told."""
         try:
             now = utcnow()
             found = await asyncio.to_thread(self.store.deadlines.check, now)
-            return found + await asyncio.to_thread(self.store.followups.check, now)
+            found += await asyncio.to_thread(self.store.followups.check, now)
+            await asyncio.to_thread(self.store.outbox.check, now)
+            return found
         except StoreError:  # locked past the timeout: the next cycle checks again
             return 0
+
+    async def send_notifications(self, force: bool = False) -> Delivery:
+        """Send what the outbox holds, if this process holds the sender lease."""
+        try:
+            return await self.notifier.deliver(force)
+        except StoreError as exc:  # locked past the timeout: the next cycle sends
+            return Delivery(errors=[str(exc)])
 
     async def refresh_one(self, src: SourceConfig) -> SourceOutcome:
         """Fetch, parse and store one source; every failure is caught and recorded here."""

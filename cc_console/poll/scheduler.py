@@ -16,9 +16,10 @@ from cc_console.poll.refresh import Refresher, SourceOutcome
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
 
-__all__ = ["DEADLINE_CHECK_EVERY", "run_pollers"]
+__all__ = ["DEADLINE_CHECK_EVERY", "NOTIFY_EVERY", "run_pollers"]
 
 DEADLINE_CHECK_EVERY = 15.0  # seconds: a breach is recorded at most this late
+NOTIFY_EVERY = 5.0  # seconds: a message waits at most this long past its group_wait
 
 
 async def run_pollers(
@@ -53,8 +54,13 @@ async def run_pollers(
             await refresher.check_deadlines()
             await _sleep(stop, DEADLINE_CHECK_EVERY)
 
+    async def notifications() -> None:
+        while refresher.notifier.active and not stop.is_set():
+            await refresher.send_notifications()
+            await _sleep(stop, NOTIFY_EVERY)
+
     try:
-        await asyncio.gather(deadlines(), *(loop(s) for s in sources))
+        await asyncio.gather(deadlines(), notifications(), *(loop(s) for s in sources))
     finally:
         await refresher.aclose()
 

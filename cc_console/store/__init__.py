@@ -24,12 +24,13 @@ from cc_console.store.followup import ActionItem, Decision, FollowUps
 from cc_console.store.incident_writes import apply_snapshot
 from cc_console.store.incidents import ACTIVE_STATUSES, IncidentQuery, Incidents, fts_query
 from cc_console.store.journal import ACTIONS, Journal, JournalVerdict
+from cc_console.store.outbox import Message, Outbox, OutboxState, Silence
 from cc_console.store.schema import SCHEMA_VERSION
 from cc_console.store.sources import PollRecord, SourceState
 from cc_console.timefmt import utcnow
 
 if TYPE_CHECKING:
-    from cc_console.config import Config
+    from cc_console.config import Config, NotifyRoute
 
 __all__ = [
     "ACTIONS",
@@ -43,7 +44,10 @@ __all__ = [
     "Event",
     "IncidentQuery",
     "JournalVerdict",
+    "Message",
+    "OutboxState",
     "PollRecord",
+    "Silence",
     "Store",
     "fts_query",
 ]
@@ -60,6 +64,7 @@ class Store:
         operator: str = "operator",
         sla: Policy | None = None,
         alert_rank: int = 1,
+        notify: Sequence[NotifyRoute] = (),
     ):
         """Open the cache at ``path``.
 
@@ -67,7 +72,9 @@ class Store:
         process leaves deadlines as they are); when they differ from the
         rules the cache's deadlines were computed with, all are redone now.
         ``alert_rank``: the severity rank at or above which a new incident
-        raises the alarm.
+        raises the alarm. ``notify``: the routes whose messages this
+        process's writes put in the outbox (none: the events wait for a
+        process that has them).
         """
         self.db = Cache(path, read_only=read_only)
         self.sources = SourceState(self.db)
@@ -78,6 +85,7 @@ class Store:
         self.deadlines = Deadlines(self.db, sla, alert_rank)
         self.journal = Journal(self.db, self.incidents, self.agencies, operator)
         self.followups = FollowUps(self.db, self.journal)
+        self.outbox = Outbox(self.db, self.journal, notify)
         self._writers: dict[str, Callable[..., int]] = {
             "incidents": self._apply_incidents,
             "agencies": self.agencies.apply,
@@ -88,7 +96,9 @@ class Store:
 
     @classmethod
     def for_config(cls, config: Config, path: Path | None = None, **options: Any) -> Store:
-        """The cache of ``config`` (or at ``path``) with its deadline rules and alert level."""
+        """The cache of ``config`` (or at ``path``) with its deadline rules, alert level
+        and notification routes."""
+        options.setdefault("notify", config.notify)
         return cls(
             path or config.cache.path, sla=config.sla, alert_rank=config.alert.rank, **options
         )

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,8 @@ def read_old(old_path: Path, table: str, columns: str = "*") -> tuple[list[str],
             ).fetchone()
             if known is None:
                 return [], []
-            cur = old.execute(f"SELECT {columns} FROM {table} ORDER BY rowid")
+            # (In the order of the first column: the key, also of a WITHOUT ROWID table.)
+            cur = old.execute(f"SELECT {columns} FROM {table} ORDER BY 1")
             return [d[0] for d in cur.description], cur.fetchall()
         finally:
             old.close()
@@ -103,6 +104,9 @@ class Cache:
         self.busy_ms = _busy_timeout_ms()
         self._frozen = False  # opened immutable: nobody was writing it
         self._hold: int | None = None  # the shared lock that says "open here"
+        # Run inside every write transaction just before it commits (the outbox
+        # turns the transaction's events into messages there).
+        self.before_commit: list[Callable[[sqlite3.Connection], object]] = []
         try:
             self.conn = self._connect()
         except BaseException:
@@ -251,6 +255,8 @@ class Cache:
                 raise StoreError(self._explain(exc)) from None
             try:
                 yield self.conn
+                for hook in self.before_commit:
+                    hook(self.conn)
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 self._rollback()

@@ -310,7 +310,60 @@ CREATE INDEX action_items_by_meeting ON action_items(meeting_uid, meeting_start)
 CREATE INDEX action_items_by_incident ON action_items(incident_id) WHERE incident_id IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# v8: notifications. The outbox holds one row per event per route, written in
+# the transaction of the event; a group of a route's rows goes out as one
+# message. ``notify_open`` keeps the outages and breaches a route was told of
+# (for repeats and the all-clear); ``silences`` the planned quiet; ``leases``
+# who may send (one process at a time).
+_V8 = """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    route TEXT NOT NULL,
+    event TEXT NOT NULL,
+    phase TEXT NOT NULL DEFAULT 'alert',
+    target TEXT NOT NULL,
+    event_seq INTEGER,
+    at TEXT NOT NULL,
+    severity TEXT,
+    category TEXT,
+    source TEXT,
+    area TEXT,
+    agency TEXT,
+    title TEXT NOT NULL,
+    detail TEXT,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try TEXT,
+    sent_at TEXT,
+    error TEXT,
+    silence_id INTEGER
+);
+CREATE INDEX outbox_waiting ON outbox(route, id) WHERE status IN ('pending', 'failed');
+CREATE INDEX outbox_by_target ON outbox(route, event, target, id);
+CREATE TABLE notify_open (
+    route TEXT NOT NULL,
+    event TEXT NOT NULL,
+    target TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    PRIMARY KEY (route, event, target)
+) WITHOUT ROWID;
+CREATE TABLE silences (
+    id INTEGER PRIMARY KEY,
+    matchers TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT NOT NULL
+);
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

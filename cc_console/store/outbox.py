@@ -1,0 +1,661 @@
+"""The outbox of notifications, the silences, and the lease of the one sender.
+
+Messages are written in the transaction of the events that cause them: a hook
+runs before every write transaction of a store with ``[[notify]]`` routes
+commits, and turns the events after ``notify.cursor`` into one outbox row per
+event per route (set-based SQL for incidents: a refresh with 10,000 new ones
+writes 10,000 rows in one statement, and they go out as one message). A crash
+between the write and the send loses nothing; a row marked ``sent`` is never
+picked again. Only the holder of the ``sender`` lease sends.
+
+The outages and breaches a route was told of stay in ``notify_open`` until
+they end: :meth:`Outbox.check` repeats what still stands (``repeat``) and
+writes the all-clear for what ended.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cc_console.errors import NotFoundError, RefusedError, StoreError
+from cc_console.store.base import Cache, read_old
+from cc_console.store.sources import FAILING_AFTER
+from cc_console.text import clean_line
+from cc_console.timefmt import iso_z, parse_iso, utcnow
+
+if TYPE_CHECKING:
+    from cc_console.config import NotifyRoute
+    from cc_console.store.journal import Journal
+
+__all__ = [
+    "SILENCE_KEYS",
+    "STANDING",
+    "Message",
+    "Outbox",
+    "OutboxState",
+    "Silence",
+    "backoff",
+    "me",
+]
+
+_CURSOR = "notify.cursor"
+SILENCE_KEYS = ("event", "severity", "category", "source", "area", "agency")
+# The events that describe a state that can last (and so be repeated and cleared).
+STANDING = ("incident.breach", "agency.down", "source.failing")
+_INCIDENT_EVENTS = ("incident.new", "incident.severity", "incident.breach")
+_COLUMNS = (
+    "route, event, phase, target, event_seq, at, severity, category, source, area, agency, "
+    "title, detail, created_at, status"
+)
+LEASE_S = 120.0  # a sender renews before each message; a dead one's lease lapses
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before a failed message is tried again: 30 s doubling, at most an hour."""
+    return float(min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _start_ticks(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def me() -> str:
+    """This process as a lease holder: host, pid and start time (a reused pid is another)."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or '?'}"
+
+
+def _gone(holder: str) -> bool:
+    """Whether ``holder`` is a process of this host that no longer runs."""
+    host, _, rest = holder.partition(":")
+    pid, _, ticks = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit() or ticks == "?":
+        return False
+    return _start_ticks(int(pid)) != ticks
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One outbox row: one event for one route."""
+
+    id: int
+    route: str
+    event: str
+    phase: str  # alert | repeat | clear
+    target: str
+    at: datetime
+    severity: str | None
+    category: str | None
+    source: str | None
+    area: str | None
+    agency: str | None
+    title: str
+    detail: str | None
+    created_at: datetime
+    status: str  # pending | sent | failed | silenced
+    attempts: int
+    next_try: datetime | None
+    sent_at: datetime | None
+    error: str | None
+    silence_id: int | None
+
+    def fields(self) -> dict[str, str]:
+        """What a silence matches against."""
+        return {
+            "event": self.event,
+            "severity": self.severity or "",
+            "category": self.category or "",
+            "source": self.source or "",
+            "area": self.area or "",
+            "agency": self.agency or "",
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        """The CONTRACT's object (section 8), plus ``phase``, ``severity`` and ``silence``."""
+        return {
+            "id": self.id,
+            "route": self.route,
+            "event": self.event,
+            "phase": self.phase,
+            "target": self.target,
+            "title": self.title,
+            "severity": self.severity,
+            "created_at": iso_z(self.created_at),
+            "sent_at": iso_z(self.sent_at),
+            "attempts": self.attempts,
+            "status": self.status,
+            "error": self.error,
+            "silence": self.silence_id,
+        }
+
+
+def _message(r: Mapping[str, Any]) -> Message:
+    return Message(
+        id=r["id"],
+        route=r["route"],
+        event=r["event"],
+        phase=r["phase"],
+        target=r["target"],
+        at=parse_iso(r["at"]),  # type: ignore[arg-type]
+        severity=r["severity"],
+        category=r["category"],
+        source=r["source"],
+        area=r["area"],
+        agency=r["agency"],
+        title=r["title"],
+        detail=r["detail"],
+        created_at=parse_iso(r["created_at"]),  # type: ignore[arg-type]
+        status=r["status"],
+        attempts=r["attempts"],
+        next_try=parse_iso(r["next_try"]),
+        sent_at=parse_iso(r["sent_at"]),
+        error=r["error"],
+        silence_id=r["silence_id"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Planned quiet: messages whose fields match all ``matchers`` are kept, not sent."""
+
+    id: int
+    matchers: dict[str, str]
+    reason: str
+    created_by: str
+    starts_at: datetime
+    ends_at: datetime
+
+    def active(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+    def holds(self, fields: Mapping[str, str]) -> bool:
+        """Whether a message with these fields is silenced (``area``: a substring)."""
+        for key, want in self.matchers.items():
+            have = fields.get(key, "")
+            if key == "area":
+                if want.casefold() not in have.casefold():
+                    return False
+            elif have != want:
+                return False
+        return True
+
+    def as_json(self, now: datetime) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "matchers": self.matchers,
+            "reason": self.reason,
+            "created_by": self.created_by,
+            "starts_at": iso_z(self.starts_at),
+            "ends_at": iso_z(self.ends_at),
+            "active": self.active(now),
+        }
+
+
+def _silence(r: Mapping[str, Any]) -> Silence:
+    return Silence(
+        id=r["id"],
+        matchers=json.loads(r["matchers"]),
+        reason=r["reason"],
+        created_by=r["created_by"],
+        starts_at=parse_iso(r["starts_at"]),  # type: ignore[arg-type]
+        ends_at=parse_iso(r["ends_at"]),  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxState:
+    """The outbox at a glance (feed health view, ``status --json``)."""
+
+    pending: int
+    failed: int
+    silenced: int
+    sent: int
+    last_sent_at: datetime | None
+    last_error: str | None
+    sender: str | None  # the lease holder, while one sends
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pending": self.pending,
+            "failed": self.failed,
+            "silenced": self.silenced,
+            "sent": self.sent,
+            "last_sent_at": iso_z(self.last_sent_at),
+            "last_error": self.last_error,
+            "sender": self.sender,
+        }
+
+
+class Outbox:
+    """Writes and reads of ``outbox``, ``notify_open``, ``silences`` and ``leases``."""
+
+    def __init__(self, db: Cache, journal: Journal, routes: Sequence[NotifyRoute] = ()) -> None:
+        self.db = db
+        self.journal = journal
+        self.routes = {r.name: r for r in routes}
+        if self.routes and not db.read_only:
+            if db.scalar("SELECT 1 FROM meta WHERE key = ?", [_CURSOR]) is None:
+                with db.tx() as c:  # from now on: what happened before is not news
+                    c.execute(
+                        "INSERT OR IGNORE INTO meta(key, value) "
+                        "SELECT ?, coalesce(max(seq), 0) FROM events",
+                        [_CURSOR],
+                    )
+            db.before_commit.append(self.enqueue)
+
+    # -- writing messages (inside the caller's transaction) -----------------------
+
+    def enqueue(self, c: sqlite3.Connection) -> int:
+        """Turn the events after the cursor into outbox rows; how many."""
+        (cursor,) = c.execute("SELECT value FROM meta WHERE key = ?", [_CURSOR]).fetchone() or (
+            None,
+        )
+        (last,) = c.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()
+        start = int(cursor) if cursor is not None else last
+        if last <= start:
+            return 0
+        now = iso_z(utcnow()) or ""
+        first_id = c.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+        for route in self.routes.values():
+            self._enqueue_incidents(c, route, start, last, now)
+        self._enqueue_others(c, start, last, now)
+        c.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [_CURSOR, str(int(last))]
+        )
+        standing = ", ".join(f"'{k}'" for k in STANDING)
+        c.execute(
+            "INSERT OR REPLACE INTO notify_open(route, event, target, last_at) "
+            f"SELECT route, event, target, created_at FROM outbox WHERE id > ? "
+            f"AND event IN ({standing})",
+            [first_id],
+        )
+        return int(c.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0] - first_id)
+
+    def _enqueue_incidents(
+        self, c: sqlite3.Connection, route: NotifyRoute, start: int, last: int, now: str
+    ) -> None:
+        kinds = [k for k in route.events if k in _INCIDENT_EVENTS]
+        if not kinds:
+            return
+        cond, params = route.match.sql("i")
+        if route.agency:
+            cond += f" AND i.assigned_to IN ({', '.join('?' * len(route.agency))})"
+            params = [*params, *route.agency]
+        c.execute(
+            f"INSERT INTO outbox({_COLUMNS}) "
+            "SELECT ?, e.kind, 'alert', e.target, e.seq, coalesce(i.reported_at, e.at), "
+            "i.severity, i.category, i.source, i.area, i.assigned_to, i.title, "
+            "json_extract(e.data, '$.breach'), ?, 'pending' "
+            "FROM events e JOIN incidents i ON i.id = e.target "
+            f"WHERE e.seq > ? AND e.seq <= ? AND e.kind IN ({', '.join('?' * len(kinds))}) "
+            f"AND {cond} ORDER BY e.seq",
+            [route.name, now, start, last, *kinds, *params],
+        )
+
+    def _enqueue_others(self, c: sqlite3.Connection, start: int, last: int, now: str) -> None:
+        kinds = sorted(
+            {k for r in self.routes.values() for k in r.events if k not in _INCIDENT_EVENTS}
+        )
+        if not kinds:
+            return
+        rows = c.execute(
+            "SELECT seq, at, kind, target, data FROM events "
+            f"WHERE seq > ? AND seq <= ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY seq",
+            [start, last, *kinds],
+        ).fetchall()
+        out: list[tuple[Any, ...]] = []
+        for seq, at, kind, target, data in rows:
+            d = json.loads(data) if data else {}
+            agency = source = None
+            if kind == "agency.down":
+                agency, title = target, clean_line(d.get("name") or target, 120)
+                detail = clean_line(d.get("summary") or (d.get("status") or [None, ""])[-1], 200)
+            elif kind == "source.failing":
+                source, title = target, target
+                detail = clean_line(d.get("error") or "", 200)
+            else:  # action.overdue
+                agency, title = clean_line(d.get("owner") or "", 64), clean_line(d.get("text"), 120)
+                detail = str(d.get("due") or "")
+            for route in self.routes.values():
+                if kind not in route.events:
+                    continue
+                if agency is not None and route.agency and agency not in route.agency:
+                    continue
+                if source is not None and route.match.source and source not in route.match.source:
+                    continue
+                out.append(
+                    (route.name, kind, "alert", target, seq, at, None, None, source, None,
+                     agency, title, detail, now, "pending")
+                )  # fmt: skip
+        if out:
+            c.executemany(f"INSERT INTO outbox({_COLUMNS}) VALUES ({', '.join('?' * 15)})", out)
+
+    def check(self, now: datetime) -> int:
+        """Repeat what still stands past its route's ``repeat``; all-clear what ended.
+
+        Run on every poll cycle (with the deadline check). Returns rows written.
+        """
+        if not self.routes or self.db.read_only:
+            return 0
+        opened = self.db.rows("SELECT route, event, target, last_at FROM notify_open")
+        if not opened:
+            return 0
+        at = iso_z(now) or ""
+        written = 0
+        with self.db.tx() as c:
+            for r in opened:
+                key = [r["route"], r["event"], r["target"]]
+                route = self.routes.get(r["route"])
+                stands = self._stands(c, r["event"], r["target"])
+                if route is None or not stands:
+                    told = c.execute(
+                        "SELECT 1 FROM outbox INDEXED BY outbox_by_target WHERE route = ? "
+                        "AND event = ? AND target = ? AND status != 'silenced' LIMIT 1",
+                        key,
+                    ).fetchone()
+                    if route is not None and told:
+                        written += self._copy(c, key, "clear", at)
+                    c.execute(
+                        "DELETE FROM notify_open WHERE route = ? AND event = ? AND target = ?", key
+                    )
+                elif (
+                    route.repeat
+                    and (parse_iso(r["last_at"]) or now) + timedelta(seconds=route.repeat) <= now
+                ):
+                    written += self._copy(c, key, "repeat", at)
+                    c.execute(
+                        "UPDATE notify_open SET last_at = ? "
+                        "WHERE route = ? AND event = ? AND target = ?",
+                        [at, *key],
+                    )
+        return written
+
+    @staticmethod
+    def _stands(c: sqlite3.Connection, event: str, target: str) -> bool:
+        if event == "incident.breach":
+            row = c.execute(
+                "SELECT 1 FROM incidents WHERE id = ? AND status != 'resolved' "
+                "AND breached IS NOT NULL",
+                [target],
+            ).fetchone()
+        elif event == "agency.down":
+            row = c.execute(
+                "SELECT 1 FROM agencies WHERE id = ? AND status IN ('partial_outage', "
+                "'major_outage')",
+                [target],
+            ).fetchone()
+        else:
+            row = c.execute(
+                "SELECT 1 FROM source_state WHERE name = ? AND consecutive_failures >= ?",
+                [target, FAILING_AFTER],
+            ).fetchone()
+        return row is not None
+
+    @staticmethod
+    def _copy(c: sqlite3.Connection, key: list[str], phase: str, at: str) -> int:
+        cols = _COLUMNS.replace("phase", "?").replace("created_at, status", "?, 'pending'")
+        c.execute(
+            f"INSERT INTO outbox({_COLUMNS}) SELECT {cols} FROM outbox "
+            "INDEXED BY outbox_by_target WHERE route = ? AND event = ? AND target = ? "
+            "AND phase = 'alert' ORDER BY id DESC LIMIT 1",
+            [phase, at, *key],
+        )
+        return c.execute("SELECT changes()").fetchone()[0]
+
+    # -- the lease: one sender at a time ----------------------------------------------
+
+    def acquire(self, holder: str, now: datetime, seconds: float = LEASE_S) -> str | None:
+        """Take (or renew) the sender lease; None when taken, else who holds it."""
+        at = iso_z(now) or ""
+        until = iso_z(now + timedelta(seconds=seconds))
+        with self.db.tx() as c:
+            row = c.execute(
+                "SELECT holder, expires_at FROM leases WHERE name = 'sender'"
+            ).fetchone()
+            if row is not None and row[0] != holder and row[1] > at and not _gone(row[0]):
+                return str(row[0])
+            c.execute(
+                "INSERT OR REPLACE INTO leases(name, holder, expires_at) VALUES ('sender', ?, ?)",
+                [holder, until],
+            )
+        return None
+
+    def release(self, holder: str) -> None:
+        """Give the lease back (only if still ours)."""
+        try:
+            with self.db.tx() as c:
+                c.execute("DELETE FROM leases WHERE name = 'sender' AND holder = ?", [holder])
+        except StoreError:
+            pass  # it lapses on its own
+
+    def sender(self, now: datetime) -> str | None:
+        """Who holds the lease now, if anyone."""
+        row = self.db.rows("SELECT holder, expires_at FROM leases WHERE name = 'sender'")
+        if row and row[0]["expires_at"] > (iso_z(now) or "") and not _gone(row[0]["holder"]):
+            return str(row[0]["holder"])
+        return None
+
+    # -- sending (by the lease holder) ------------------------------------------------
+
+    def waiting_count(self) -> int:
+        """How many messages wait to go out (pending or failed)."""
+        return int(
+            self.db.scalar(
+                "SELECT count(*) FROM outbox INDEXED BY outbox_waiting "
+                "WHERE status IN ('pending', 'failed')"
+            )
+            or 0
+        )
+
+    def apply_silences(self, now: datetime) -> int:
+        """Mark each waiting message an active silence matches ``silenced``; how many."""
+        silences = [s for s in self.silences(now) if s.active(now)]
+        if not silences:
+            return 0
+        marks: list[tuple[int, int]] = []
+        for m in self._waiting():
+            fields = m.fields()
+            for s in silences:
+                if s.holds(fields):
+                    marks.append((s.id, m.id))
+                    break
+        if marks:
+            with self.db.tx() as c:
+                c.executemany(
+                    "UPDATE outbox SET status = 'silenced', silence_id = ? WHERE id = ? "
+                    "AND status IN ('pending', 'failed')",
+                    marks,
+                )
+        return len(marks)
+
+    def _waiting(self, route: str | None = None) -> list[Message]:
+        where = "status IN ('pending', 'failed')" + (" AND route = ?" if route else "")
+        return [
+            _message(r)
+            for r in self.db.rows(
+                f"SELECT * FROM outbox INDEXED BY outbox_waiting WHERE {where} ORDER BY id",
+                [route] if route else [],
+            )
+        ]
+
+    def due_groups(self, now: datetime, force: bool = False) -> list[tuple[str, list[Message]]]:
+        """The routes whose waiting messages may go out now, each with its messages.
+
+        A route's group goes when its oldest message has waited ``group_wait``
+        and its last failure's backoff is over (``force``: now, regardless).
+        """
+        groups: list[tuple[str, list[Message]]] = []
+        for row in self.db.rows(
+            "SELECT route, min(created_at) AS oldest, max(next_try) AS retry "
+            "FROM outbox INDEXED BY outbox_waiting WHERE status IN ('pending', 'failed') "
+            "GROUP BY route"
+        ):
+            route = self.routes.get(row["route"])
+            wait = route.group_wait if route else 0.0
+            oldest = parse_iso(row["oldest"]) or now
+            retry = parse_iso(row["retry"])
+            if not force and (
+                oldest + timedelta(seconds=wait) > now or (retry is not None and retry > now)
+            ):
+                continue
+            groups.append((row["route"], self._waiting(row["route"])))
+        return groups
+
+    def mark_sent(self, messages: Sequence[Message], now: datetime) -> None:
+        """Record that ``messages`` went out (one attempt more each)."""
+        with self.db.tx() as c:
+            c.executemany(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+                "error = NULL, next_try = NULL WHERE id = ? AND status IN ('pending', 'failed')",
+                [(iso_z(now), m.id) for m in messages],
+            )
+
+    def mark_failed(self, messages: Sequence[Message], now: datetime, error: str) -> None:
+        """Record a failed send: ``failed``, the error, and when to try again."""
+        tries = max((m.attempts for m in messages), default=0) + 1
+        retry = iso_z(now + timedelta(seconds=backoff(tries)))
+        with self.db.tx() as c:
+            c.executemany(
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ?, "
+                "next_try = ? WHERE id = ? AND status IN ('pending', 'failed')",
+                [(clean_line(error, 400), retry, m.id) for m in messages],
+            )
+
+    # -- silences ------------------------------------------------------------------
+
+    def silence(
+        self, matchers: Mapping[str, str], seconds: float, reason: str, now: datetime
+    ) -> Silence:
+        """Add a silence from ``now`` for ``seconds`` (journaled)."""
+        at = iso_z(now) or ""
+        text = json.dumps(dict(matchers), ensure_ascii=False, sort_keys=True)
+        with self.db.tx() as c:
+            cur = c.execute(
+                "INSERT INTO silences(matchers, reason, created_by, starts_at, ends_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [text, reason, self.journal.operator, at,
+                 iso_z(now + timedelta(seconds=seconds))],
+            )  # fmt: skip
+            sid = int(cur.lastrowid or 0)
+            said = " ".join(f"{k}={v}" for k, v in sorted(matchers.items()))
+            self.journal.record(c, at, "silence.add", f"S-{sid}", f"{said}: {reason}")
+        return self.get(sid)
+
+    def expire(self, sid: int, now: datetime) -> Silence:
+        """End silence ``sid`` now (journaled).
+
+        Raises:
+            NotFoundError: no such silence.
+            RefusedError: it has already ended.
+        """
+        current = self.get(sid)
+        if current.ends_at <= now:
+            raise RefusedError(
+                f"silence {sid} already ended at {iso_z(current.ends_at)}", "silence_ended"
+            )
+        at = iso_z(now) or ""
+        with self.db.tx() as c:
+            c.execute("UPDATE silences SET ends_at = ? WHERE id = ?", [at, sid])
+            self.journal.record(c, at, "silence.expire", f"S-{sid}")
+        return self.get(sid)
+
+    def get(self, sid: int) -> Silence:
+        """Silence ``sid``.
+
+        Raises:
+            NotFoundError: there is none.
+        """
+        rows = self.db.rows("SELECT * FROM silences WHERE id = ?", [sid])
+        if not rows:
+            raise NotFoundError(f"no silence {sid} (see `cc-console silence list`)")
+        return _silence(rows[0])
+
+    def silences(self, now: datetime, active_only: bool = False) -> list[Silence]:
+        """Silences, newest first (only those active at ``now`` if asked)."""
+        if active_only:
+            at = iso_z(now)
+            rows = self.db.rows(
+                "SELECT * FROM silences WHERE starts_at <= ? AND ends_at > ? ORDER BY id DESC",
+                [at, at],
+            )
+        else:
+            rows = self.db.rows("SELECT * FROM silences ORDER BY id DESC")
+        return [_silence(r) for r in rows]
+
+    def active_silences(self, now: datetime) -> int:
+        """How many silences hold at ``now``."""
+        at = iso_z(now)
+        return int(
+            self.db.scalar(
+                "SELECT count(*) FROM silences WHERE starts_at <= ? AND ends_at > ?", [at, at]
+            )
+            or 0
+        )
+
+    # -- reads ---------------------------------------------------------------------
+
+    def messages(self, limit: int = 100, status: str | None = None) -> list[Message]:
+        """Outbox rows, newest first."""
+        where = "WHERE status = ?" if status else ""
+        return [
+            _message(r)
+            for r in self.db.rows(
+                f"SELECT * FROM outbox {where} ORDER BY id DESC LIMIT ?",
+                [*([status] if status else []), int(limit)],
+            )
+        ]
+
+    def state(self, now: datetime) -> OutboxState:
+        """Counts by status, the last send and the last error."""
+        counts = {
+            r["status"]: r["n"]
+            for r in self.db.rows("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+        }
+        last_sent = self.db.scalar("SELECT max(sent_at) FROM outbox WHERE status = 'sent'")
+        last_error = self.db.scalar(
+            "SELECT error FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT 1"
+        )
+        return OutboxState(
+            pending=int(counts.get("pending", 0)),
+            failed=int(counts.get("failed", 0)),
+            silenced=int(counts.get("silenced", 0)),
+            sent=int(counts.get("sent", 0)),
+            last_sent_at=parse_iso(last_sent),
+            last_error=last_error,
+            sender=self.sender(now),
+        )
+
+    def import_from(self, c: sqlite3.Connection, old_path: Path) -> int:
+        """Copy the outbox, open states and silences of the cache at ``old_path`` (a rebuild).
+
+        The cursor moves to the new cache's last event: what the rebuild's own
+        refresh found is the baseline, not news.
+        """
+        copied = 0
+        for table in ("outbox", "notify_open", "silences"):
+            cols, rows = read_old(old_path, table)
+            if rows:
+                c.executemany(
+                    f"INSERT OR REPLACE INTO {table}({', '.join(cols)}) "
+                    f"VALUES ({', '.join('?' * len(cols))})",
+                    rows,
+                )
+            copied += len(rows)
+        c.execute(
+            "INSERT OR REPLACE INTO meta(key, value) SELECT ?, coalesce(max(seq), 0) FROM events",
+            [_CURSOR],
+        )
+        return copied
