@@ -83,6 +83,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("last", "G", "jump(-1)", "list", palette=False, footer=False),
     Action("health", "f", "health", "app"),
     Action("journal", "J", "journal", "app"),
+    Action("notifications", "N", "notifications", "app"),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("pause", "p", "pause", "app"),

@@ -28,7 +28,13 @@ from cc_console.i18n import Translator
 from cc_console.models import SourceHealth
 from cc_console.poll import Refresher, SourceOutcome
 from cc_console.poll.scheduler import DEADLINE_CHECK_EVERY, NOTIFY_EVERY
-from cc_console.screens import HealthScreen, HelpScreen, JournalScreen, MainScreen
+from cc_console.screens import (
+    HealthScreen,
+    HelpScreen,
+    JournalScreen,
+    MainScreen,
+    NotificationsScreen,
+)
 from cc_console.screens.base import SubScreen
 from cc_console.screens.detail import IncidentDetailScreen
 from cc_console.store import Alarm, Store
@@ -104,6 +110,7 @@ class CcConsoleApp(App[None]):
         self._wake: dict[str, asyncio.Event] = {}
         self._data_version = -1
         self.health: tuple[SourceHealth, ...] = ()
+        self.notices: tuple[int, int] = (0, 0)
         self.alarm: Alarm | None = None
         self.counts: dict[str, int] | None = None
         self._counts_store: Store | None = None
@@ -217,9 +224,13 @@ class CcConsoleApp(App[None]):
         self.health = tuple(
             self.ctx.store.sources.health(cfg.sources, cfg.poll.stale_after, self.ctx.now())
         )
+        outbox = self.ctx.store.outbox
+        now = self.ctx.now()
+        self.notices = (outbox.active_silences(now), outbox.state(now).failed)
         for bar in self._status_bars():
             bar.health = self.health
             bar.paused = self.paused
+            bar.notices = self.notices
 
     def update_alarm(self) -> None:
         """Recompute the alarm; ring the bell once when it gains a member."""
@@ -268,6 +279,7 @@ class CcConsoleApp(App[None]):
         message.bar.health = self.health
         message.bar.paused = self.paused
         message.bar.counts = self.counts
+        message.bar.notices = self.notices
 
     def _status_bars(self) -> Iterable[StatusBar]:
         for screen in self.screen_stack:
@@ -298,6 +310,10 @@ class CcConsoleApp(App[None]):
     def action_health(self) -> None:
         if not isinstance(self.screen, HealthScreen):
             self.push_screen(HealthScreen(self.ctx))
+
+    def action_notifications(self) -> None:
+        if not isinstance(self.screen, NotificationsScreen):
+            self.push_screen(NotificationsScreen(self.ctx))
 
     def action_handover(self) -> None:
         from cc_console.screens.handover import HandoverScreen

@@ -20,9 +20,11 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["Render", "publishing_server"]
+__all__ = ["MAX_POST", "Receive", "Render", "publishing_server"]
 
 Render = Callable[[str], tuple[bytes | None, str]]
+Receive = Callable[[str, bytes], bool]  # (path, body) -> taken
+MAX_POST = 65_536  # a posted body larger than this is refused unread
 
 
 class _Server(ThreadingHTTPServer):
@@ -64,8 +66,13 @@ def publishing_server(
     *,
     idle_timeout: float = 10.0,
     max_connections: int = 64,
+    receive: Receive | None = None,
 ) -> ThreadingHTTPServer:
-    """A threading server answering GET and HEAD with ``render``; ETags make unchanged data a 304."""
+    """A threading server answering GET and HEAD with ``render``; ETags make unchanged data a 304.
+
+    ``receive``: if given, POSTs (at most :data:`MAX_POST` bytes) go to it (the
+    demo's inbox of notifications); without it a POST is 501, as any method.
+    """
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -80,6 +87,24 @@ def publishing_server(
 
         def do_HEAD(self) -> None:
             self._answer(head=True)
+
+        if receive is not None:
+
+            def do_POST(self) -> None:
+                try:
+                    size = int(self.headers.get("Content-Length") or "")
+                except ValueError:
+                    self._send(411, b"length required", "text/plain")
+                    self.close_connection = True
+                    return
+                if not 0 <= size <= MAX_POST:
+                    self._send(413, b"too large", "text/plain")
+                    self.close_connection = True
+                    return
+                body = self.rfile.read(size)
+                assert receive is not None
+                taken = receive(self.path.split("?", 1)[0], body)
+                self._send(200 if taken else 404, b"ok" if taken else b"not found", "text/plain")
 
         def _answer(self, *, head: bool) -> None:
             body, ctype = render(self.path.split("?", 1)[0])

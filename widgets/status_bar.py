@@ -106,6 +106,8 @@ class StatusBar(Static):
     health: reactive[tuple[SourceHealth, ...]] = reactive(())
     paused: reactive[bool] = reactive(False)
     counts: reactive[dict[str, int] | None] = reactive(None)
+    # (active silences, notifications that failed to go out)
+    notices: reactive[tuple[int, int]] = reactive((0, 0))
 
     def __init__(self, ctx: ConsoleContext) -> None:
         super().__init__(id="status-bar")
@@ -138,6 +140,9 @@ class StatusBar(Static):
     def watch_counts(self) -> None:
         self._redraw()
 
+    def watch_notices(self) -> None:
+        self._redraw()
+
     def on_resize(self) -> None:
         self._redraw()
 
@@ -163,8 +168,14 @@ class StatusBar(Static):
             badge = t("badge.paused")
             style = "bold reverse yellow"
             add(0, Text(f" {badge} ", style=style), Text(badge, style=style))
+        silences, failed = self.notices
+        if failed:
+            style = "bold red"
+            add(0, Text(t("top.failed", n=failed), style=style), Text(f"✉✖{failed}", style=style))
         if self.counts is not None:
             add(1, active_text(self.counts, t), active_text(self.counts, t, word=False))
+        if silences:
+            add(1, Text(t("top.silences", n=silences), style="yellow"), Text(f"◌{silences}"))
         # The feeds' headline always; its advice ("— check our own network link")
         # and the oldest data's age where there is room.
         core = health_text(self.health, now, t, detail=False)

@@ -6,6 +6,7 @@ it sees new reports and status changes arrive.
 
 from __future__ import annotations
 
+import json
 import threading
 
 from cc_console.demo.render import RENDERERS, cap_document
@@ -13,7 +14,9 @@ from cc_console.demo.world import DemoWorld
 from cc_console.http_publish import publishing_server
 from cc_console.timefmt import utcnow
 
-__all__ = ["DemoServer"]
+__all__ = ["INBOX", "DemoServer"]
+
+INBOX = "/piket"  # where the demo's notification route posts
 
 
 class DemoServer:
@@ -25,16 +28,35 @@ class DemoServer:
         self.world = world or DemoWorld(now=utcnow())
         self.tick_seconds = tick_seconds
         self._stop = threading.Event()
-        self.httpd = publishing_server(self.render, "127.0.0.1", port, "cc-console-demo")
+        self.inbox: list[dict[str, object]] = []  # what the demo's notification route posted
+        self.httpd = publishing_server(
+            self.render, "127.0.0.1", port, "cc-console-demo", receive=self.receive
+        )
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self._threads = [
             threading.Thread(target=self.httpd.serve_forever, name="demo-http", daemon=True),
             threading.Thread(target=self._ticker, name="demo-tick", daemon=True),
         ]
 
+    def receive(self, path: str, body: bytes) -> bool:
+        """Keep a notification posted to ``/piket`` (the last 200); GET ``/piket`` lists them."""
+        if path != INBOX:
+            return False
+        try:
+            message = json.loads(body)
+        except ValueError:
+            return False
+        with self.world.lock:
+            self.inbox = [*self.inbox[-199:], message]
+        return True
+
     def render(self, path: str) -> tuple[bytes | None, str]:
         """The body and content type of ``path`` (None when there is none)."""
         with self.world.lock:
+            if path == INBOX:
+                return json.dumps(self.inbox, ensure_ascii=False, indent=1).encode(), (
+                    "application/json"
+                )
             if path.startswith("/cap/") and path.endswith(".xml"):
                 return cap_document(self.world, path[5:-4]), "application/cap+xml"
             if path in RENDERERS:

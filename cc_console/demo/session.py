@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from cc_console.demo.server import DemoServer
+from cc_console.demo.server import INBOX, DemoServer
 
 __all__ = ["demo_config_text", "run_demo", "serve_demo"]
 
@@ -91,6 +91,18 @@ def demo_config_text(base: str, cache: Path) -> str:
         'acknowledge_within = "3d"',
         'resolve_within = "14d"',
         'clock = "working"',
+        "",
+        "# The duty officer's phone: here the demo server's inbox (GET it to read",
+        "# what was sent). On a site: tgram://, mailto://, a WhatsApp gateway's",
+        "# json:// ..., with secrets in urls_env.",
+        "[[notify]]",
+        'name = "piket"',
+        f'urls = ["{base.replace("http://", "json://")}{INBOX}"]',
+        'events = ["incident.new", "incident.breach", "agency.down", "source.failing", '
+        '"action.overdue"]',
+        'match = { severity = ["extreme", "severe"] }',
+        'group_wait = "10s"',
+        'repeat = "30m"',
     ]
     for name, kind, fmt, path, interval, comment in SOURCES:
         lines += [
@@ -152,6 +164,16 @@ def seed_follow_up(store: Any, tz: Any) -> None:
     store.followups.add("Siapkan tenaga kesehatan di posko", "dinkes", day(1), meeting=meeting)
 
 
+def seed_silence(store: Any) -> None:
+    """Planned quiet: the world's earthquakes far away inform, they need not wake anyone."""
+    from cc_console.timefmt import utcnow
+
+    if not store.outbox.silences(utcnow()):
+        store.outbox.silence(
+            {"source": "usgs-gempa"}, 8 * 3600, "gempa luar wilayah: hanya informasi", utcnow()
+        )
+
+
 def run_demo(state: object, *, tui: bool) -> None:
     """Run the demo end to end (the CLI's ``demo`` command)."""
     from cc_console.cli.state import State
@@ -169,6 +191,7 @@ def run_demo(state: object, *, tui: bool) -> None:
         # Say where the demo lives: to try a command on it from another terminal.
         sys.stderr.write(
             f"demo feeds at {server.base}\n"
+            f"demo notifications at {server.base}{INBOX} (the route 'piket' posts there)\n"
             f"demo config {config_path} (try: cc-console --config {config_path} sla)\n"
             f"demo cache  {cfg.cache.path} (both are removed when the demo ends)\n"
         )
@@ -183,6 +206,7 @@ def run_demo(state: object, *, tui: bool) -> None:
 
         outcomes = asyncio.run(refresh())
         seed_follow_up(store, cfg.site.tz)
+        seed_silence(store)
         if not tui:
             from cc_console.cli import tables
 

@@ -2,7 +2,12 @@
 
 from cc_console.screens.detail import AgencyDetailScreen, IncidentDetailScreen, MeetingDetailScreen
 from cc_console.screens.dialogs import AgencyPicker, NotePrompt
-from cc_console.screens.lists import HealthScreen, HelpScreen, JournalScreen
+from cc_console.screens.lists import (
+    HealthScreen,
+    HelpScreen,
+    JournalScreen,
+    NotificationsScreen,
+)
 from cc_console.screens.main import MainScreen
 
 __all__ = [
@@ -15,4 +20,5 @@ __all__ = [
     "MainScreen",
     "MeetingDetailScreen",
     "NotePrompt",
+    "NotificationsScreen",
 ]

@@ -27,7 +27,16 @@ from widgets.context import ConsoleContext
 from widgets.key_bar import key_label
 from widgets.messages import StoreChanged
 
-__all__ = ["HealthScreen", "HelpScreen", "JournalScreen", "TableScreen", "TableView"]
+__all__ = [
+    "HealthScreen",
+    "HelpScreen",
+    "JournalScreen",
+    "NotificationsScreen",
+    "TableScreen",
+    "TableView",
+]
+
+OUTBOX_STYLE = {"pending": "yellow", "sent": "green", "failed": "bold red", "silenced": "dim"}
 
 Row = tuple[list[Text], str]
 """The cells of one table row, and its key."""
@@ -44,6 +53,9 @@ class TableView(Protocol):
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
         """The rows to show."""
 
+    def summary(self, ctx: ConsoleContext) -> Text | None:
+        """A line or two above the table (None: none)."""
+
 
 class TableScreen(SubScreen):
     """A full-screen table of a :class:`TableView`; Esc goes back."""
@@ -55,6 +67,7 @@ class TableScreen(SubScreen):
     def compose(self) -> ComposeResult:
         yield from super().compose()
         yield Static(Text(self.ctx.t(self.view.title_key)), id="table-title")
+        yield Static(id="table-summary")
         yield DataTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -73,6 +86,11 @@ class TableScreen(SubScreen):
             table.add_column(t(key))
         for cells, key in self.view.rows(self.ctx):
             table.add_row(*cells, key=key)
+        summary = self.view.summary(self.ctx)
+        box = self.query_one("#table-summary", Static)
+        box.display = summary is not None
+        if summary is not None:
+            box.update(summary)
 
 
 class HealthView:
@@ -108,11 +126,91 @@ class HealthView:
             ]
             yield cells, h.name
 
+    def summary(self, ctx: ConsoleContext) -> Text | None:
+        """The notifications' state, when the config has routes or the outbox is not empty."""
+        return outbox_summary(ctx)
+
+
+def outbox_summary(ctx: ConsoleContext) -> Text | None:
+    """``Notifikasi: 2 menunggu · 1 gagal — galat … · terakhir terkirim … · 1 senyap aktif``."""
+    t, now = ctx.t, ctx.now()
+    state = ctx.store.outbox.state(now)
+    if not ctx.config.notify and not (state.pending or state.failed or state.last_sent_at):
+        return None
+    text = Text(f"{t('outbox.heading')}: ", style="bold")
+    text.append(t("outbox.counts", pending=state.pending, failed=state.failed))
+    if state.last_sent_at is not None:
+        text.append(" · " + t("outbox.last_sent", when=local(state.last_sent_at, ctx.tz)))
+    if state.silences:
+        text.append(" · ")
+        text.append(t("top.silences", n=state.silences), style="yellow")
+    if state.sender:
+        text.append(" · " + t("outbox.sending"))
+    if state.failed and state.last_error:
+        text.append("\n")
+        text.append(f"✖ {state.last_error}", style="red")
+    return text
+
+
+class NotificationsView:
+    """The outbox, newest first, under the state and the active silences."""
+
+    title_key = "screen.notifications"
+
+    def columns(self) -> list[str]:
+        return ["col.id", "col.status", "col.route", "col.event", "col.about", "col.title",
+                "col.created", "col.why_failed"]  # fmt: skip
+
+    def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        t, tz = ctx.t, ctx.tz
+        messages = ctx.store.outbox.messages(500)
+        if not messages:
+            blank = [Text("")] * 7
+            yield [Text(t("notify.empty"), style="dim"), *blank], "empty"
+        for m in messages:
+            status = t.word("outbox", m.status)
+            if m.status == "failed":
+                status += f" ×{m.attempts}"
+            event = m.event if m.phase == "alert" else f"{m.event} ({t.word('phase', m.phase)})"
+            yield (
+                [
+                    Text(str(m.id)),
+                    Text(status, style=OUTBOX_STYLE.get(m.status, "")),
+                    Text(m.route),
+                    Text(event),
+                    Text(m.target),
+                    Text(m.title),
+                    Text(local(m.sent_at or m.created_at, tz)),
+                    Text(m.error or "", style="red"),
+                ],
+                str(m.id),
+            )
+
+    def summary(self, ctx: ConsoleContext) -> Text | None:
+        text = outbox_summary(ctx) or Text(ctx.t("notify.no_routes"), style="dim")
+        for s in ctx.store.outbox.silences(ctx.now(), active_only=True):
+            said = " ".join(f"{k}={v}" for k, v in s.matchers.items())
+            until = local(s.ends_at, ctx.tz)
+            text.append(
+                f"\n◌ S-{s.id} {said} → {until}: {s.reason} ({s.created_by})", style="yellow"
+            )
+        return text
+
+
+class NotificationsScreen(TableScreen):
+    """The notification outbox and the silences."""
+
+    def __init__(self, ctx: ConsoleContext) -> None:
+        super().__init__(ctx, NotificationsView())
+
 
 class JournalView:
     """The operator journal, newest first."""
 
     title_key = "screen.journal"
+
+    def summary(self, ctx: ConsoleContext) -> Text | None:
+        return None
 
     def columns(self) -> list[str]:
         return list(JOURNAL_COLUMNS)

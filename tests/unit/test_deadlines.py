@@ -117,13 +117,14 @@ def test_new_incidents_after_the_first_snapshot_are_events_and_the_first_is_not(
     tmp_path, feeds, cli
 ):
     cfg = _setup(tmp_path, feeds, incident("OLD", severity="extreme"))
+    reported = ago(1)  # once: two calls a second apart would be a change of the feed
     assert cli("--config", str(cfg), "refresh").code == 0
     assert _events(tmp_path, "incident.new") == []  # a feed's window is not news
     feeds.route(
         "/inc.json",
         incidents_doc(
             incident("OLD", severity="extreme"),
-            incident("NEW", "Banjir bandang", severity="extreme", reported_at=ago(1)),
+            incident("NEW", "Banjir bandang", severity="extreme", reported_at=reported),
         ),
         etag=False,
     )
@@ -133,7 +134,7 @@ def test_new_incidents_after_the_first_snapshot_are_events_and_the_first_is_not(
         "/inc.json",
         incidents_doc(
             incident("OLD", severity="minor"),
-            incident("NEW", "Banjir bandang", severity="extreme", reported_at=ago(1)),
+            incident("NEW", "Banjir bandang", severity="extreme", reported_at=reported),
         ),
         etag=False,
     )
