@@ -194,6 +194,8 @@ class CcConsoleApp(App[None]):
             )  # fmt: skip
 
     def on_cc_console_app_source_polled(self, message: SourcePolled) -> None:
+        if message.outcome.status == "updated" and self._refresher is not None:
+            self._send_notifications()  # a route without group_wait hears at once
         self.update_health()
         if message.outcome.changed:
             self.check_store()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from cc_console.i18n import Translator
 from cc_console.models import SEVERITY_RANK
 from cc_console.text import clean_line
-from cc_console.timefmt import utcnow
+from cc_console.timefmt import parse_iso, utcnow
 
 if TYPE_CHECKING:
     from cc_console.config import Config, NotifyRoute
@@ -115,6 +115,12 @@ def compose(messages: Sequence[Message], t: Translator, config: Config) -> tuple
     time in the site's zone and the incident id. Feed text is cleaned.
     """
     tz = config.site.tz
+    # One line per thing: an incident past both its deadlines is listed once
+    # (the later breach), a repeat told twice in a group once.
+    latest: dict[tuple[str, str, str], Message] = {}
+    for m in sorted(messages, key=lambda m: m.id):
+        latest[(m.event, m.target, m.phase)] = m
+    messages = list(latest.values())
     alerts = [m for m in messages if m.phase != "clear"]
     clears = [m for m in messages if m.phase == "clear"]
     parts: list[str] = []
@@ -153,7 +159,7 @@ def _line(m: Message, t: Translator, tz: object) -> str:
     if m.event.startswith("incident."):
         head = t(f"severity.{m.severity or 'unknown'}").upper()
         if m.event == "incident.breach":
-            duty = t(f"duty.{m.detail}") if m.detail in ("acknowledge", "resolve") else ""
+            duty = t(f"msg.duty.{m.detail}") if m.detail in ("acknowledge", "resolve") else ""
             head = f"{t('msg.tag.breach', duty=duty)} · {head}"
         elif m.event == "incident.severity":
             head = f"{t('msg.tag.severity')} {head}"
@@ -163,7 +169,8 @@ def _line(m: Message, t: Translator, tz: object) -> str:
     elif m.event == "source.failing":
         fields = [t("msg.tag.failing"), title, clean_line(m.detail or "", 160), when]
     else:
-        fields = [t("msg.tag.overdue"), m.target, title, clean_line(m.agency or "", 40)]
+        due = t.when(parse_iso(m.detail), tz, year=False)  # type: ignore[arg-type]
+        fields = [t("msg.tag.overdue"), m.target, title, clean_line(m.agency or "", 40), due]
     if m.phase == "repeat":
         fields[0] = f"{t('msg.tag.still')} {fields[0]}"
     elif m.phase == "clear":

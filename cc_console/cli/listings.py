@@ -42,14 +42,24 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             state.err.print(
                 f"WARNING: TLS verification is OFF for source {h.name} (insecure = true)"
             )
+    sending = state.store().outbox.state(state.now()) if cfg.notify else None
     if as_json:
-        state.print_json({"ok": not bad, "sources": [health_json(h) for h in health]})
+        doc: dict[str, object] = {"ok": not bad, "sources": [health_json(h) for h in health]}
+        if sending is not None:
+            doc["notifications"] = sending.as_json()
+        state.print_json(doc)
     else:
         from cc_console.cli import tables
 
         state.out.print(tables.health_table(health, state.t, cfg.site.tz, state.now()))
         ok = len(health) - len(bad)
         state.out.print(state.t("summary.status", ok=ok, total=len(health)))
+        if sending is not None and (sending.failed or sending.pending):
+            state.out.print(
+                state.t("outbox.counts", pending=sending.pending, failed=sending.failed)
+                + (f" — {sending.last_error}" if sending.last_error else ""),
+                markup=False,
+            )
     raise typer.Exit(1 if bad else 0)
 
 

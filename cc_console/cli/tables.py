@@ -132,7 +132,9 @@ def outbox_table(rows: Sequence[Message], t: Translator, tz: tzinfo) -> Table:
         status = t.word("outbox", m.status)
         if m.attempts > 1 or m.status == "failed":
             status += f" ×{m.attempts}"
-        event = m.event if m.phase == "alert" else f"{m.event} ({t.word('phase', m.phase)})"
+        event = t.word("event", m.event)
+        if m.phase != "alert":
+            event += f" ({t.word('phase', m.phase)})"
         table.add_row(
             _t(m.id),
             Text(status, style=OUTBOX_STYLE.get(m.status, "")),

@@ -158,7 +158,7 @@ class NotificationsView:
     title_key = "screen.notifications"
 
     def columns(self) -> list[str]:
-        return ["col.id", "col.status", "col.route", "col.event", "col.about", "col.title",
+        return ["col.id", "col.status", "col.event", "col.title", "col.about", "col.route",
                 "col.created", "col.why_failed"]  # fmt: skip
 
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
@@ -171,15 +171,17 @@ class NotificationsView:
             status = t.word("outbox", m.status)
             if m.status == "failed":
                 status += f" ×{m.attempts}"
-            event = m.event if m.phase == "alert" else f"{m.event} ({t.word('phase', m.phase)})"
+            event = t.word("event", m.event)
+            if m.phase != "alert":
+                event += f" ({t.word('phase', m.phase)})"
             yield (
                 [
                     Text(str(m.id)),
                     Text(status, style=OUTBOX_STYLE.get(m.status, "")),
-                    Text(m.route),
                     Text(event),
-                    Text(m.target),
                     Text(m.title),
+                    Text(m.target),
+                    Text(m.route),
                     Text(local(m.sent_at or m.created_at, tz)),
                     Text(m.error or "", style="red"),
                 ],

@@ -218,6 +218,9 @@ def test_a_failing_receiver_leaves_the_message_failed_then_sent_once_it_recovers
     assert r.code == 1
     assert {r["attempts"] for r in outbox(cli, cfg)} == {2}
 
+    status = cli("--config", str(cfg), "status", "--json").json()
+    assert status["notifications"]["failed"] == 3  # type: ignore[index]
+    assert "500" in status["notifications"]["last_error"]  # type: ignore[index]
     receiver.status = 200
     r = cli("--config", str(cfg), "notify", "flush", "--json")
     assert r.code == 0, r.err
