@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.feeds import BenchServer, incidents, native  # noqa: E402
+from bench.feeds import BenchServer, Inbox, incidents, native  # noqa: E402
 
 PY = sys.executable
 
@@ -170,6 +170,65 @@ def refresh_figures(server: BenchServer, tmp: Path, n: int, pairs: int) -> list[
             (third / full) / 0.35,
         ),
     ]
+
+
+def notify_figure(server: BenchServer, tmp: Path, n: int, pairs: int) -> Figure:
+    """A refresh that brings ``n`` new incidents, with a route matching all of them,
+    against the same refresh without routes, interleaved pairs.
+
+    The ratio is of a running poller (``poll``, a console), which has loaded
+    Apprise for its first message; the detail adds the same pair as fresh
+    ``cc-console refresh`` processes, where Apprise's import (about 0.2 s,
+    its plugins and ``requests``) is paid once per process.
+    """
+    inbox = Inbox()
+    base = incidents(1, prefix="B")
+    fresh = incidents(n, prefix="N", seed=2)
+    route = (
+        f'[[notify]]\nname = "piket"\nurls = ["{inbox.url}"]\n'
+        'events = ["incident.new"]\ngroup_wait = "0s"\n'
+    )
+    times: dict[tuple[str, bool], list[float]] = {}
+
+    def one(attempt: int, routed: bool, how: str) -> None:
+        path = f"/notify-{how}-{attempt}-{routed}.json"
+        url = server.route(path, native(base), etag=False)
+        name = f"notify-{how}-{attempt}-{'r' if routed else 'n'}"
+        extra = route if routed else ""
+        cfg = write_config(tmp / f"{name}.toml", tmp / f"{name}.db", [("b", url)], extra=extra)
+        cli(cfg, "refresh", "--json")  # the baseline: not news
+        server.route(path, native(base + fresh), etag=False)
+        if how == "poller":
+            out = subprocess.run(
+                [PY, str(HERE / "notify_probe.py"), str(cfg)],
+                capture_output=True, text=True, timeout=600, check=True,
+            ).stdout  # fmt: skip
+            seconds = float(json.loads(out.strip().splitlines()[-1])["seconds"])
+        else:
+            seconds = cli(cfg, "refresh", "--json")[0]
+        times.setdefault((how, routed), []).append(seconds)
+
+    for attempt in range(pairs):
+        for how in ("poller", "process"):
+            for routed in (True, False) if attempt % 2 == 0 else (False, True):
+                one(attempt, routed, how)
+    inbox.close()
+    best = {key: min(values) for key, values in times.items()}
+    ratio = best["poller", True] / best["poller", False]
+    fresh_ratio = best["process", True] / best["process", False]
+    sent = len(inbox.messages)
+    return Figure(
+        11,
+        f"refresh with {n:,} new incidents, a route matching all / no routes",
+        ratio,
+        "<= 1.2",
+        ratio <= 1.2 and sent == 2 * pairs,
+        f"best of {pairs} in a poller: {best['poller', True]:.3f}s vs "
+        f"{best['poller', False]:.3f}s; fresh processes: {best['process', True]:.2f}s vs "
+        f"{best['process', False]:.2f}s ({fresh_ratio:.2f}x, Apprise's import); "
+        f"{sent} messages for {2 * pairs} refreshes",
+        ratio / 1.2,
+    )
 
 
 def refresh_probe(cfg: Path) -> dict:
@@ -432,10 +491,11 @@ def main() -> int:
         "small": 2_000,
         "fan": 50 if q else 200,
         "idle": 5.0 if q else 60.0,
-        "pairs": 5,  # interleaved bare/ours runs of figure 1
+        "pairs": 5,  # interleaved bare/ours runs of figures 1 and 11
+        "notify": 10_000,
     }
     if args.smoke:
-        sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0, pairs=1)
+        sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0, pairs=1, notify=2_000)
     print(
         f"cc-console benchmark ({'smoke' if args.smoke else 'quick' if q else 'full'}) on {platform.node()}: {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
@@ -461,6 +521,8 @@ def main() -> int:
             figures += terminal_figures(small_cfg, sizes["idle"])
         if want(9):
             figures.append(startup_figure(tmp))
+        if want(11):
+            figures.append(notify_figure(server, tmp, sizes["notify"], sizes["pairs"]))
     server.close()
     print(f"\n{'#':>2}  {'figure':<66} {'ratio':>8}  {'target':<10} {'':4} detail")
     for f in figures:

@@ -23,24 +23,16 @@ from typing import TYPE_CHECKING
 
 from cc_console.i18n import Translator
 from cc_console.models import SEVERITY_RANK
+from cc_console.store.outbox import GROUP_ORDER, Group, Message
 from cc_console.text import clean_line
 from cc_console.timefmt import parse_iso, utcnow
 
 if TYPE_CHECKING:
     from cc_console.config import Config, NotifyRoute
-    from cc_console.store import Message, Store
+    from cc_console.store import Store
 
 __all__ = ["Delivery", "Notifier", "compose", "redact", "send", "url_problem"]
 
-MAX_LINES = 20  # a message lists the worst this many; the rest are counted
-_KIND_ORDER = (
-    "incident.breach",
-    "incident.severity",
-    "incident.new",
-    "agency.down",
-    "source.failing",
-    "action.overdue",
-)
 _KIND_KEY = {
     "incident.new": "new",
     "incident.severity": "severity",
@@ -107,53 +99,42 @@ def send(urls: Sequence[str], title: str, body: str, secrets: Sequence[str]) -> 
     return clean_line(redact(error or "not delivered", secrets), 400)
 
 
-def compose(messages: Sequence[Message], t: Translator, config: Config) -> tuple[str, str]:
-    """The title and plain-text body of one message for a group of outbox rows.
+def compose(group: Group, t: Translator, config: Config) -> tuple[str, str]:
+    """The title and plain-text body of the one message that tells a route's group.
 
     The title counts what the group holds ("3 kejadian baru (2 ekstrem, 1
-    berat)"); the body lists the worst first: severity word, title, area,
-    time in the site's zone and the incident id. Feed text is cleaned.
+    berat)"); the body lists the worst first, one line per incident (an
+    incident past both its deadlines once): severity word, title, area, time
+    in the site's zone and the incident id. Feed text is cleaned.
     """
-    tz = config.site.tz
-    # One line per thing: an incident past both its deadlines is listed once
-    # (the later breach), a repeat told twice in a group once.
-    latest: dict[tuple[str, str, str], Message] = {}
-    for m in sorted(messages, key=lambda m: m.id):
-        latest[(m.event, m.target, m.phase)] = m
-    messages = list(latest.values())
-    alerts = [m for m in messages if m.phase != "clear"]
-    clears = [m for m in messages if m.phase == "clear"]
     parts: list[str] = []
-    for kind in _KIND_ORDER:
-        some = [m for m in alerts if m.event == kind]
-        if not some:
+    for kind in GROUP_ORDER:
+        counts: Counter[str] = Counter()
+        for event, phase, severity, n in group.tally:
+            if event == kind and phase != "clear":
+                counts[severity] += n
+        if not counts:
             continue
-        text = t(f"msg.{_KIND_KEY[kind]}", n=len(some))
+        text = t(f"msg.{_KIND_KEY[kind]}", n=sum(counts.values()))
         if kind.startswith("incident."):
-            counts = Counter(m.severity or "unknown" for m in some)
             words = [
                 f"{counts[s]} {t(f'severity.{s}')}"
                 for s in sorted(counts, key=lambda s: SEVERITY_RANK.get(s, 4))
             ]
             text += f" ({', '.join(words)})"
         parts.append(text)
+    clears = sum(n for _, phase, _, n in group.tally if phase == "clear")
     if clears:
-        parts.append(t("msg.clear", n=len(clears)))
+        parts.append(t("msg.clear", n=clears))
     title = clean_line(f"{config.site.name}: {', '.join(parts)}", 200)
-
-    def order(m: Message) -> tuple[int, int, int, float]:
-        kind = _KIND_ORDER.index(m.event) if m.event in _KIND_ORDER else 9
-        return (m.phase == "clear", kind, SEVERITY_RANK.get(m.severity or "unknown", 4),
-                -m.at.timestamp())  # fmt: skip
-
-    ordered = sorted(messages, key=order)
-    lines = [_line(m, t, tz) for m in ordered[:MAX_LINES]]
-    if len(ordered) > MAX_LINES:
-        lines.append(t("msg.more", n=len(ordered) - MAX_LINES))
+    lines = [_line(m, t, config.site.tz) for m in group.top]
+    if group.listed > len(group.top):
+        lines.append(t("msg.more", n=group.listed - len(group.top)))
     return title, "\n".join(lines)
 
 
 def _line(m: Message, t: Translator, tz: object) -> str:
+    """One thing of a message: what, how bad, where, when, which id."""
     when = t.when(m.at, tz, year=False)  # type: ignore[arg-type]
     title = clean_line(m.title, 120)
     if m.event.startswith("incident."):
@@ -202,6 +183,20 @@ class Notifier:
         self.holder = holder or me()
         self.t = Translator(config.site.language)
 
+    def warm(self) -> None:
+        """Load Apprise and its service plugins now (about 0.15 s, once per process).
+
+        A refresh starts this in a thread beside its fetches and SQLite writes
+        (both let the interpreter go), so the message at its end goes at once.
+        """
+        import apprise
+
+        _quiet_apprise()
+        for route in self.routes.values():
+            for url in route.urls[:1]:
+                apprise.Apprise.instantiate(url)
+            break
+
     @property
     def active(self) -> bool:
         """Whether this process sends at all: it has routes and may write."""
@@ -231,27 +226,25 @@ class Notifier:
             return done
         try:
             done.silenced = await asyncio.to_thread(outbox.apply_silences, now)
-            for name, group in await asyncio.to_thread(outbox.due_groups, now, force):
+            for group in await asyncio.to_thread(outbox.due_groups, now, force):
                 if await asyncio.to_thread(outbox.acquire, self.holder, utcnow()) is not None:
                     break  # our lease lapsed while sending and another took it
-                error = await self._send_group(self.routes.get(name), name, group)
+                error = await self._send_group(self.routes.get(group.route), group)
                 if error is None:
                     await asyncio.to_thread(outbox.mark_sent, group, utcnow())
-                    done.sent += len(group)
+                    done.sent += group.count
                     done.groups += 1
                 else:
                     await asyncio.to_thread(outbox.mark_failed, group, utcnow(), error)
-                    done.failed += len(group)
-                    done.errors = [*(done.errors or []), f"{name}: {error}"]
+                    done.failed += group.count
+                    done.errors = [*(done.errors or []), f"{group.route}: {error}"]
         finally:
             await asyncio.to_thread(outbox.release, self.holder)
         return done
 
-    async def _send_group(
-        self, route: NotifyRoute | None, name: str, group: Sequence[Message]
-    ) -> str | None:
+    async def _send_group(self, route: NotifyRoute | None, group: Group) -> str | None:
         if route is None:
-            return f"route {name} is no longer in the config"
+            return f"route {group.route} is no longer in the config"
         urls = route.all_urls()
         if not urls:
             return route.env_missing() or "the route has no URLs"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cc_console.errors import NotFoundError, RefusedError, StoreError
+from cc_console.models import SEVERITIES
 from cc_console.store.base import Cache, read_old
 from cc_console.store.sources import FAILING_AFTER
 from cc_console.text import clean_line
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
     from cc_console.store.journal import Journal
 
 __all__ = [
+    "GROUP_LINES",
     "SILENCE_KEYS",
     "STANDING",
+    "Group",
     "Message",
     "Outbox",
     "OutboxState",
@@ -50,6 +53,9 @@ _CURSOR = "notify.cursor"
 SILENCE_KEYS = ("event", "severity", "category", "source", "area", "agency")
 # The events that describe a state that can last (and so be repeated and cleared).
 STANDING = ("incident.breach", "agency.down", "source.failing")
+# The condition of the partial index outbox_by_target, written as its queries
+# must repeat it (SQLite uses a partial index only for a query with its terms).
+STANDING_SQL = "event IN ('incident.breach', 'agency.down', 'source.failing')"
 _INCIDENT_EVENTS = ("incident.new", "incident.severity", "incident.breach")
 _COLUMNS = (
     "route, event, phase, target, event_seq, at, severity, category, source, area, agency, "
@@ -167,6 +173,39 @@ def _message(r: Mapping[str, Any]) -> Message:
     )
 
 
+GROUP_ORDER = (
+    "incident.breach",
+    "incident.severity",
+    "incident.new",
+    "agency.down",
+    "source.failing",
+    "action.overdue",
+)
+GROUP_LINES = 20  # a message lists the worst this many; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A route's waiting messages, as one message will tell them.
+
+    ``tally``: ``(event, phase, severity, how many distinct targets)``;
+    ``top``: the rows to list, worst first, one per event, target and phase.
+    Every waiting row of the route with ``id <= last_id`` is this group's.
+    """
+
+    route: str
+    last_id: int
+    count: int
+    attempts: int
+    tally: list[tuple[str, str, str, int]]
+    top: list[Message]
+
+    @property
+    def listed(self) -> int:
+        """How many lines the group holds in all (one per event, target and phase)."""
+        return sum(n for *_, n in self.tally)
+
+
 @dataclass(frozen=True, slots=True)
 class Silence:
     """Planned quiet: messages whose fields match all ``matchers`` are kept, not sent."""
@@ -247,6 +286,8 @@ class Outbox:
         self.db = db
         self.journal = journal
         self.routes = {r.name: r for r in routes}
+        # Whether a route listens to something that can stand (and be repeated, cleared).
+        self._standing = any(k in STANDING for r in routes for k in r.events)
         if self.routes and not db.read_only:
             if db.scalar("SELECT 1 FROM meta WHERE key = ?", [_CURSOR]) is None:
                 with db.tx() as c:  # from now on: what happened before is not news
@@ -276,13 +317,13 @@ class Outbox:
         c.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [_CURSOR, str(int(last))]
         )
-        standing = ", ".join(f"'{k}'" for k in STANDING)
-        c.execute(
-            "INSERT OR REPLACE INTO notify_open(route, event, target, last_at) "
-            f"SELECT route, event, target, created_at FROM outbox WHERE id > ? "
-            f"AND event IN ({standing})",
-            [first_id],
-        )
+        if self._standing:
+            c.execute(
+                "INSERT OR REPLACE INTO notify_open(route, event, target, last_at) "
+                f"SELECT route, event, target, created_at FROM outbox WHERE id > ? "
+                f"AND {STANDING_SQL}",
+                [first_id],
+            )
         return int(c.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0] - first_id)
 
     def _enqueue_incidents(
@@ -364,7 +405,8 @@ class Outbox:
                 if route is None or not stands:
                     told = c.execute(
                         "SELECT 1 FROM outbox INDEXED BY outbox_by_target WHERE route = ? "
-                        "AND event = ? AND target = ? AND status != 'silenced' LIMIT 1",
+                        f"AND event = ? AND target = ? AND {STANDING_SQL} "
+                        "AND status != 'silenced' LIMIT 1",
                         key,
                     ).fetchone()
                     if route is not None and told:
@@ -411,7 +453,7 @@ class Outbox:
         c.execute(
             f"INSERT INTO outbox({_COLUMNS}) SELECT {cols} FROM outbox "
             "INDEXED BY outbox_by_target WHERE route = ? AND event = ? AND target = ? "
-            "AND phase = 'alert' ORDER BY id DESC LIMIT 1",
+            f"AND {STANDING_SQL} AND phase = 'alert' ORDER BY id DESC LIMIT 1",
             [phase, at, *key],
         )
         return c.execute("SELECT changes()").fetchone()[0]
@@ -467,11 +509,14 @@ class Outbox:
         if not silences:
             return 0
         marks: list[tuple[int, int]] = []
-        for m in self._waiting():
-            fields = m.fields()
+        for r in self.db.rows(
+            "SELECT id, event, severity, category, source, area, agency FROM outbox "
+            "INDEXED BY outbox_waiting WHERE status IN ('pending', 'failed')"
+        ):
+            fields = {key: r[key] or "" for key in SILENCE_KEYS}
             for s in silences:
                 if s.holds(fields):
-                    marks.append((s.id, m.id))
+                    marks.append((s.id, r["id"]))
                     break
         if marks:
             with self.db.tx() as c:
@@ -482,57 +527,93 @@ class Outbox:
                 )
         return len(marks)
 
-    def _waiting(self, route: str | None = None) -> list[Message]:
-        where = "status IN ('pending', 'failed')" + (" AND route = ?" if route else "")
-        return [
-            _message(r)
-            for r in self.db.rows(
-                f"SELECT * FROM outbox INDEXED BY outbox_waiting WHERE {where} ORDER BY id",
-                [route] if route else [],
-            )
-        ]
-
-    def due_groups(self, now: datetime, force: bool = False) -> list[tuple[str, list[Message]]]:
-        """The routes whose waiting messages may go out now, each with its messages.
+    def due_groups(self, now: datetime, force: bool = False) -> list[Group]:
+        """The routes whose waiting messages may go out now, each as one :class:`Group`.
 
         A route's group goes when its oldest message has waited ``group_wait``
         and its last failure's backoff is over (``force``: now, regardless).
+        Counted in SQL, one pass: ten thousand waiting rows are not loaded.
         """
-        groups: list[tuple[str, list[Message]]] = []
-        for row in self.db.rows(
-            "SELECT route, min(created_at) AS oldest, max(next_try) AS retry "
+        routes: dict[str, dict[str, Any]] = {}
+        for r in self.db.rows(
+            "SELECT route, event, phase, coalesce(severity, 'unknown') AS severity, "
+            "count(*) AS n, count(*) AS rows, min(created_at) AS oldest, "
+            "max(next_try) AS retry, max(id) AS last, max(attempts) AS attempts "
             "FROM outbox INDEXED BY outbox_waiting WHERE status IN ('pending', 'failed') "
-            "GROUP BY route"
+            "GROUP BY 1, 2, 3, 4"
         ):
-            route = self.routes.get(row["route"])
+            g = routes.setdefault(
+                r["route"], {"tally": [], "rows": 0, "oldest": r["oldest"], "retry": None,
+                             "last": 0, "attempts": 0},
+            )  # fmt: skip
+            n = r["n"]
+            if r["event"] in STANDING and n > 1:
+                # Told twice in one group (both deadlines of an incident): once.
+                n = self.db.scalar(
+                    "SELECT count(DISTINCT target) FROM outbox INDEXED BY outbox_by_target "
+                    f"WHERE route = ? AND event = ? AND {STANDING_SQL} AND phase = ? "
+                    "AND coalesce(severity, 'unknown') = ? AND status IN ('pending', 'failed')",
+                    [r["route"], r["event"], r["phase"], r["severity"]],
+                )
+            g["tally"].append((r["event"], r["phase"], r["severity"], n))
+            g["rows"] += r["rows"]
+            g["oldest"] = min(g["oldest"], r["oldest"])
+            g["retry"] = max(filter(None, (g["retry"], r["retry"])), default=None)
+            g["last"] = max(g["last"], r["last"])
+            g["attempts"] = max(g["attempts"], r["attempts"])
+        groups: list[Group] = []
+        for name, g in routes.items():
+            route = self.routes.get(name)
             wait = route.group_wait if route else 0.0
-            oldest = parse_iso(row["oldest"]) or now
-            retry = parse_iso(row["retry"])
+            oldest = parse_iso(g["oldest"]) or now
+            retry = parse_iso(g["retry"])
             if not force and (
                 oldest + timedelta(seconds=wait) > now or (retry is not None and retry > now)
             ):
                 continue
-            groups.append((row["route"], self._waiting(row["route"])))
+            top = self._top(name, g["last"])
+            groups.append(Group(name, g["last"], g["rows"], g["attempts"], g["tally"], top))
         return groups
 
-    def mark_sent(self, messages: Sequence[Message], now: datetime) -> None:
-        """Record that ``messages`` went out (one attempt more each)."""
+    def _top(self, route: str, last: int) -> list[Message]:
+        """The worst waiting rows of ``route`` to list, one per event, target and phase."""
+        kinds = " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(GROUP_ORDER))
+        ranks = " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(SEVERITIES))
+        rows = self.db.rows(
+            "SELECT * FROM outbox INDEXED BY outbox_waiting WHERE route = ? "
+            "AND status IN ('pending', 'failed') AND id <= ? "
+            f"ORDER BY phase = 'clear', CASE event {kinds} ELSE 9 END, "
+            f"CASE coalesce(severity, 'unknown') {ranks} ELSE 9 END, at DESC, id DESC LIMIT ?",
+            [route, last, 3 * GROUP_LINES],  # (room for an incident told twice)
+        )
+        seen: set[tuple[str, str, str]] = set()
+        top: list[Message] = []
+        for r in rows:
+            key = (r["event"], r["target"], r["phase"])
+            if key not in seen and len(top) < GROUP_LINES:
+                seen.add(key)
+                top.append(_message(r))
+        return top
+
+    def mark_sent(self, group: Group, now: datetime) -> None:
+        """Record that ``group`` went out (one attempt more each)."""
         with self.db.tx() as c:
-            c.executemany(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
-                "error = NULL, next_try = NULL WHERE id = ? AND status IN ('pending', 'failed')",
-                [(iso_z(now), m.id) for m in messages],
+            c.execute(
+                "UPDATE outbox INDEXED BY outbox_waiting SET status = 'sent', sent_at = ?, "
+                "attempts = attempts + 1, error = NULL, next_try = NULL "
+                "WHERE route = ? AND status IN ('pending', 'failed') AND id <= ?",
+                [iso_z(now), group.route, group.last_id],
             )
 
-    def mark_failed(self, messages: Sequence[Message], now: datetime, error: str) -> None:
+    def mark_failed(self, group: Group, now: datetime, error: str) -> None:
         """Record a failed send: ``failed``, the error, and when to try again."""
-        tries = max((m.attempts for m in messages), default=0) + 1
-        retry = iso_z(now + timedelta(seconds=backoff(tries)))
+        retry = iso_z(now + timedelta(seconds=backoff(group.attempts + 1)))
         with self.db.tx() as c:
-            c.executemany(
-                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ?, "
-                "next_try = ? WHERE id = ? AND status IN ('pending', 'failed')",
-                [(clean_line(error, 400), retry, m.id) for m in messages],
+            c.execute(
+                "UPDATE outbox INDEXED BY outbox_waiting SET status = 'failed', "
+                "attempts = attempts + 1, error = ?, next_try = ? "
+                "WHERE route = ? AND status IN ('pending', 'failed') AND id <= ?",
+                [clean_line(error, 400), retry, group.route, group.last_id],
             )
 
     # -- silences ------------------------------------------------------------------

@@ -363,7 +363,15 @@ CREATE TABLE leases (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# v9: the outbox's lookup by target holds only what can stand (breaches,
+# outages, failing feeds): ten thousand new incidents skip it.
+_V9 = """
+DROP INDEX outbox_by_target;
+CREATE INDEX outbox_by_target ON outbox(route, event, target, id)
+    WHERE event IN ('incident.breach', 'agency.down', 'source.failing');
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

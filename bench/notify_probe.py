@@ -1,0 +1,35 @@
+"""Run in a fresh process by run.py: one `refresh` in-process, as a running poller does it.
+
+With ``--warm``, Apprise is loaded first (a poller has loaded it for its first
+message); then the refresh is timed, its notifications sent included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+from cc_console.config import load_config
+from cc_console.poll import Refresher
+from cc_console.store import Store
+
+
+async def main(path: str) -> dict[str, object]:
+    cfg = load_config(Path(path))
+    store = Store.for_config(cfg)
+    refresher = Refresher(cfg, store)
+    if refresher.notifier.active:
+        refresher.notifier.warm()
+    started = time.perf_counter()
+    outcomes = await refresher.refresh(list(cfg.sources))
+    elapsed = time.perf_counter() - started
+    await refresher.aclose()
+    store.close()
+    return {"seconds": elapsed, "sources": [o.as_json() for o in outcomes]}
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(sys.argv[1]))))
