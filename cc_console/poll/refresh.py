@@ -161,11 +161,6 @@ class Refresher:
         on_done: Callable[[SourceOutcome], None] | None = None,
     ) -> list[SourceOutcome]:
         """Refresh ``sources`` concurrently; outcomes in the order given."""
-        warming = (
-            asyncio.ensure_future(asyncio.to_thread(self.notifier.warm))
-            if self.notifier.active
-            else None
-        )
         await asyncio.to_thread(self.store.sources.sync, sources)
 
         async def one(src: SourceConfig) -> SourceOutcome:
@@ -176,9 +171,6 @@ class Refresher:
 
         outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
         await self.check_deadlines()
-        if warming is not None:
-            with contextlib.suppress(Exception):  # a broken plugin shows when sending
-                await warming
         await self.send_notifications()
         return outcomes
 
