@@ -497,3 +497,58 @@ events = ["agency.down"]
     assert "⚠ route unset: urls_env names $CC_NOTIFY_NOT_SET, which is not set" in lines
     assert r.code == 1
     assert receiver.requests == []
+
+
+def test_a_breach_is_told_and_its_resolution_clears_it(
+    tmp_path: Path, feeds: FeedServer, receiver: Receiver, cli: Callable[..., Result]
+) -> None:
+    reported = (utcnow() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    url = feeds.route(
+        "/inc.json",
+        incidents_doc(
+            incident("late", "Longsor Talegong", severity="severe", reported_at=reported)
+        ),
+    )
+    rules = '[[sla]]\nmatch = { severity = ["severe"] }\nacknowledge_within = "15m"\n'
+    cfg = write_config(
+        tmp_path / "config.toml",
+        [native_source("bpbd", url)],
+        extra=rules + ROUTE.format(url=receiver.url()),
+    )
+    assert cli("--config", str(cfg), "refresh").code == 0
+    (late,) = receiver.messages
+    assert late.body["title"].endswith(": 1 lewat tenggat (1 berat)")
+    assert late.body["message"].startswith("LEWAT TENGGAT tanggapan · BERAT · Longsor Talegong")
+    assert cli("--config", str(cfg), "resolve", "bpbd:late").code == 0
+    assert cli("--config", str(cfg), "refresh").code == 0
+    assert receiver.messages[-1].body["message"].startswith("PULIH · Longsor Talegong")
+    assert cli("--config", str(cfg), "refresh").code == 0
+    assert len(receiver.messages) == 2
+
+
+def test_the_poll_daemon_sends_and_stops_on_sigterm(
+    tmp_path: Path, feeds: FeedServer, receiver: Receiver
+) -> None:
+    cfg = setup(tmp_path, feeds, receiver)
+    text = cfg.read_text().replace('url = "http', 'interval = "1s"\nurl = "http', 1)
+    cfg.write_text(text)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cc_console", "--config", str(cfg), "poll"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not feeds.hits("/inc.json"):
+            time.sleep(0.1)
+        time.sleep(1.5)  # the baseline is stored
+        burst(feeds)
+        while time.monotonic() < deadline and not receiver.messages:
+            time.sleep(0.1)
+        assert len(receiver.messages) == 1, proc.stderr
+        assert "3 kejadian baru" in receiver.messages[0].body["title"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    assert proc.returncode == 0
+    assert len(receiver.requests) == 1
