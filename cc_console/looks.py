@@ -16,7 +16,14 @@ from cc_console.models import JournalEntry, SourceHealth
 from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import due_words
 
-__all__ = ["AGENCY_LOOK", "SEVERITY_LOOK", "SPARK", "due_label", "due_label_width"]
+__all__ = [
+    "AGENCY_LOOK",
+    "SEVERITY_LOOK",
+    "SPARK",
+    "due_label",
+    "due_label_width",
+    "sparkline_values",
+]
 
 # Symbols that read as the scale: filled triangles, an open one, a dot.
 SEVERITY_LOOK: dict[str, tuple[str, str]] = {
@@ -49,6 +56,14 @@ SPARK = "▁▂▃▄▅▆▇█"
 def sparkline(statuses: list[str]) -> str:
     """A one-line history of statuses, healthiest highest."""
     return "".join(SPARK[SPARK_LEVEL.get(s, 3)] for s in statuses)
+
+
+def sparkline_values(values: list[float | None], top: float = 100.0) -> str:
+    """Scores (0..``top``) as a sparkline; a week without a score is a space."""
+    last = len(SPARK) - 1
+    return "".join(
+        " " if v is None else SPARK[max(0, min(last, round(v / top * last)))] for v in values
+    )
 
 
 def health_status(h: SourceHealth, t: Translator) -> Text:

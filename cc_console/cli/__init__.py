@@ -15,7 +15,16 @@ from typing import Annotated
 
 import typer
 
-from cc_console.cli import actions, doctor, feeds, followup, handover, listings, notify
+from cc_console.cli import (
+    actions,
+    doctor,
+    feeds,
+    followup,
+    handover,
+    listings,
+    notify,
+    report,
+)
 from cc_console.cli.state import State
 from cc_console.errors import CcConsoleError, ConfigError
 from cc_console.text import operator_name
@@ -89,7 +98,7 @@ def _global(
         feeds.tui(ctx)
 
 
-for module in (feeds, listings, actions, followup, doctor, handover):
+for module in (feeds, listings, actions, followup, doctor, handover, report):
     for name, fn in module.COMMANDS.items():
         app.command(name)(fn)
 app.add_typer(followup.action_app, name="action")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -165,6 +166,42 @@ def silences_table(rows: Sequence[Silence], t: Translator, tz: tzinfo, now: date
             _t(t.when(s.ends_at, tz, year=False)),
             _t(s.reason),
             _t(s.created_by),
+        )
+    return table
+
+
+def kinerja_table(k: Any, t: Translator, width: int = 80) -> Table:
+    """The ranking: score, 8-week trend, on-time resolution, breaches, items, KPIs, service."""
+    from cc_console.looks import sparkline_values
+
+    def pct(part: int, whole: int) -> str:
+        return f"{100 * part / whole:.0f}%" if whole else "–"
+
+    table = Table(title=t("report.ranking"), caption=t("kin.legend"), caption_justify="left")
+    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    # The figures keep their width; the name takes what is left (80 columns: ~18).
+    room = max(12, width - 62 - len(t("kin.score")) - len(t("kin.on_time")))
+    table.add_column(t("col.agency"), max_width=room, overflow="ellipsis", no_wrap=True)
+    for key in ("kin.score", "kin.trend", "kin.on_time", "kin.late", "kin.items", "kin.kpi",
+                "kin.up"):  # fmt: skip
+        table.add_column(
+            t(key),
+            justify="left" if key == "kin.trend" else "right",
+            no_wrap=True,
+            min_width=max(len(t(key)), 8 if key == "kin.trend" else 4),
+        )
+    for n, a in enumerate(k.agencies, 1):
+        up = sum(a.status_time.get(s, 0.0) for s in ("operational", "maintenance"))
+        table.add_row(
+            str(n),
+            _t(a.name),
+            "–" if a.score is None else f"{a.score:.0f}",
+            sparkline_values(a.trend),
+            pct(a.resolved_on_time, a.resolved + a.late_open),
+            str(a.breaches),
+            pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue),
+            pct(a.kpis_met, a.kpis_total),
+            pct(round(up * 1000), 1000) if a.status_time else "–",
         )
     return table
 

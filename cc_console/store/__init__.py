@@ -24,6 +24,7 @@ from cc_console.store.followup import ActionItem, Decision, FollowUps
 from cc_console.store.incident_writes import apply_snapshot
 from cc_console.store.incidents import ACTIVE_STATUSES, IncidentQuery, Incidents, fts_query
 from cc_console.store.journal import ACTIONS, Journal, JournalVerdict
+from cc_console.store.kinerja import KinerjaReads
 from cc_console.store.outbox import Message, Outbox, OutboxState, Silence
 from cc_console.store.schema import SCHEMA_VERSION
 from cc_console.store.sources import PollRecord, SourceState
@@ -86,6 +87,7 @@ class Store:
         self.journal = Journal(self.db, self.incidents, self.agencies, operator)
         self.followups = FollowUps(self.db, self.journal)
         self.outbox = Outbox(self.db, self.journal, notify)
+        self.kinerja = KinerjaReads(self.db)
         self._writers: dict[str, Callable[..., int]] = {
             "incidents": self._apply_incidents,
             "agencies": self.agencies.apply,

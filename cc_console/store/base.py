@@ -269,7 +269,7 @@ class Cache:
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("ROLLBACK")
 
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         """Run a read query; rows as dicts."""
         with self._lock:
             try:

@@ -139,11 +139,12 @@ class FollowUps:
         *,
         meeting: Meeting | None = None,
         incident_id: str | None = None,
+        at: datetime | None = None,
     ) -> ActionItem:
-        """A new open action item; journaled as ``action.add``."""
+        """A new open action item; journaled as ``action.add`` (``at``: default now)."""
         self.db.require_writable("action add")
         body = _text(text, "the action item")
-        at = iso_z(utcnow()) or ""
+        when = iso_z(at or utcnow()) or ""
         with self.db.tx() as c:
             cur = c.execute(
                 "INSERT INTO action_items(text, owner, due, meeting_id, meeting_uid, "
@@ -154,23 +155,25 @@ class FollowUps:
                     meeting.id if meeting else None, meeting.uid if meeting else None,
                     meeting.title if meeting else None,
                     iso_z(meeting.start) if meeting else None,
-                    incident_id, at, self.journal.operator,
+                    incident_id, when, self.journal.operator,
                 ],
             )  # fmt: skip
             seq = int(cur.lastrowid or 0)
             self.journal.record(
-                c, at, "action.add", f"A-{seq}", f"{body} (due {iso_z(due)})", agency=owner
+                c, when, "action.add", f"A-{seq}", f"{body} (due {iso_z(due)})", agency=owner
             )
         return self.item(f"A-{seq}")
 
-    def close(self, item_id: str, status: str, note: str | None = None) -> ActionItem:
-        """Mark an open item ``done`` or ``cancelled``; journaled."""
+    def close(
+        self, item_id: str, status: str, note: str | None = None, at: datetime | None = None
+    ) -> ActionItem:
+        """Mark an open item ``done`` or ``cancelled``; journaled (``at``: default now)."""
         self.db.require_writable(f"action {status} on {item_id}")
         item = self.item(item_id)
         if note and len(note) > NOTE_LIMIT:
             raise StoreError(f"a note holds at most {NOTE_LIMIT} characters")
         note = clean_text(note, NOTE_LIMIT).strip() or None
-        at = iso_z(utcnow()) or ""
+        at_text = iso_z(at or utcnow()) or ""
         verb = "done" if status == "done" else "cancel"
         with self.db.tx() as c:
             (current,) = c.execute(
@@ -185,9 +188,9 @@ class FollowUps:
                 )
             c.execute(
                 "UPDATE action_items SET status = ?, done_at = ?, note = ? WHERE seq = ?",
-                [status, at, note, item.seq],
+                [status, at_text, note, item.seq],
             )
-            self.journal.record(c, at, f"action.{verb}", item.id, note)
+            self.journal.record(c, at_text, f"action.{verb}", item.id, note)
         return self.item(item.id)
 
     def check(self, now: datetime) -> int:

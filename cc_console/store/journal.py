@@ -80,9 +80,17 @@ class Journal:
         self.operator = clean_line(operator, 64) or "operator"
 
     def act(
-        self, action: str, incident_id: str, *, note: str | None = None, agency: str | None = None
+        self,
+        action: str,
+        incident_id: str,
+        *,
+        note: str | None = None,
+        agency: str | None = None,
+        at: datetime | None = None,
     ) -> JournalEntry:
         """Record ``action`` on an incident and apply it, in one transaction.
+
+        ``at``: when it happened (default now; an import of an older record).
 
         Raises:
             ReadOnlyError: the store is read-only.
@@ -102,7 +110,7 @@ class Journal:
             raise NotFoundError(f"unknown incident {incident_id!r} (see `cc-console incidents`)")
         if action == "assign" and (agency is None or agency not in self.agencies.ids()):
             raise NotFoundError(f"unknown agency {agency!r} (see `cc-console agencies`)")
-        now = utcnow()
+        now = at or utcnow()
         with self.db.tx() as c:
             # Checked inside the transaction: another console may have acted a moment ago.
             status = c.execute("SELECT status FROM incidents WHERE id = ?", [real]).fetchone()[0]
@@ -110,9 +118,9 @@ class Journal:
             if refusal is not None:
                 reason, words = refusal
                 raise RefusedError(f"{real} {words}", reason, id=real, status=status)
-            at = iso_z(now) or ""
-            entry = self._append(c, at, action, real, note, agency)
-            self._effect(c, action, real, at, agency)
+            when = iso_z(now) or ""
+            entry = self._append(c, when, action, real, note, agency)
+            self._effect(c, action, real, when, agency)
         return entry
 
     @staticmethod

@@ -1,0 +1,123 @@
+"""``report``: how each agency and the command center did over the last days (kinerja).
+
+CONTRACT.md section 10. The figures come from :mod:`cc_console.kinerja`; the
+console's Kinerja figures for the same period are the same numbers.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cc_console.cli.state import State
+from cc_console.errors import ConfigError
+from cc_console.kinerja import Kinerja, compute, period
+
+__all__ = ["COMMANDS", "markdown"]
+
+
+def markdown(k: Kinerja, state: State) -> str:
+    """The report as Markdown: the ranking, the center, each agency's figures and trend."""
+    from cc_console.looks import sparkline_values
+
+    t, tz = state.t, state.config.site.tz
+
+    def cell(text: object) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    def pct(part: int, whole: int) -> str:
+        return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "–"
+
+    lines = [
+        f"# {t('report.title')} · {cell(state.config.site.name)}",
+        "",
+        f"{t('report.period')}: {t.when(k.start, tz)} – {t.when(k.end, tz)}",
+        "",
+        f"## {t('report.center')}",
+        "",
+        f"- {t('report.incidents')}: {k.center.incidents}",
+        f"- {t('report.acknowledged_on_time')}: "
+        f"{pct(k.center.acknowledged_on_time, k.center.incidents)}",
+        f"- {t('report.median_ack')}: {_span(k.center.median_acknowledge_s)}",
+        f"- {t('report.breaches')}: {k.center.breaches}",
+        "",
+        f"## {t('report.ranking')}",
+        "",
+        f"| # | {t('col.agency')} | {t('report.score')} | {t('report.trend')} | "
+        f"{t('report.resolved_on_time')} | {t('report.breaches')} | {t('report.median_resolve')} | "
+        f"{t('report.items')} | KPI | {t('report.operational')} |",
+        "| ---: | --- | ---: | --- | --- | ---: | ---: | --- | --- | ---: |",
+    ]
+    for n, a in enumerate(k.agencies, 1):
+        up = sum(a.status_time.get(s, 0.0) for s in ("operational", "maintenance"))
+        lines.append(
+            f"| {n} | {cell(a.name)} | {'–' if a.score is None else f'{a.score:.1f}'} | "
+            f"{sparkline_values(a.trend)} | {pct(a.resolved_on_time, a.resolved + a.late_open)} | "
+            f"{a.breaches} | {_span(a.median_resolve_s)} | "
+            f"{pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue)} | "
+            f"{pct(a.kpis_met, a.kpis_total)} | {f'{100 * up:.0f}%' if a.status_time else '–'} |"
+        )
+    lines += ["", t("report.score_note"), ""]
+    return "\n".join(lines)
+
+
+def _span(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    from cc_console.timefmt import span
+
+    return span(seconds)
+
+
+def report(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, max=366, help="The last N days.")] = 7,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    fmt: Annotated[str | None, typer.Option("--format", help="md: one Markdown document.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to FILE, not stdout.")] = None,
+) -> None:
+    """How each agency and the center did over the last --days days (ranked by score)."""
+    state: State = ctx.obj
+    if as_json and fmt:
+        raise ConfigError("--json and --format: choose one")
+    if fmt not in (None, "md"):
+        raise ConfigError(f"--format: md (got {fmt!r})")
+    store = state.store()
+    start, end = period(state.now(), days, state.config.site.tz)
+    k = compute(store.kinerja, store.agencies.listing(), start, end)
+    if as_json or fmt:
+        import json
+
+        text = (
+            json.dumps(k.as_json(), ensure_ascii=False, indent=2) + "\n"
+            if as_json
+            else markdown(k, state)
+        )
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+            state.err.print(state.t("report.written", path=str(out)), markup=False)
+        elif as_json:
+            state.print_json(k.as_json())
+        else:
+            sys.stdout.write(text)
+        return
+    from cc_console.cli import tables
+
+    t, tz, c = state.t, state.config.site.tz, k.center
+    state.out.print(f"{t('report.title')}: {t.when(k.start, tz)} – {t.when(k.end, tz)}")
+    on_time = f"{c.acknowledged_on_time}/{c.incidents}" if c.incidents else "–"
+    state.out.print(
+        f"{t('report.center')}: {t('report.incidents')} {c.incidents} · "
+        f"{t('report.acknowledged_on_time')} {on_time} · "
+        f"{t('report.median_ack')} {_span(c.median_acknowledge_s)} · "
+        f"{t('report.breaches')} {c.breaches}",
+        markup=False,
+    )
+    state.out.print(tables.kinerja_table(k, t, state.out.width))
+    state.out.print(t("report.score_note"), style="dim")
+
+
+COMMANDS = {"report": report}

@@ -1,0 +1,229 @@
+"""Agency performance (kinerja) over a period: figures, a score and a ranking.
+
+Pure over the store's reads (:class:`cc_console.store.kinerja.KinerjaReads`,
+counts computed in SQL): no clock is read here, the period is given.
+
+The score (0-100) is a weighted mean of what can be measured for the agency
+in the period, each part a share between 0 and 1:
+
+- **resolution, weight 40**: incidents resolved by their deadline, of those
+  resolved plus those still open past it;
+- **action items, weight 25**: items done by their due time, of those done in
+  time plus those overdue (open past due, or done late);
+- **KPIs, weight 20**: indicators at or past their target, of those with one;
+- **service, weight 15**: the share of the period the agency's service was
+  operational (or in planned maintenance), from its status history.
+
+A part with nothing to measure (no incident assigned, no item due) is left
+out and the weights of the others count; an agency with no part has no score
+and ranks last. An incident counts for the agency it is assigned to now; its
+time to resolve runs from the assignment (the last ``assign`` to that agency
+in the journal, else the report: assigned by the feed).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from cc_console.models import Agency
+from cc_console.timefmt import in_zone, iso_z, parse_iso
+
+__all__ = ["WEIGHTS", "AgencyFigures", "CenterFigures", "Kinerja", "compute", "period"]
+
+WEIGHTS = {"resolution": 40.0, "actions": 25.0, "kpis": 20.0, "service": 15.0}
+UP = ("operational", "maintenance")
+TREND_WEEKS = 8
+
+
+def period(now: datetime, days: int, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The last ``days`` days up to now, from a midnight in the site's zone.
+
+    ``(start, end)``: ``end`` is now; ``start`` is the midnight ``days - 1`` days
+    before today's (``--days 7`` on a Monday noon: from last Tuesday 00:00).
+    """
+    local = in_zone(now, tz)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = (midnight - timedelta(days=days - 1)).astimezone(now.tzinfo)
+    return start, now
+
+
+@dataclass(slots=True)
+class AgencyFigures:
+    """One agency's figures for the period (CONTRACT.md section 10)."""
+
+    id: str
+    name: str
+    score: float | None = None
+    assigned: int = 0
+    resolved: int = 0
+    resolved_on_time: int = 0
+    breaches: int = 0
+    median_resolve_s: float | None = None
+    actions: int = 0
+    actions_done_on_time: int = 0
+    actions_overdue: int = 0
+    kpis_met: int = 0
+    kpis_total: int = 0
+    status_time: dict[str, float] = field(default_factory=dict)
+    late_open: int = 0  # open past the resolve deadline (counts against resolution)
+    trend: list[float | None] = field(default_factory=list)  # weekly scores, oldest first
+
+    def parts(self) -> dict[str, float]:
+        """The measurable parts of the score, each 0..1."""
+        out: dict[str, float] = {}
+        judged = self.resolved + self.late_open
+        if judged:
+            out["resolution"] = self.resolved_on_time / judged
+        items = self.actions_done_on_time + self.actions_overdue
+        if items:
+            out["actions"] = self.actions_done_on_time / items
+        if self.kpis_total:
+            out["kpis"] = self.kpis_met / self.kpis_total
+        if self.status_time:
+            out["service"] = sum(self.status_time.get(s, 0.0) for s in UP)
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("late_open")
+        if d["median_resolve_s"] is not None:
+            d["median_resolve_s"] = round(d["median_resolve_s"])
+        d["status_time"] = {k: round(v, 4) for k, v in self.status_time.items()}
+        return d
+
+
+@dataclass(slots=True)
+class CenterFigures:
+    """The command center's own figures: acknowledging on time."""
+
+    incidents: int = 0
+    acknowledged: int = 0
+    acknowledged_on_time: int = 0
+    median_acknowledge_s: float | None = None
+    breaches: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["median_acknowledge_s"] is not None:
+            d["median_acknowledge_s"] = round(d["median_acknowledge_s"])
+        return d
+
+
+@dataclass(slots=True)
+class Kinerja:
+    """The period, the center, and the agencies ranked by score."""
+
+    start: datetime
+    end: datetime
+    center: CenterFigures
+    agencies: list[AgencyFigures]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "period": {"from": iso_z(self.start), "to": iso_z(self.end)},
+            "center": self.center.as_json(),
+            "agencies": [a.as_json() for a in self.agencies],
+        }
+
+
+def score(figures: AgencyFigures) -> float | None:
+    """The documented weighted mean (module docstring), 0-100; None: nothing to measure."""
+    parts = figures.parts()
+    if not parts:
+        return None
+    total = sum(WEIGHTS[k] for k in parts)
+    return round(100.0 * sum(WEIGHTS[k] * v for k, v in parts.items()) / total, 1)
+
+
+def status_shares(
+    changes: list[tuple[str, str, str]], start: datetime, end: datetime
+) -> dict[str, dict[str, float]]:
+    """Per agency, the share of ``[start, end)`` spent in each status.
+
+    ``changes``: ``(agency, at, status)`` sorted by agency and time, the last
+    change before the period first. Time before an agency's first known
+    status is not counted (the shares are of the time known).
+    """
+    spans: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    by_agency: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for agency, text, status in changes:
+        when = parse_iso(text)
+        if when is not None:
+            by_agency[agency].append((max(when, start), status))
+    for agency, points in by_agency.items():
+        ends = [when for when, _ in points[1:]] + [end]
+        for (began, status), until in zip(points, ends, strict=True):
+            seconds = (min(until, end) - began).total_seconds()
+            if seconds > 0:
+                spans[agency][status] += seconds
+    out: dict[str, dict[str, float]] = {}
+    for agency, per in spans.items():
+        known = sum(per.values())
+        if known > 0:
+            out[agency] = {s: v / known for s, v in sorted(per.items(), key=lambda x: -x[1])}
+    return out
+
+
+def compute(
+    reads: Any, agencies: list[Agency], start: datetime, end: datetime, *, trend: bool = True
+) -> Kinerja:
+    """The figures of ``[start, end)`` from ``reads`` (a :class:`KinerjaReads`).
+
+    ``agencies``: the known agencies (their names); an id seen only in
+    assignments or items is listed under its id. KPIs are those last reported
+    before the period's end (the agency history keeps them).
+    """
+    figures: dict[str, AgencyFigures] = {a.id: AgencyFigures(a.id, a.name) for a in agencies}
+    for agency, kpis in reads.kpis_at(end).items():
+        if agency in figures:  # as reported last in the period (an older period: then)
+            judged = [k.met for k in kpis if k.met is not None]
+            figures[agency].kpis_met = sum(judged)
+            figures[agency].kpis_total = len(judged)
+
+    def of(agency: str) -> AgencyFigures:
+        return figures.setdefault(agency, AgencyFigures(agency, agency))
+
+    for r in reads.incidents_by_agency(start, end):
+        f = of(r["agency"])
+        f.assigned, f.resolved = int(r["assigned"] or 0), int(r["resolved"] or 0)
+        f.resolved_on_time, f.breaches = int(r["on_time"] or 0), int(r["breaches"] or 0)
+        f.late_open = int(r["late_open"] or 0)
+    durations: dict[str, list[float]] = defaultdict(list)
+    for agency, seconds in reads.resolve_seconds(start, end):
+        durations[agency].append(seconds)
+    for agency, values in durations.items():
+        of(agency).median_resolve_s = statistics.median(values)
+    for r in reads.actions_by_owner(start, end):
+        f = of(r["agency"])
+        f.actions = int(r["actions"] or 0)
+        f.actions_done_on_time = int(r["done_on_time"] or 0)
+        f.actions_overdue = int(r["overdue"] or 0)
+    for agency, shares in status_shares(reads.status_changes(start, end), start, end).items():
+        if agency in figures:
+            figures[agency].status_time = shares
+    for f in figures.values():
+        f.score = score(f)
+    c = reads.center(start, end)
+    acks = reads.acknowledge_seconds(start, end)
+    center = CenterFigures(
+        incidents=c["incidents"],
+        acknowledged=c["acknowledged"],
+        acknowledged_on_time=c["acknowledged_on_time"],
+        median_acknowledge_s=statistics.median(acks) if acks else None,
+        breaches=c["breaches"],
+    )
+    ranked = sorted(
+        figures.values(), key=lambda f: (f.score is None, -(f.score or 0.0), f.name.casefold())
+    )
+    if trend:
+        weeks = []
+        for w in reversed(range(TREND_WEEKS)):
+            until = end - timedelta(days=7 * w)
+            weeks.append(compute(reads, agencies, until - timedelta(days=7), until, trend=False))
+        for f in ranked:
+            f.trend = [next((a.score for a in k.agencies if a.id == f.id), None) for k in weeks]
+    return Kinerja(start, end, center, ranked)

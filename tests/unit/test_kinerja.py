@@ -1,0 +1,162 @@
+"""Agency performance on a hand-built cache whose answers are known."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cc_console.config import load_config
+from cc_console.kinerja import compute, status_shares
+from cc_console.models import Agency, Incident, Kpi
+from cc_console.store import PollRecord, Store
+from cc_console.timefmt import parse_iso
+from tests.conftest import Result, write_config
+
+END = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+START = END - timedelta(days=7)
+H = timedelta(hours=1)
+D = timedelta(days=1)
+RULE = '[[sla]]\nmatch = { severity = ["severe"] }\nresolve_within = "24h"\n'
+
+
+def agencies(at: datetime, bpbd: str, kpis: tuple[Kpi, ...] = ()) -> list[Agency]:
+    return [
+        Agency("bpbd", "BPBD", bpbd, kpis=kpis, updated_at=at),
+        Agency("pupr", "Dinas PUPR", "operational", updated_at=at),
+        Agency("dinkes", "Dinas Kesehatan", "operational", updated_at=at),
+    ]
+
+
+def incident(ext: str, reported: datetime) -> Incident:
+    return Incident(
+        "bpbd", ext, f"Kejadian {ext}", severity="severe", reported_at=reported, updated_at=reported
+    )
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Store]:
+    cfg = write_config(
+        tmp_path / "config.toml",
+        [{"name": "opd", "kind": "agencies", "format": "native", "url": "http://127.0.0.1:9/o"}],
+        RULE,
+    )
+    store = Store.for_config(load_config(cfg), operator="siti")
+    met, missed = Kpi("Respon", 95, 90, "%"), Kpi("Posko", 3, 10)
+
+    def opd(at: datetime, bpbd: str, kpis: tuple[Kpi, ...] = ()) -> None:
+        store.apply("agencies", PollRecord("opd", at, ok=True), agencies(at, bpbd, kpis))
+
+    # BPBD's service: up before the period, down for 12 hours inside it.
+    opd(START - 3 * D, "operational", (met, missed))
+    opd(START + D, "major_outage", (met, missed))
+    opd(START + D + 12 * H, "operational", (met, missed))
+    # After the period: a later change that must not count.
+    opd(END + H, "major_outage", (met, met))
+
+    a1, a2 = START + 2 * D, START + 3 * D
+    a3, a4 = START + 4 * D, START + 5 * D
+    rows = [incident("A1", a1), incident("A2", a2), incident("A3", a3), incident("A4", a4)]
+    store.apply("incidents", PollRecord("bpbd", START, ok=True), rows)
+    j = store.journal
+    # A1: assigned an hour in, resolved four hours later: on time.
+    j.act("assign", "bpbd:A1", agency="bpbd", at=a1 + H)
+    j.act("resolve", "bpbd:A1", at=a1 + 5 * H)
+    # A2: PUPR first, then BPBD (it counts for BPBD, from its assignment), resolved
+    # 30 hours after the report: past its deadline, and the breach was recorded.
+    j.act("assign", "bpbd:A2", agency="pupr", at=a2 + H)
+    j.act("assign", "bpbd:A2", agency="bpbd", at=a2 + 3 * H)
+    store.deadlines.check(a2 + 25 * H)
+    j.act("resolve", "bpbd:A2", at=a2 + 30 * H)
+    # A3: resolved without anyone assigned: the center's, no agency's.
+    j.act("resolve", "bpbd:A3", at=a3 + 2 * H)
+    # A4: assigned to BPBD, still open past its deadline at the end.
+    j.act("assign", "bpbd:A4", agency="bpbd", at=a4 + H)
+    store.deadlines.check(END)
+    # Action items of BPBD due in the period: one done on time, one done late, one open.
+    f = store.followups
+    on_time = f.add("Kirim logistik", "bpbd", END - 2 * D, at=START)
+    f.close(on_time.id, "done", at=END - 3 * D)
+    late = f.add("Laporan posko", "bpbd", END - 2 * D, at=START)
+    f.close(late.id, "done", at=END - D)
+    f.add("Data pengungsi", "bpbd", END - D, at=START)
+    f.add("Bukan periode ini", "bpbd", END + 2 * D, at=START)
+    return cfg, store
+
+
+def test_the_figures_of_each_agency_are_the_known_answers(built) -> None:
+    _, store = built
+    k = compute(store.kinerja, store.agencies.listing(), START, END, trend=False)
+    by_id = {a.id: a for a in k.agencies}
+    bpbd = by_id["bpbd"]
+    assert (bpbd.assigned, bpbd.resolved, bpbd.resolved_on_time, bpbd.late_open) == (3, 2, 1, 1)
+    assert bpbd.breaches == 2  # A2 (recorded before its resolution) and A4
+    assert bpbd.median_resolve_s == pytest.approx((4 * 3600 + 27 * 3600) / 2)
+    assert (bpbd.actions, bpbd.actions_done_on_time, bpbd.actions_overdue) == (3, 1, 2)
+    assert (bpbd.kpis_met, bpbd.kpis_total) == (1, 2)  # as reported before the end
+    assert bpbd.status_time["major_outage"] == pytest.approx(12 / 168)
+    assert bpbd.status_time["operational"] == pytest.approx(156 / 168)
+    # 40 x 1/3 + 25 x 1/3 + 20 x 1/2 + 15 x 156/168, over 100
+    assert bpbd.score == pytest.approx(round(40 / 3 + 25 / 3 + 10 + 15 * 156 / 168, 1))
+    pupr = by_id["pupr"]
+    assert (pupr.assigned, pupr.resolved, pupr.breaches) == (0, 0, 0)  # reassigned away
+    assert pupr.score == 100.0  # measured by its service alone
+    assert [a.id for a in k.agencies] == ["dinkes", "pupr", "bpbd"]  # by score, then name
+    c = k.center
+    assert (c.incidents, c.acknowledged, c.breaches) == (4, 3, 2)
+    assert c.acknowledged_on_time == 3  # no acknowledge deadlines: all in time
+
+
+def test_an_agency_with_nothing_to_measure_has_no_score_and_ranks_last() -> None:
+    class Empty:
+        def __getattr__(self, name: str):
+            return lambda *a: {} if name == "kpis_at" else []
+
+        def center(self, *a):
+            return {"incidents": 0, "acknowledged": 0, "acknowledged_on_time": 0, "breaches": 0}
+
+    k = compute(Empty(), [Agency("x", "X"), Agency("a", "A")], START, END, trend=False)
+    assert [a.score for a in k.agencies] == [None, None]
+    assert [a.id for a in k.agencies] == ["a", "x"]
+
+
+def test_status_shares_carry_the_status_in_force_across_the_period_start() -> None:
+    changes = [
+        ("bpbd", "2026-11-01T00:00:00Z", "degraded"),  # before the period: in force at its start
+        ("bpbd", "2026-11-16T00:00:00Z", "operational"),
+    ]
+    shares = status_shares(changes, START, END)["bpbd"]
+    assert shares == pytest.approx({"degraded": 3 / 7, "operational": 4 / 7})
+
+
+def test_report_json_is_what_the_module_computes(built, cli: Callable[..., Result]) -> None:
+    cfg, store = built
+    r = cli("--config", str(cfg), "report", "--days", "30", "--json")
+    assert r.code == 0, r.err
+    doc = r.json()
+    period = doc["period"]  # type: ignore[index]
+    again = compute(
+        store.kinerja,
+        store.agencies.listing(),
+        parse_iso(period["from"]),  # type: ignore[arg-type]
+        parse_iso(period["to"]),  # type: ignore[arg-type]
+    )
+    assert again.as_json() == doc
+    assert set(doc) == {"period", "center", "agencies"}  # type: ignore[arg-type]
+    row = next(a for a in doc["agencies"] if a["id"] == "bpbd")  # type: ignore[index]
+    for key in ("assigned", "resolved", "resolved_on_time", "breaches", "median_resolve_s",
+                "actions", "actions_done_on_time", "actions_overdue", "kpis_met", "kpis_total",
+                "status_time", "score", "trend"):  # fmt: skip
+        assert key in row
+    assert len(row["trend"]) == 8
+    md = cli("--config", str(cfg), "report", "--format", "md")
+    assert md.code == 0 and md.out.startswith("# Evaluasi kinerja perangkat daerah")
+    out = cfg.parent / "r.json"
+    assert (
+        cli("--config", str(cfg), "report", "--days", "30", "--json", "--out", str(out)).code == 0
+    )
+    assert json.loads(out.read_text())["period"]["from"] == doc["period"]["from"]  # type: ignore[index]
+    assert cli("--config", str(cfg), "report", "--format", "pdf").code == 2
