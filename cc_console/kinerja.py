@@ -121,12 +121,15 @@ class Kinerja:
     end: datetime
     center: CenterFigures
     agencies: list[AgencyFigures]
+    # incidents_by_category, incidents_by_area (top 15), overdue_items_by_owner
+    breakdown: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
             "period": {"from": iso_z(self.start), "to": iso_z(self.end)},
             "center": self.center.as_json(),
             "agencies": [a.as_json() for a in self.agencies],
+            **{k: [{"name": n, "count": c} for n, c in v] for k, v in self.breakdown.items()},
         }
 
 
@@ -226,4 +229,5 @@ def compute(
             weeks.append(compute(reads, agencies, until - timedelta(days=7), until, trend=False))
         for f in ranked:
             f.trend = [next((a.score for a in k.agencies if a.id == f.id), None) for k in weeks]
+        return Kinerja(start, end, center, ranked, reads.breakdown(start, end))
     return Kinerja(start, end, center, ranked)

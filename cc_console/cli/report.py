@@ -61,6 +61,16 @@ def markdown(k: Kinerja, state: State) -> str:
             f"{pct(a.kpis_met, a.kpis_total)} | {f'{100 * up:.0f}%' if a.status_time else '–'} |"
         )
     lines += ["", t("report.score_note"), ""]
+    sections = (
+        ("report.by_category", "incidents_by_category", lambda c: t.word("category", c)),
+        ("report.by_area", "incidents_by_area", str),
+        ("report.overdue_by_owner", "overdue_items_by_owner", str),
+    )
+    for title, key, word in sections:
+        lines += [f"## {t(title)}", ""]
+        rows = k.breakdown.get(key, [])
+        lines += [f"- {cell(word(name))}: {n}" for name, n in rows] or [t("minutes.none")]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -83,19 +93,22 @@ def report(
     state: State = ctx.obj
     if as_json and fmt:
         raise ConfigError("--json and --format: choose one")
-    if fmt not in (None, "md"):
-        raise ConfigError(f"--format: md (got {fmt!r})")
+    if fmt not in (None, "md", "html"):
+        raise ConfigError(f"--format: md or html (got {fmt!r})")
     store = state.store()
     start, end = period(state.now(), days, state.config.site.tz)
     k = compute(store.kinerja, store.agencies.listing(), start, end)
     if as_json or fmt:
         import json
 
-        text = (
-            json.dumps(k.as_json(), ensure_ascii=False, indent=2) + "\n"
-            if as_json
-            else markdown(k, state)
-        )
+        if as_json:
+            text = json.dumps(k.as_json(), ensure_ascii=False, indent=2) + "\n"
+        elif fmt == "html":
+            from cc_console.report import html
+
+            text = html(k, state.t, state.config, state.now())
+        else:
+            text = markdown(k, state)
         if out is not None:
             out.write_text(text, encoding="utf-8")
             state.err.print(state.t("report.written", path=str(out)), markup=False)

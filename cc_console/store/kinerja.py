@@ -124,3 +124,30 @@ class KinerjaReads:
             [iso_z(end)],
         )
         return {r["agency_id"]: _kpis(r["kpis"]) for r in rows}
+
+    def breakdown(self, start: datetime, end: datetime) -> dict[str, list[tuple[str, int]]]:
+        """The period's incidents by category and by area (most first), and the open
+        action items past due at ``end`` by owner."""
+        span = {"a": iso_z(start), "b": iso_z(end)}
+        where = (
+            "FROM incidents INDEXED BY incidents_by_reported "
+            "WHERE reported_at >= :a AND reported_at < :b AND status != 'cancelled'"
+        )
+        categories = self.db.rows(
+            f"SELECT category AS k, count(*) AS n {where} GROUP BY 1 ORDER BY 2 DESC, 1", span
+        )
+        areas = self.db.rows(
+            f"SELECT area AS k, count(*) AS n {where} AND area != '' GROUP BY 1 "
+            "ORDER BY 2 DESC, 1 LIMIT 15",
+            span,
+        )
+        owners = self.db.rows(
+            "SELECT owner AS k, count(*) AS n FROM action_items INDEXED BY action_items_open "
+            "WHERE status = 'open' AND due < :b GROUP BY 1 ORDER BY 2 DESC, 1",
+            span,
+        )
+        return {
+            "incidents_by_category": [(r["k"], r["n"]) for r in categories],
+            "incidents_by_area": [(r["k"], r["n"]) for r in areas],
+            "overdue_items_by_owner": [(r["k"], r["n"]) for r in owners],
+        }

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ from cc_console.config import load_config
 from cc_console.kinerja import compute, status_shares
 from cc_console.models import Agency, Incident, Kpi
 from cc_console.store import PollRecord, Store
-from cc_console.timefmt import parse_iso
+from cc_console.timefmt import parse_iso, utcnow
 from tests.conftest import Result, write_config
 
 END = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
@@ -145,7 +148,12 @@ def test_report_json_is_what_the_module_computes(built, cli: Callable[..., Resul
         parse_iso(period["to"]),  # type: ignore[arg-type]
     )
     assert again.as_json() == doc
-    assert set(doc) == {"period", "center", "agencies"}  # type: ignore[arg-type]
+    assert set(doc) == {  # type: ignore[arg-type]
+        "period", "center", "agencies",
+        "incidents_by_category", "incidents_by_area", "overdue_items_by_owner",
+    }  # fmt: skip
+    # Open past due now: "Data pengungsi" and the one due after the period.
+    assert doc["overdue_items_by_owner"] == [{"name": "bpbd", "count": 2}]  # type: ignore[index]
     row = next(a for a in doc["agencies"] if a["id"] == "bpbd")  # type: ignore[index]
     for key in ("assigned", "resolved", "resolved_on_time", "breaches", "median_resolve_s",
                 "actions", "actions_done_on_time", "actions_overdue", "kpis_met", "kpis_total",
@@ -160,3 +168,135 @@ def test_report_json_is_what_the_module_computes(built, cli: Callable[..., Resul
     )
     assert json.loads(out.read_text())["period"]["from"] == doc["period"]["from"]  # type: ignore[index]
     assert cli("--config", str(cfg), "report", "--format", "pdf").code == 2
+
+
+class _Tree(HTMLParser):
+    """Tags as a stack: a mismatched or unclosed tag fails; text and attributes kept."""
+
+    VOID = frozenset({"meta", "br", "img", "input", "link", "hr", "col", "source"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:]}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+EVIL = "<script>alert(1)</script>"
+
+
+def evil_report(built, cli) -> str:
+    cfg, store = built
+    at = utcnow() - 2 * D
+    store.apply(
+        "incidents",
+        PollRecord("bpbd", utcnow(), ok=True),
+        [Incident("bpbd", "X", f"Banjir {EVIL}", area=f"Kec. {EVIL}", reported_at=at)],
+    )
+    store.apply(
+        "agencies",
+        PollRecord("opd", utcnow(), ok=True),
+        [*agencies(utcnow(), "operational"), Agency("evil", f"Dinas {EVIL}", "degraded")],
+    )
+    r = cli("--config", str(cfg), "report", "--days", "30", "--format", "html")
+    assert r.code == 0, r.err
+    return r.out
+
+
+def test_the_html_report_is_well_formed_self_contained_and_escapes_feed_text(
+    built, cli: Callable[..., Result]
+) -> None:
+    page = evil_report(built, cli)
+    tree = _Tree()
+    tree.feed(page)
+    tree.close()
+    assert tree.errors == [] and tree.stack == []
+    names = [tag for tag, _ in tree.tags]
+    assert names[:2] == ["html", "head"] and "body" in names
+    assert "script" not in names and "<script" not in page.lower().replace(
+        "&lt;script", ""
+    )  # only escaped
+    for tag, attrs in tree.tags:
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            assert not value or value.startswith("#") or value.startswith("data:"), (tag, value)
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+    text = "".join(tree.text)
+    assert f"Kec. {EVIL}" in text and f"Dinas {EVIL}" in text  # shown, as text
+    assert names.count("svg") >= 3  # the ranking, the trends, the categories
+    assert "Evaluasi kinerja perangkat daerah" in text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium (.ci/run installs it)")
+def test_a_real_browser_prints_the_report_on_sensible_pages(
+    built, cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    cfg, store = built
+    day = utcnow() - D  # up for the last day: a score of 100 from the service alone
+    many = [Agency(f"uji-{n:02d}", f"Dinas Uji {n:02d}", "operational") for n in range(60)]
+    store.apply("agencies", PollRecord("opd", day, ok=True), [*agencies(day, "operational"), *many])
+    page = tmp_path / "report.html"
+    r = cli("--config", str(cfg), "report", "--days", "30", "--format", "html", "--out", str(page))
+    assert r.code == 0, r.err
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
+    assert 2 <= pages <= 8
+    # No ranking row split across pages: each agency's name and its score on one line.
+    rows = {}
+    for p in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        for line in text.splitlines():
+            for n in range(60):
+                name = f"Dinas Uji {n:02d}"
+                if name in line and "100.0" in line.split(name, 1)[1]:
+                    rows.setdefault(name, []).append(p)
+    assert len(rows) == 60 and all(len(v) >= 1 for v in rows.values())
+    # The charts are drawn: the first page holds the green of the ranking's bars.
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    png = next(tmp_path.glob("p-*.png"))
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "raw")],
+        check=True,
+    )
+    ppm = next(tmp_path.glob("raw-*.ppm")).read_bytes()
+    assert png.stat().st_size > 1000
+    header_end = ppm.index(b"255\n") + 4
+    pixels = ppm[header_end:]
+    green = sum(
+        1
+        for i in range(0, len(pixels) - 2, 3)
+        if abs(pixels[i] - 0x3A) < 25
+        and abs(pixels[i + 1] - 0x9A) < 25
+        and abs(pixels[i + 2] - 0x4A) < 25
+    )
+    assert green > 500

@@ -1,0 +1,112 @@
+"""The kinerja report as one self-contained HTML document (and its pieces).
+
+Rendered from ``data/templates/report.html.j2`` (shipped in the wheel) with
+Jinja2's autoescaping: a feed's ``<script>`` is text. The charts are inline
+SVG computed here; no script, no outside asset, print-friendly (A4, rows and
+charts never split across pages).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from cc_console.config import Config
+from cc_console.i18n import Translator
+from cc_console.kinerja import UP, Kinerja
+from cc_console.resources import data_dir
+from cc_console.timefmt import span
+
+__all__ = ["STATUS_COLOURS", "html"]
+
+STATUS_COLOURS = (
+    ("operational", "#3a9a4a"),
+    ("maintenance", "#4a7fc1"),
+    ("degraded", "#e0b020"),
+    ("partial_outage", "#e07020"),
+    ("major_outage", "#c8302a"),
+    ("unknown", "#aaaaaa"),
+)
+BAR_WIDTH = 380  # px of the longest bar
+CHART_ROWS = 10
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "–"
+
+
+def _span(seconds: float | None) -> str:
+    return "–" if seconds is None else span(seconds)
+
+
+def _bars(rows: list[tuple[str, float, str]], top: float) -> dict[str, Any]:
+    """Horizontal bars: ``(label, value, shown value)`` scaled to ``top``."""
+    out = []
+    for n, (label, value, shown) in enumerate(rows):
+        width = round(BAR_WIDTH * value / top) if top else 0
+        colour = "#3a9a4a" if value >= 75 else "#e0b020" if value >= 50 else "#c8302a"
+        out.append({"y": 4 + 20 * n, "label": label[:42], "width": width, "value": shown,
+                    "colour": colour})  # fmt: skip
+    return {"rows": out, "height": 8 + 20 * len(out)}
+
+
+def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
+    """The report for the weekly evaluation meeting, as one HTML document."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(data_dir() / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    tz = config.site.tz
+    colours = dict(STATUS_COLOURS)
+    agencies = []
+    for a in k.agencies:
+        x = 0.0
+        status_bar = []
+        for status, share in sorted(a.status_time.items(), key=lambda s: list(colours).index(s[0])
+                                    if s[0] in colours else 99):  # fmt: skip
+            status_bar.append({"x": round(x, 2), "width": round(70 * share, 2),
+                               "colour": colours.get(status, "#aaaaaa")})  # fmt: skip
+            x += 70 * share
+        known = [(n, v) for n, v in enumerate(a.trend) if v is not None]
+        points = " ".join(f"{4 + n * 10},{16 - v / 100 * 14:.1f}" for n, v in known)
+        up = sum(a.status_time.get(s, 0.0) for s in UP)
+        agencies.append({
+            "name": a.name,
+            "score_text": "–" if a.score is None else f"{a.score:.1f}",
+            "trend_points": points if len(known) > 1 else "",
+            "on_time": _pct(a.resolved_on_time, a.resolved + a.late_open),
+            "breaches": a.breaches,
+            "median": _span(a.median_resolve_s),
+            "actions": _pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue),
+            "kpis": _pct(a.kpis_met, a.kpis_total),
+            "status_bar": status_bar,
+            "up": f"{100 * up:.0f}%" if a.status_time else "–",
+        })  # fmt: skip
+    scored = [(a.name, a.score, f"{a.score:.1f}") for a in k.agencies if a.score is not None]
+    # The chart fits the first page: the best ten and the last five (the table has all).
+    chart_note = ""
+    if len(scored) > CHART_ROWS + 5:
+        chart_note = t("report.chart_cut", top=CHART_ROWS, bottom=5, total=len(scored))
+        scored = [*scored[:CHART_ROWS], ("…", 0.0, ""), *scored[-5:]]
+    categories = k.breakdown.get("incidents_by_category", [])
+    top = max((n for _, n in categories), default=0)
+    template = env.get_template("report.html.j2")
+    return template.render(
+        t=t,
+        lang=t.lang,
+        site=config.site.name,
+        period=f"{t.when(k.start, tz)} – {t.when(k.end, tz)}",
+        generated=t.when(now, tz),
+        center=k.center,
+        center_median=_span(k.center.median_acknowledge_s),
+        bars=_bars(scored, 100.0),
+        chart_note=chart_note,
+        agencies=agencies,
+        status_colours=[(s, c) for s, c in STATUS_COLOURS if s != "unknown"],
+        categories=_bars([(t.word("category", c), n, str(n)) for c, n in categories], top),
+        areas=k.breakdown.get("incidents_by_area", []),
+        owners=k.breakdown.get("overdue_items_by_owner", []),
+    )
