@@ -85,6 +85,11 @@ def demo_config_text(base: str, cache: Path) -> str:
         'acknowledge_within = "15m"',
         'resolve_within = "24h"',
         "",
+        "# The archive of the last 90 days (for kinerja): two days to resolve.",
+        "[[sla]]",
+        'match = { source = ["arsip"] }',
+        'resolve_within = "2d"',
+        "",
         "# SP4N-LAPOR!: a first response within 3 working days.",
         "[[sla]]",
         'match = { category = ["complaint"] }',
@@ -164,6 +169,92 @@ def seed_follow_up(store: Any, tz: Any) -> None:
     store.followups.add("Siapkan tenaga kesehatan di posko", "dinkes", day(1), meeting=meeting)
 
 
+ARCHIVE = "arsip"  # the source name of the demo's past incidents (90 days, all closed)
+CATEGORY_OWNER = {
+    "flood": "bpbd", "landslide": "bpbd", "fire": "damkar", "health": "dinkes",
+    "infrastructure": "pupr", "traffic": "dishub", "complaint": "disdukcapil",
+    "weather": "bpbd", "earthquake": "bpbd", "security": "satpolpp", "other": "diskominfo",
+}  # fmt: skip
+
+
+def seed_history(store: Any, days: int = 90) -> None:
+    """Ninety days behind the demo, so that kinerja tells a story on first start.
+
+    Deterministic: each agency has a "discipline" (how fast it resolves, how
+    often its items slip, how often its service fails), the same on every start.
+    Written as an archive: resolved incidents of a source of their own (its
+    first snapshot: no notifications), the agencies' past states into their
+    history only, and closed action items.
+    """
+    import json
+    import random
+    from datetime import timedelta
+
+    from cc_console.models import Agency, Incident, Kpi
+    from cc_console.resources import data_dir
+    from cc_console.store import PollRecord
+    from cc_console.timefmt import utcnow
+
+    now = utcnow()
+    if store.sources.stored_records(ARCHIVE):
+        return
+    agencies = {a.id: a for a in store.agencies.listing() if "›" not in a.name}
+    if not agencies:
+        return
+    rng = random.Random(90)
+    kecamatan = [k[1] for k in json.loads(
+        (data_dir() / "demo" / "kecamatan.json").read_text("utf-8"))["kecamatan"]]  # fmt: skip
+    ids = sorted(agencies)
+    discipline = {a: rng.uniform(0.35, 0.98) for a in ids}
+    history: list[tuple[str, Agency]] = []
+    for a in ids:
+        agency, d = agencies[a], discipline[a]
+        at = now - timedelta(days=days)
+        while at < now - timedelta(hours=1):
+            down = rng.random() > d + 0.05
+            status = (
+                rng.choice(("degraded", "partial_outage", "major_outage"))
+                if down
+                else "operational"
+            )
+            kpis = tuple(
+                Kpi(k.name, round((k.target or 100) * rng.uniform(d - 0.15, d + 0.25), 1),
+                    k.target, k.unit, k.higher_is_better)
+                for k in agency.kpis
+            )  # fmt: skip
+            history.append(
+                (agency.source, Agency(a, agency.name, status, kpis=kpis, updated_at=at))
+            )
+            at += timedelta(hours=rng.uniform(3, 10) if down else rng.uniform(24, 24 * 6))
+    store.agencies.add_history(history)
+    owners = [o for o in CATEGORY_OWNER.values() if o in agencies] or ids
+    incidents = []
+    for n in range(days * 7):
+        reported = now - timedelta(days=days) + timedelta(minutes=rng.uniform(0, days * 1440 - 600))
+        category = rng.choice(list(CATEGORY_OWNER))
+        owner = (
+            CATEGORY_OWNER[category] if CATEGORY_OWNER[category] in agencies else rng.choice(owners)
+        )
+        hours = rng.expovariate(1 / (6 + 60 * (1 - discipline[owner])))
+        resolved = min(reported + timedelta(hours=hours), now - timedelta(minutes=5))
+        incidents.append(
+            Incident(
+                ARCHIVE, f"ARS-{n:05d}", f"Arsip {category} #{n}", category=category,
+                severity=rng.choice(("severe", "moderate", "moderate", "minor")),
+                status="resolved", area=f"Kec. {rng.choice(kecamatan)}",
+                reported_at=reported, updated_at=resolved, assigned_to=owner,
+            )
+        )  # fmt: skip
+    store.apply("incidents", PollRecord(ARCHIVE, now, ok=True, records=len(incidents)), incidents)
+    f = store.followups
+    for n in range(days // 2):
+        owner = rng.choice(ids)
+        due = now - timedelta(days=rng.uniform(1, days - 1))
+        item = f.add(f"Tindak lanjut rapat #{n + 1}", owner, due, at=due - timedelta(days=5))
+        late = rng.random() > discipline[owner]
+        f.close(item.id, "done", at=due + timedelta(days=rng.uniform(0.5, 4) if late else -1))
+
+
 def seed_silence(store: Any) -> None:
     """Planned quiet: the world's earthquakes far away inform, they need not wake anyone."""
     from cc_console.timefmt import utcnow
@@ -207,6 +298,7 @@ def run_demo(state: object, *, tui: bool) -> None:
         outcomes = asyncio.run(refresh())
         seed_follow_up(store, cfg.site.tz)
         seed_silence(store)
+        seed_history(store)
         if not tui:
             from cc_console.cli import tables
 

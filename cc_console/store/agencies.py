@@ -142,6 +142,17 @@ class Agencies:
             Events.add_many(c, _status_events(old, changed, at or ""))
         return len(gone) + len(changed)
 
+    def add_history(self, rows: Sequence[tuple[str, Agency]]) -> int:
+        """Import past states ``(source, agency)`` into the history only (an archive, the
+        demo's 90 days): no current row changes and no event is raised."""
+        with self.db.tx() as c:
+            c.executemany(
+                "INSERT INTO agency_history(source, agency_id, at, status, kpis) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(src, a.id, iso_z(a.updated_at), a.status, _kpis_json(a.kpis)) for src, a in rows],
+            )
+        return len(rows)
+
     def ids(self) -> set[str]:
         """Every known agency id (for ``assign``)."""
         return {r["id"] for r in self.db.rows("SELECT DISTINCT id FROM agencies")}

@@ -300,3 +300,26 @@ def test_a_real_browser_prints_the_report_on_sensible_pages(
         and abs(pixels[i + 2] - 0x4A) < 25
     )
     assert green > 500
+
+
+def test_the_demo_has_ninety_days_that_tell_a_story_and_page_no_one(tmp_path) -> None:
+    from cc_console.demo import DemoServer
+    from cc_console.demo.session import seed_history
+    from tests.conftest import demo_store
+
+    with DemoServer(tick_seconds=3600) as server:
+        store, refresh = demo_store(server, tmp_path)
+        refresh()
+        waiting = store.outbox.waiting_count()
+        seed_history(store)
+        seed_history(store)  # once: a second start of the same cache adds nothing
+        end = utcnow()
+        k = compute(store.kinerja, store.agencies.listing(), end - 30 * D, end)
+        scored = [a for a in k.agencies if a.score is not None and a.assigned]
+        assert len(scored) >= 8
+        scores = [a.score for a in scored]
+        assert max(scores) - min(scores) > 20  # some do well, some do not
+        assert all(len([w for w in a.trend if w is not None]) >= 6 for a in scored)
+        assert any(a.median_resolve_s for a in scored)
+        assert store.outbox.waiting_count() == waiting  # the archive is not news
+        store.close()
