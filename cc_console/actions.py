@@ -84,6 +84,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("health", "f", "health", "app"),
     Action("journal", "J", "journal", "app"),
     Action("notifications", "N", "notifications", "app"),
+    Action("kinerja", "5", "kinerja", "app"),
+    Action("period", "t", "period", "kinerja"),
+    Action("open_agency", "enter", "open_agency", "kinerja", palette=False),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("pause", "p", "pause", "app"),
@@ -115,6 +118,7 @@ _TOGETHER = (
     ("app", "incident", "view", "list", "followup"),
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
+    ("app", "view", "kinerja"),
 )
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED = {

@@ -32,6 +32,7 @@ from cc_console.screens import (
     HealthScreen,
     HelpScreen,
     JournalScreen,
+    KinerjaScreen,
     MainScreen,
     NotificationsScreen,
 )
@@ -312,6 +313,10 @@ class CcConsoleApp(App[None]):
     def action_health(self) -> None:
         if not isinstance(self.screen, HealthScreen):
             self.push_screen(HealthScreen(self.ctx))
+
+    def action_kinerja(self) -> None:
+        if not isinstance(self.screen, KinerjaScreen):
+            self.push_screen(KinerjaScreen(self.ctx))
 
     def action_notifications(self) -> None:
         if not isinstance(self.screen, NotificationsScreen):

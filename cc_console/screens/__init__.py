@@ -6,6 +6,7 @@ from cc_console.screens.lists import (
     HealthScreen,
     HelpScreen,
     JournalScreen,
+    KinerjaScreen,
     NotificationsScreen,
 )
 from cc_console.screens.main import MainScreen
@@ -17,6 +18,7 @@ __all__ = [
     "HelpScreen",
     "IncidentDetailScreen",
     "JournalScreen",
+    "KinerjaScreen",
     "MainScreen",
     "MeetingDetailScreen",
     "NotePrompt",

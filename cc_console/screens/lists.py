@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,7 +22,8 @@ from cc_console.looks import (
 )
 from cc_console.screens.base import Dialog, SubScreen
 from cc_console.timefmt import age, local
-from widgets.bindings import bind
+from widgets.bindings import bind, bind_scopes
+from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.key_bar import key_label
 from widgets.messages import StoreChanged
@@ -31,6 +32,7 @@ __all__ = [
     "HealthScreen",
     "HelpScreen",
     "JournalScreen",
+    "KinerjaScreen",
     "NotificationsScreen",
     "TableScreen",
     "TableView",
@@ -83,7 +85,7 @@ class TableScreen(SubScreen):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         for key in self.view.columns():
-            table.add_column(t(key))
+            table.add_column(t(key) if "." in key else key)
         for cells, key in self.view.rows(self.ctx):
             table.add_row(*cells, key=key)
         summary = self.view.summary(self.ctx)
@@ -204,6 +206,126 @@ class NotificationsScreen(TableScreen):
 
     def __init__(self, ctx: ConsoleContext) -> None:
         super().__init__(ctx, NotificationsView())
+
+
+PERIODS = (7, 30, 90)
+NAME_CELLS = 28  # the ranking's figures fit beside it at 80 columns
+
+
+class KinerjaView:
+    """The agencies ranked by score for the last 7, 30 or 90 days (the report's figures)."""
+
+    title_key = "screen.kinerja"
+
+    def __init__(self) -> None:
+        self.days = PERIODS[0]
+        self.result: Any = None  # the Kinerja last computed (in a worker thread)
+
+    def columns(self) -> list[str]:
+        return ["#", "col.agency", "kin.score", "kin.trend", "kin.on_time", "kin.late",
+                "kin.items", "kin.kpi", "kin.up"]  # fmt: skip
+
+    def compute(self, ctx: ConsoleContext) -> Any:
+        from cc_console.kinerja import compute, period
+
+        start, end = period(ctx.now(), self.days, ctx.tz)
+        return compute(ctx.store.kinerja, ctx.store.agencies.listing(), start, end)
+
+    def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        from cc_console.looks import sparkline_values
+
+        def pct(part: int, whole: int) -> str:
+            return f"{100 * part / whole:.0f}%" if whole else "–"
+
+        if self.result is None:
+            return
+        for n, a in enumerate(self.result.agencies, 1):
+            up = sum(a.status_time.get(s, 0.0) for s in ("operational", "maintenance"))
+            score = "–" if a.score is None else f"{a.score:.0f}"
+            style = (
+                ""
+                if a.score is None
+                else "green"
+                if a.score >= 75
+                else "yellow"
+                if a.score >= 50
+                else "red"
+            )
+            yield (
+                [
+                    Text(str(n)),
+                    Text(fit(a.name, NAME_CELLS).rstrip()),  # whole in the detail view
+                    Text(score, style=style),
+                    Text(sparkline_values(a.trend), style="cyan"),
+                    Text(pct(a.resolved_on_time, a.resolved + a.late_open)),
+                    Text(str(a.breaches)),
+                    Text(pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue)),
+                    Text(pct(a.kpis_met, a.kpis_total)),
+                    Text(f"{100 * up:.0f}%" if a.status_time else "–"),
+                ],
+                a.id,
+            )
+
+    def summary(self, ctx: ConsoleContext) -> Text | None:
+        t = ctx.t
+        text = Text(t("kin.period", days=self.days), style="bold")
+        if self.result is None:
+            text.append(" " + t("kin.computing"), style="dim")
+            return text
+        c = self.result.center
+        on_time = f"{c.acknowledged_on_time}/{c.incidents}" if c.incidents else "–"
+        text.append(
+            f" · {t('report.incidents')} {c.incidents} · {t('report.acknowledged_on_time')} "
+            f"{on_time} · {t('report.breaches')} {c.breaches}"
+        )
+        text.append("\n" + t("kin.legend"), style="dim")
+        return text
+
+
+class KinerjaScreen(TableScreen):
+    """Kinerja: the agencies ranked; t switches 7 / 30 / 90 days; Enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("kinerja")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "kinerja")
+
+    def __init__(self, ctx: ConsoleContext) -> None:
+        self.kinerja = KinerjaView()
+        super().__init__(ctx, self.kinerja)
+
+    def reload(self) -> None:
+        """Show what is computed; compute again off the UI thread (a large cache takes a moment)."""
+        super().reload()
+        self.run_worker(self._compute, thread=True, group="kinerja", exclusive=True,
+                        exit_on_error=False)  # fmt: skip
+
+    def _compute(self) -> None:
+        days = self.kinerja.days
+        result = self.kinerja.compute(self.ctx)
+        self.app.call_from_thread(self._show, days, result)
+
+    def _show(self, days: int, result: Any) -> None:
+        if days == self.kinerja.days:
+            self.kinerja.result = result
+            super().reload()
+
+    def action_period(self) -> None:
+        self.kinerja.days = PERIODS[(PERIODS.index(self.kinerja.days) + 1) % len(PERIODS)]
+        self.kinerja.result = None
+        self.reload()
+
+    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
+        message.stop()
+        self.action_open_agency()
+
+    def action_open_agency(self) -> None:
+        from cc_console.screens.detail import AgencyDetailScreen
+
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key:
+            self.app.push_screen(AgencyDetailScreen(self.ctx, key))
 
 
 class JournalView:

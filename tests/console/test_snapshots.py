@@ -12,6 +12,7 @@ VIEWS = {
     "agency": ["1", "enter"],
     "meeting": ["3", "down", "enter"],
     "followups": ["4"],
+    "kinerja": ["5"],
 }
 
 
@@ -36,6 +37,11 @@ def test_snapshot(snap_compare, make_app, store, lang, size, view):
 
     async def counted(pilot) -> None:  # the top line's counts come from a worker thread
         await until(pilot, lambda: app.counts is not None)
+        if view == "kinerja":  # its figures too
+            await pilot.press("5")
+            await until(pilot, lambda: getattr(app.screen, "kinerja", None) is not None
+                        and app.screen.kinerja.result is not None)  # fmt: skip
         await pilot.pause()
 
-    assert snap_compare(app, press=VIEWS[view], terminal_size=size, run_before=counted)
+    press = [] if view == "kinerja" else VIEWS[view]
+    assert snap_compare(app, press=press, terminal_size=size, run_before=counted)
