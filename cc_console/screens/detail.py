@@ -80,19 +80,24 @@ class DetailScreen(SubScreen):
         yield Static(id="detail-title")
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail")
+            yield from self.compose_more()
+
+    def compose_more(self) -> ComposeResult:
+        """What a view adds under its text, in the same scroll (charts)."""
+        yield from ()
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one(VerticalScroll).focus()
+        self.query_one("#detail-body", VerticalScroll).focus()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload()
 
     def action_scroll(self, step: int) -> None:
-        self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
+        self.query_one("#detail-body", VerticalScroll).scroll_relative(y=step, animate=False)
 
     def action_scroll_to(self, where: int) -> None:
-        body = self.query_one(VerticalScroll)
+        body = self.query_one("#detail-body", VerticalScroll)
         if where < 0:
             body.scroll_end(animate=False)
         else:
@@ -321,12 +326,75 @@ class AgencyView:
         return title, Group(*parts)
 
 
+CHART_DAYS = 90
+STATUS_LEVEL = {"major_outage": 0, "partial_outage": 1, "degraded": 2, "unknown": 2,
+                "maintenance": 3, "operational": 3}  # fmt: skip
+
+
 class AgencyDetailScreen(DetailScreen):
-    """An agency's detail."""
+    """An agency's detail, with charts of its KPIs against their targets and of its
+    service status over the last 90 days (textual-plotext)."""
 
     def __init__(self, ctx: ConsoleContext, agency_id: str) -> None:
         super().__init__(ctx, AgencyView(agency_id))
         self.agency_id = agency_id
+
+    def compose_more(self) -> ComposeResult:
+        from textual_plotext import PlotextPlot
+
+        a = self.ctx.store.agencies.get(self.agency_id)
+        self._charts: list[tuple[PlotextPlot, str | None]] = []
+        yield Static(_heading(self.ctx.t("detail.charts", days=CHART_DAYS)), id="charts-title")
+        status = PlotextPlot(classes="chart")
+        self._charts.append((status, None))
+        yield status
+        for k in a.kpis if a else ():
+            plot = PlotextPlot(classes="chart")
+            self._charts.append((plot, k.name))
+            yield plot
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.draw_charts()
+
+    def draw_charts(self) -> None:
+        """Status and each KPI against its target, by day (0 = today) over 90 days."""
+        t, now = self.ctx.t, self.ctx.now()
+        history = [
+            h
+            for h in self.ctx.store.agencies.history(self.agency_id, limit=2000)
+            if (now - h[0]).days <= CHART_DAYS
+        ]
+        days = [-(now - at).total_seconds() / 86400 for at, _, _ in history]
+        for plot, kpi in self._charts:
+            plt = plot.plt
+            plt.clear_data()
+            plt.clear_figure()
+            plt.xlabel(t("detail.days_ago"))
+            plt.xlim(-CHART_DAYS, 0)
+            if kpi is None:
+                plt.title(t("detail.chart_status"))
+                levels = [STATUS_LEVEL.get(s, 2) for _, s, _ in history]
+                if levels:
+                    plt.plot([*days, 0.0], [*levels, levels[-1]], marker="braille")
+                plt.ylim(-0.2, 3.2)
+                plt.yticks([0, 1, 2, 3], [t.word("agency", s) for s in
+                           ("major_outage", "partial_outage", "degraded", "operational")])  # fmt: skip
+            else:
+                points = [
+                    (d, k.value, k.target)
+                    for d, (_, _, kpis) in zip(days, history, strict=True)
+                    for k in kpis
+                    if k.name == kpi and k.value is not None
+                ]
+                target = next((p[2] for p in reversed(points) if p[2] is not None), None)
+                plt.title(kpi if target is None else f"{kpi} ({t('detail.target')} {target:g})")
+                if points:
+                    plt.plot([p[0] for p in points], [p[1] for p in points], marker="braille",
+                             label=t("col.kpis"))  # fmt: skip
+                if target is not None:
+                    plt.hline(target, "red")
+            plot.refresh()
 
 
 class MeetingView:

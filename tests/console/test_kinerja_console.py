@@ -42,3 +42,28 @@ async def test_five_ranks_the_agencies_with_the_figures_of_the_report(make_app, 
         assert app.screen is screen
         await pilot.press("q")
         assert not isinstance(app.screen, KinerjaScreen)
+
+
+async def test_an_agency_shows_charts_of_its_service_and_of_each_kpi_against_its_target(
+    make_app, store
+):
+    from textual_plotext import PlotextPlot
+
+    app = make_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        screen = app.screen
+        assert await until(pilot, lambda: screen.kinerja.result is not None)
+        bpbd = next(i for i, a in enumerate(screen.kinerja.result.agencies) if a.id == "bpbd")
+        for _ in range(bpbd):
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert isinstance(app.screen, AgencyDetailScreen) and app.screen.agency_id == "bpbd"
+        plots = list(app.screen.query(PlotextPlot))
+        kpis = store.agencies.get("bpbd").kpis
+        assert len(plots) == 1 + len(kpis)
+        await pilot.press("G")  # to the charts, at the end of the view
+        await pilot.pause()
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert f"{kpis[-1].name} (target {kpis[-1].target:g})" in shown
+        assert "days ago" in shown
