@@ -23,6 +23,7 @@ in the journal, else the report: assigned by the feed).
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -151,24 +152,43 @@ def status_shares(
     change before the period first. Time before an agency's first known
     status is not counted (the shares are of the time known).
     """
-    spans: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    by_agency: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    points: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
     for agency, text, status in changes:
         when = parse_iso(text)
         if when is not None:
-            by_agency[agency].append((max(when, start), status))
-    for agency, points in by_agency.items():
-        ends = [when for when, _ in points[1:]] + [end]
-        for (began, status), until in zip(points, ends, strict=True):
-            seconds = (min(until, end) - began).total_seconds()
-            if seconds > 0:
-                spans[agency][status] += seconds
-    out: dict[str, dict[str, float]] = {}
-    for agency, per in spans.items():
-        known = sum(per.values())
-        if known > 0:
-            out[agency] = {s: v / known for s, v in sorted(per.items(), key=lambda x: -x[1])}
-    return out
+            points[agency].append((when, status, ""))
+    out = {agency: _shares(pts, start, end) for agency, pts in points.items()}
+    return {agency: shares for agency, shares in out.items() if shares}
+
+
+def _shares(points: list[tuple[datetime, str, str]], a: datetime, b: datetime) -> dict[str, float]:
+    """The share of ``[a, b)`` in each status, from one agency's changes (sorted)."""
+    spans: dict[str, float] = defaultdict(float)
+    before = bisect.bisect_left([p[0] for p in points], a)
+    start = max(before - 1, 0)
+    for n in range(start, len(points)):
+        began, status, _ = points[n]
+        if began >= b:
+            break
+        until = points[n + 1][0] if n + 1 < len(points) else b
+        seconds = (min(until, b) - max(began, a)).total_seconds()
+        if seconds > 0:
+            spans[status] += seconds
+    known = sum(spans.values())
+    if known <= 0:
+        return {}
+    return {s: v / known for s, v in sorted(spans.items(), key=lambda x: -x[1])}
+
+
+def _kpis_before(
+    points: list[tuple[datetime, str, str]], b: datetime, reads: Any
+) -> tuple[int, int] | None:
+    """``(met, total)`` of the indicators last reported before ``b``, or None."""
+    n = bisect.bisect_left([p[0] for p in points], b)
+    if n == 0:
+        return None
+    judged = [k.met for k in reads.kpis(points[n - 1][2]) if k.met is not None]
+    return sum(judged), len(judged)
 
 
 def compute(
@@ -178,56 +198,84 @@ def compute(
 
     ``agencies``: the known agencies (their names); an id seen only in
     assignments or items is listed under its id. KPIs are those last reported
-    before the period's end (the agency history keeps them).
+    before the period's end (the agency history keeps them). The period and
+    the eight weeks of the trend come from one pass over the incidents (and
+    one over the durations the medians need): a week's incidents are judged
+    as they stand at the period's end.
     """
-    figures: dict[str, AgencyFigures] = {a.id: AgencyFigures(a.id, a.name) for a in agencies}
-    for agency, kpis in reads.kpis_at(end).items():
-        if agency in figures:  # as reported last in the period (an older period: then)
-            judged = [k.met for k in kpis if k.met is not None]
-            figures[agency].kpis_met = sum(judged)
-            figures[agency].kpis_total = len(judged)
+    weeks = TREND_WEEKS if trend else 0
+    since = min(start, end - timedelta(days=7 * weeks))
+    names = {a.id: a.name for a in agencies}
+    figures: dict[str, AgencyFigures] = {i: AgencyFigures(i, n) for i, n in names.items()}
+    weekly: list[dict[str, AgencyFigures]] = [{} for _ in range(weeks)]
 
-    def of(agency: str) -> AgencyFigures:
-        return figures.setdefault(agency, AgencyFigures(agency, agency))
+    def of(table: dict[str, AgencyFigures], agency: str) -> AgencyFigures:
+        return table.setdefault(agency, AgencyFigures(agency, names.get(agency, agency)))
 
-    for r in reads.incidents_by_agency(start, end):
-        f = of(r["agency"])
-        f.assigned, f.resolved = int(r["assigned"] or 0), int(r["resolved"] or 0)
-        f.resolved_on_time, f.breaches = int(r["on_time"] or 0), int(r["breaches"] or 0)
-        f.late_open = int(r["late_open"] or 0)
-    durations: dict[str, list[float]] = defaultdict(list)
-    for agency, seconds in reads.resolve_seconds(start, end):
-        durations[agency].append(seconds)
-    for agency, values in durations.items():
-        of(agency).median_resolve_s = statistics.median(values)
-    for r in reads.actions_by_owner(start, end):
-        f = of(r["agency"])
-        f.actions = int(r["actions"] or 0)
-        f.actions_done_on_time = int(r["done_on_time"] or 0)
-        f.actions_overdue = int(r["overdue"] or 0)
-    for agency, shares in status_shares(reads.status_changes(start, end), start, end).items():
-        if agency in figures:
-            figures[agency].status_time = shares
+    center = CenterFigures()
+    for r in reads.incident_groups(since, start, end):
+        counts = {k: int(r[k] or 0) for k in ("assigned", "resolved", "on_time", "late_open",
+                                              "breaches", "acknowledged", "acknowledged_on_time")}  # fmt: skip
+        if r["agency"] is None:  # everyone's, in the period: the center's
+            center.incidents += counts["assigned"]
+            center.acknowledged += counts["acknowledged"]
+            center.acknowledged_on_time += counts["acknowledged_on_time"]
+            center.breaches += counts["breaches"]
+            continue
+        targets = [of(figures, r["agency"])] if r["in_period"] else []
+        if 0 <= r["week"] < weeks:
+            targets.append(of(weekly[r["week"]], r["agency"]))
+        for f in targets:
+            f.assigned += counts["assigned"]
+            f.resolved += counts["resolved"]
+            f.resolved_on_time += counts["on_time"]
+            f.late_open += counts["late_open"]
+            f.breaches += counts["breaches"]
+    resolve: dict[str, list[float]] = defaultdict(list)
+    acks: list[float] = []
+    for agency, resolve_s, ack_s in reads.durations(start, end):
+        if agency is not None and resolve_s is not None:
+            resolve[agency].append(max(float(resolve_s), 0.0))
+        if ack_s is not None:
+            acks.append(max(float(ack_s), 0.0))
+    for agency, values in resolve.items():
+        of(figures, agency).median_resolve_s = statistics.median(values)
+    center.median_acknowledge_s = statistics.median(acks) if acks else None
+    for r in reads.item_groups(since, start, end):
+        targets = [of(figures, r["agency"])] if r["in_period"] else []
+        if 0 <= r["week"] < weeks:
+            targets.append(of(weekly[r["week"]], r["agency"]))
+        for f in targets:
+            f.actions += int(r["actions"] or 0)
+            f.actions_done_on_time += int(r["done_on_time"] or 0)
+            f.actions_overdue += int(r["overdue"] or 0)
+    points: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
+    for agency, at, status, kpis in reads.history(since, end):
+        when = parse_iso(at)
+        if when is not None:
+            points[agency].append((when, status, kpis))
+    windows = [(start, end, figures)] + [
+        (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w), weekly[w])
+        for w in range(weeks)
+    ]
+    for a, b, table in windows:
+        for agency, pts in points.items():
+            if agency not in names:
+                continue
+            f = of(table, agency)
+            f.status_time = _shares(pts, a, b)
+            met = _kpis_before(pts, b, reads)
+            if met is not None:
+                f.kpis_met, f.kpis_total = met
     for f in figures.values():
         f.score = score(f)
-    c = reads.center(start, end)
-    acks = reads.acknowledge_seconds(start, end)
-    center = CenterFigures(
-        incidents=c["incidents"],
-        acknowledged=c["acknowledged"],
-        acknowledged_on_time=c["acknowledged_on_time"],
-        median_acknowledge_s=statistics.median(acks) if acks else None,
-        breaches=c["breaches"],
-    )
     ranked = sorted(
         figures.values(), key=lambda f: (f.score is None, -(f.score or 0.0), f.name.casefold())
     )
-    if trend:
-        weeks = []
-        for w in reversed(range(TREND_WEEKS)):
-            until = end - timedelta(days=7 * w)
-            weeks.append(compute(reads, agencies, until - timedelta(days=7), until, trend=False))
-        for f in ranked:
-            f.trend = [next((a.score for a in k.agencies if a.id == f.id), None) for k in weeks]
-        return Kinerja(start, end, center, ranked, reads.breakdown(start, end))
-    return Kinerja(start, end, center, ranked)
+    if not trend:
+        return Kinerja(start, end, center, ranked)
+    for f in ranked:
+        f.trend = [
+            score(weekly[w][f.id]) if f.id in weekly[w] else None for w in reversed(range(weeks))
+        ]
+    return Kinerja(start, end, center, ranked, reads.breakdown(start, end))
