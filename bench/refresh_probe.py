@@ -1,5 +1,8 @@
 """Run in a fresh process by run.py: the time of one `refresh` of every source, in-process
-(interpreter start-up excluded, so a 304 is compared to a full refresh, not to Python's start)."""
+(interpreter start-up excluded, so a 304 is compared to a full refresh, not to Python's start).
+
+With ``[[notify]]`` routes, Apprise is loaded first, as a running poller has it
+loaded after its first message; the refresh timed includes its sending."""
 
 from __future__ import annotations
 
@@ -16,8 +19,10 @@ from cc_console.store import Store
 
 async def main(path: str) -> dict[str, object]:
     cfg = load_config(Path(path))
-    store = Store(cfg.cache.path)
+    store = Store.for_config(cfg)
     refresher = Refresher(cfg, store)
+    if refresher.notifier.active:
+        refresher.notifier.warm()
     started = time.perf_counter()
     outcomes = await refresher.refresh(list(cfg.sources))
     elapsed = time.perf_counter() - started

@@ -199,11 +199,7 @@ def notify_figure(server: BenchServer, tmp: Path, n: int, pairs: int) -> Figure:
         cli(cfg, "refresh", "--json")  # the baseline: not news
         server.route(path, native(base + fresh), etag=False)
         if how == "poller":
-            out = subprocess.run(
-                [PY, str(HERE / "notify_probe.py"), str(cfg)],
-                capture_output=True, text=True, timeout=600, check=True,
-            ).stdout  # fmt: skip
-            seconds = float(json.loads(out.strip().splitlines()[-1])["seconds"])
+            seconds = float(refresh_probe(cfg)["seconds"])
         else:
             seconds = cli(cfg, "refresh", "--json")[0]
         times.setdefault((how, routed), []).append(seconds)
