@@ -209,7 +209,7 @@ class Notifier:
         if not self.active:
             return done
         outbox = self.store.outbox
-        if not force and not await asyncio.to_thread(outbox.waiting_count):
+        if not force and not await asyncio.to_thread(outbox.has_waiting):
             return done
         if not _delivering.acquire(blocking=False):
             done.busy = "this process"

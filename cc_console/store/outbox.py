@@ -149,6 +149,15 @@ class Message:
 
 
 def _message(r: Mapping[str, Any]) -> Message:
+    """A row, its state taken from the delivery that covers it (``d_*`` columns), if any."""
+    covered = r.get("d_first") is not None and r["d_first"] <= r["id"]
+    if r["status"] == "silenced" or not covered:
+        state = {"status": r["status"], "attempts": 0, "next_try": None, "sent_at": None,
+                 "error": None}  # fmt: skip
+    else:
+        state = {"status": r["d_status"], "attempts": r["d_attempts"],
+                 "next_try": r["d_next_try"], "sent_at": r["d_sent_at"], "error": r["d_error"]}  # fmt: skip
+    r = {**r, **state}
     return Message(
         id=r["id"],
         route=r["route"],
@@ -199,6 +208,8 @@ class Group:
     attempts: int
     tally: list[tuple[str, str, str, int]]
     top: list[Message]
+    first_id: int = 0
+    delivery: int | None = None  # the failed delivery this one retries (and extends)
 
     @property
     def listed(self) -> int:
@@ -493,15 +504,53 @@ class Outbox:
 
     # -- sending (by the lease holder) ------------------------------------------------
 
-    def waiting_count(self) -> int:
-        """How many messages wait to go out (pending or failed)."""
-        return int(
+    # A delivery covers the ids ``first_id..last_id`` of one route's rows: sending a
+    # group writes one row here, not one per message. A route's rows after its last
+    # sent delivery wait; a failed delivery at their head is retried (and extended).
+
+    def _marks(self, route: str) -> tuple[int, dict[str, Any] | None]:
+        """The last id sent on ``route``, and the failed delivery after it (if any)."""
+        sent = int(
             self.db.scalar(
-                "SELECT count(*) FROM outbox INDEXED BY outbox_waiting "
-                "WHERE status IN ('pending', 'failed')"
+                "SELECT coalesce(max(last_id), 0) FROM deliveries INDEXED BY deliveries_by_status "
+                "WHERE route = ? AND status = 'sent'",
+                [route],
             )
             or 0
         )
+        failed = self.db.rows(
+            "SELECT * FROM deliveries INDEXED BY deliveries_by_status WHERE route = ? "
+            "AND status = 'failed' AND last_id > ? ORDER BY last_id DESC LIMIT 1",
+            [route, sent],
+        )
+        return sent, (failed[0] if failed else None)
+
+    def waiting_count(self) -> int:
+        """How many messages wait to go out (pending, or failed and to be retried)."""
+        total = 0
+        for route in self.routes:
+            sent, _ = self._marks(route)
+            total += int(
+                self.db.scalar(
+                    "SELECT count(*) FROM outbox INDEXED BY outbox_by_route WHERE route = ? "
+                    "AND id > ? AND status = 'pending'",
+                    [route, sent],
+                )
+                or 0
+            )
+        return total
+
+    def has_waiting(self) -> bool:
+        """Whether any message waits (the sender's cheap first question)."""
+        for route in self.routes:
+            sent, _ = self._marks(route)
+            if self.db.scalar(
+                "SELECT 1 FROM outbox INDEXED BY outbox_by_route WHERE route = ? AND id > ? "
+                "AND status = 'pending' LIMIT 1",
+                [route, sent],
+            ):
+                return True
+        return False
 
     def apply_silences(self, now: datetime) -> int:
         """Mark each waiting message an active silence matches ``silenced``; how many."""
@@ -509,20 +558,23 @@ class Outbox:
         if not silences:
             return 0
         marks: list[tuple[int, int]] = []
-        for r in self.db.rows(
-            "SELECT id, event, severity, category, source, area, agency FROM outbox "
-            "INDEXED BY outbox_waiting WHERE status IN ('pending', 'failed')"
-        ):
-            fields = {key: r[key] or "" for key in SILENCE_KEYS}
-            for s in silences:
-                if s.holds(fields):
-                    marks.append((s.id, r["id"]))
-                    break
+        for route in self.routes:
+            sent, _ = self._marks(route)
+            for r in self.db.rows(
+                "SELECT id, event, severity, category, source, area, agency FROM outbox "
+                "INDEXED BY outbox_by_route WHERE route = ? AND id > ? AND status = 'pending'",
+                [route, sent],
+            ):
+                fields = {key: r[key] or "" for key in SILENCE_KEYS}
+                for s in silences:
+                    if s.holds(fields):
+                        marks.append((s.id, r["id"]))
+                        break
         if marks:
             with self.db.tx() as c:
                 c.executemany(
                     "UPDATE outbox SET status = 'silenced', silence_id = ? WHERE id = ? "
-                    "AND status IN ('pending', 'failed')",
+                    "AND status = 'pending'",
                     marks,
                 )
         return len(marks)
@@ -532,59 +584,65 @@ class Outbox:
 
         A route's group goes when its oldest message has waited ``group_wait``
         and its last failure's backoff is over (``force``: now, regardless).
-        Counted in SQL, one pass: ten thousand waiting rows are not loaded.
+        Counted in SQL: ten thousand waiting rows are not loaded.
         """
-        routes: dict[str, dict[str, Any]] = {}
-        for r in self.db.rows(
-            "SELECT route, event, phase, coalesce(severity, 'unknown') AS severity, "
-            "count(*) AS n, count(*) AS rows, min(created_at) AS oldest, "
-            "max(next_try) AS retry, max(id) AS last, max(attempts) AS attempts "
-            "FROM outbox INDEXED BY outbox_waiting WHERE status IN ('pending', 'failed') "
-            "GROUP BY 1, 2, 3, 4"
-        ):
-            g = routes.setdefault(
-                r["route"], {"tally": [], "rows": 0, "oldest": r["oldest"], "retry": None,
-                             "last": 0, "attempts": 0},
-            )  # fmt: skip
-            n = r["n"]
-            if r["event"] in STANDING and n > 1:
-                # Told twice in one group (both deadlines of an incident): once.
-                n = self.db.scalar(
-                    "SELECT count(DISTINCT target) FROM outbox INDEXED BY outbox_by_target "
-                    f"WHERE route = ? AND event = ? AND {STANDING_SQL} AND phase = ? "
-                    "AND coalesce(severity, 'unknown') = ? AND status IN ('pending', 'failed')",
-                    [r["route"], r["event"], r["phase"], r["severity"]],
-                )
-            g["tally"].append((r["event"], r["phase"], r["severity"], n))
-            g["rows"] += r["rows"]
-            g["oldest"] = min(g["oldest"], r["oldest"])
-            g["retry"] = max(filter(None, (g["retry"], r["retry"])), default=None)
-            g["last"] = max(g["last"], r["last"])
-            g["attempts"] = max(g["attempts"], r["attempts"])
         groups: list[Group] = []
-        for name, g in routes.items():
-            route = self.routes.get(name)
-            wait = route.group_wait if route else 0.0
-            oldest = parse_iso(g["oldest"]) or now
-            retry = parse_iso(g["retry"])
+        for name, route in self.routes.items():
+            sent, failed = self._marks(name)
+            where = (
+                "FROM outbox INDEXED BY outbox_by_route WHERE route = ? AND id > ? "
+                "AND status = 'pending'"
+            )
+            tally: list[tuple[str, str, str, int]] = []
+            rows = first = last = 0
+            for r in self.db.rows(
+                "SELECT event, phase, coalesce(severity, 'unknown') AS severity, "
+                f"count(*) AS n, min(id) AS first, max(id) AS last {where} GROUP BY 1, 2, 3",
+                [name, sent],
+            ):
+                n = r["n"]
+                if r["event"] in STANDING and n > 1:
+                    # Told twice in one group (both deadlines of an incident): once.
+                    n = self.db.scalar(
+                        "SELECT count(DISTINCT target) FROM outbox INDEXED BY outbox_by_target "
+                        f"WHERE route = ? AND event = ? AND {STANDING_SQL} AND phase = ? "
+                        "AND coalesce(severity, 'unknown') = ? AND id > ? AND status = 'pending'",
+                        [name, r["event"], r["phase"], r["severity"], sent],
+                    )
+                tally.append((r["event"], r["phase"], r["severity"], n))
+                rows += r["n"]
+                first = min(first or r["first"], r["first"])
+                last = max(last, r["last"])
+            if not rows:
+                continue
+            oldest = parse_iso(
+                self.db.scalar("SELECT created_at FROM outbox WHERE id = ?", [first])
+            )
+            retry = parse_iso(failed["next_try"]) if failed else None
             if not force and (
-                oldest + timedelta(seconds=wait) > now or (retry is not None and retry > now)
+                (oldest or now) + timedelta(seconds=route.group_wait) > now
+                or (retry is not None and retry > now)
             ):
                 continue
-            top = self._top(name, g["last"])
-            groups.append(Group(name, g["last"], g["rows"], g["attempts"], g["tally"], top))
+            groups.append(
+                Group(
+                    name, last, rows, failed["attempts"] if failed else 0, tally,
+                    self._top(name, sent, last), first_id=first,
+                    delivery=failed["id"] if failed else None,
+                )
+            )  # fmt: skip
         return groups
 
-    def _top(self, route: str, last: int) -> list[Message]:
+    def _top(self, route: str, sent: int, last: int) -> list[Message]:
         """The worst waiting rows of ``route`` to list, one per event, target and phase."""
         kinds = " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(GROUP_ORDER))
         ranks = " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(SEVERITIES))
         rows = self.db.rows(
-            "SELECT * FROM outbox INDEXED BY outbox_waiting WHERE route = ? "
-            "AND status IN ('pending', 'failed') AND id <= ? "
+            "SELECT * FROM outbox INDEXED BY outbox_by_route WHERE route = ? AND id > ? "
+            "AND id <= ? AND status = 'pending' "
             f"ORDER BY phase = 'clear', CASE event {kinds} ELSE 9 END, "
             f"CASE coalesce(severity, 'unknown') {ranks} ELSE 9 END, at DESC, id DESC LIMIT ?",
-            [route, last, 3 * GROUP_LINES],  # (room for an incident told twice)
+            [route, sent, last, 3 * GROUP_LINES],  # (room for an incident told twice)
         )
         seen: set[tuple[str, str, str]] = set()
         top: list[Message] = []
@@ -595,26 +653,32 @@ class Outbox:
                 top.append(_message(r))
         return top
 
-    def mark_sent(self, group: Group, now: datetime) -> None:
-        """Record that ``group`` went out (one attempt more each)."""
+    def _deliver(self, group: Group, status: str, now: datetime, error: str | None = None) -> None:
+        at = iso_z(now)
+        retry = iso_z(now + timedelta(seconds=backoff(group.attempts + 1))) if error else None
         with self.db.tx() as c:
-            c.execute(
-                "UPDATE outbox INDEXED BY outbox_waiting SET status = 'sent', sent_at = ?, "
-                "attempts = attempts + 1, error = NULL, next_try = NULL "
-                "WHERE route = ? AND status IN ('pending', 'failed') AND id <= ?",
-                [iso_z(now), group.route, group.last_id],
-            )
+            if group.delivery is not None:  # the retry of a failed one: it covers more now
+                c.execute(
+                    "UPDATE deliveries SET status = ?, last_id = ?, attempts = attempts + 1, "
+                    "sent_at = ?, next_try = ?, error = ? WHERE id = ?",
+                    [status, group.last_id, at if status == "sent" else None, retry, error,
+                     group.delivery],
+                )  # fmt: skip
+            else:
+                c.execute(
+                    "INSERT INTO deliveries(route, first_id, last_id, status, attempts, sent_at, "
+                    "next_try, error) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+                    [group.route, group.first_id, group.last_id, status,
+                     at if status == "sent" else None, retry, error],
+                )  # fmt: skip
+
+    def mark_sent(self, group: Group, now: datetime) -> None:
+        """Record that ``group`` went out: one delivery row, whatever its size."""
+        self._deliver(group, "sent", now)
 
     def mark_failed(self, group: Group, now: datetime, error: str) -> None:
         """Record a failed send: ``failed``, the error, and when to try again."""
-        retry = iso_z(now + timedelta(seconds=backoff(group.attempts + 1)))
-        with self.db.tx() as c:
-            c.execute(
-                "UPDATE outbox INDEXED BY outbox_waiting SET status = 'failed', "
-                "attempts = attempts + 1, error = ?, next_try = ? "
-                "WHERE route = ? AND status IN ('pending', 'failed') AND id <= ?",
-                [clean_line(error, 400), retry, group.route, group.last_id],
-            )
+        self._deliver(group, "failed", now, clean_line(error, 400))
 
     # -- silences ------------------------------------------------------------------
 
@@ -689,36 +753,55 @@ class Outbox:
 
     # -- reads ---------------------------------------------------------------------
 
+    _WITH_DELIVERY = (
+        "SELECT o.*, d.first_id AS d_first, d.status AS d_status, d.attempts AS d_attempts, "
+        "d.next_try AS d_next_try, d.sent_at AS d_sent_at, d.error AS d_error FROM {rows} o "
+        "LEFT JOIN deliveries d ON d.id = (SELECT id FROM deliveries INDEXED BY deliveries_by_end "
+        "WHERE route = o.route AND last_id >= o.id ORDER BY last_id LIMIT 1)"
+    )
+
     def messages(self, limit: int = 100, status: str | None = None) -> list[Message]:
-        """Outbox rows, newest first."""
-        where = "WHERE status = ?" if status else ""
-        return [
-            _message(r)
-            for r in self.db.rows(
-                f"SELECT * FROM outbox {where} ORDER BY id DESC LIMIT ?",
-                [*([status] if status else []), int(limit)],
+        """Outbox rows, newest first (only those in ``status`` if given)."""
+        if status is None:
+            rows = self.db.rows(
+                self._WITH_DELIVERY.format(
+                    rows=f"(SELECT * FROM outbox ORDER BY id DESC LIMIT {int(limit)})"
+                )
+                + " ORDER BY o.id DESC"
             )
-        ]
+            return [_message(r) for r in rows]
+        out: list[Message] = []
+        for r in self.db.rows(self._WITH_DELIVERY.format(rows="outbox") + " ORDER BY o.id DESC"):
+            m = _message(r)
+            if m.status == status:
+                out.append(m)
+                if len(out) >= limit:
+                    break
+        return out
 
     def state(self, now: datetime) -> OutboxState:
         """What waits, what failed (and why, last), the last send, the active silences."""
-        counts = {
-            r["status"]: r["n"]
-            for r in self.db.rows(
-                "SELECT status, count(*) AS n FROM outbox INDEXED BY outbox_waiting "
-                "WHERE status IN ('pending', 'failed') GROUP BY status"
+        pending = failed_count = 0
+        last_error: str | None = None
+        for route in self.routes:
+            sent, failed = self._marks(route)
+            upto = failed["last_id"] if failed else sent
+            counts = self.db.rows(
+                "SELECT id <= ? AS retried, count(*) AS n FROM outbox INDEXED BY outbox_by_route "
+                "WHERE route = ? AND id > ? AND status = 'pending' GROUP BY 1",
+                [upto, route, sent],
             )
-        }
-        last_error = self.db.scalar(
-            "SELECT error FROM outbox INDEXED BY outbox_waiting "
-            "WHERE status IN ('pending', 'failed') AND status = 'failed' ORDER BY id DESC LIMIT 1"
-        )
-        last_sent = self.db.scalar(
-            "SELECT sent_at FROM outbox WHERE status = 'sent' ORDER BY id DESC LIMIT 1"
-        )
+            for r in counts:
+                if r["retried"]:
+                    failed_count += r["n"]
+                else:
+                    pending += r["n"]
+            if failed:
+                last_error = failed["error"]
+        last_sent = self.db.scalar("SELECT max(sent_at) FROM deliveries WHERE status = 'sent'")
         return OutboxState(
-            pending=int(counts.get("pending", 0)),
-            failed=int(counts.get("failed", 0)),
+            pending=pending,
+            failed=failed_count,
             silences=self.active_silences(now),
             last_sent_at=parse_iso(last_sent),
             last_error=last_error,
@@ -732,7 +815,7 @@ class Outbox:
         refresh found is the baseline, not news.
         """
         copied = 0
-        for table in ("outbox", "notify_open", "silences"):
+        for table in ("outbox", "deliveries", "notify_open", "silences"):
             cols, rows = read_old(old_path, table)
             if rows:
                 c.executemany(

@@ -371,7 +371,38 @@ CREATE INDEX outbox_by_target ON outbox(route, event, target, id)
     WHERE event IN ('incident.breach', 'agency.down', 'source.failing');
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+# v10: a message sent (or failed) is one row of ``deliveries`` covering the ids of
+# its route's outbox rows, not an update of each: ten thousand new incidents go
+# out as one message and one row. An outbox row's own status is pending or
+# silenced; sent and failed are read from the delivery that covers it.
+_V10 = """
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    route TEXT NOT NULL,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    sent_at TEXT,
+    next_try TEXT,
+    error TEXT
+);
+CREATE INDEX deliveries_by_end ON deliveries(route, last_id);
+CREATE INDEX deliveries_by_status ON deliveries(route, status, last_id);
+INSERT INTO deliveries(route, first_id, last_id, status, attempts, sent_at, next_try, error)
+    SELECT route, id, id, status, attempts, sent_at, next_try, error FROM outbox
+    WHERE status = 'sent' ORDER BY id;
+INSERT INTO deliveries(route, first_id, last_id, status, attempts, sent_at, next_try, error)
+    SELECT route, min(id), max(id), 'failed', max(attempts), NULL, max(next_try),
+        (SELECT error FROM outbox AS last WHERE last.route = outbox.route
+         AND last.status = 'failed' ORDER BY id DESC LIMIT 1)
+    FROM outbox WHERE status = 'failed' GROUP BY route;
+UPDATE outbox SET status = 'pending' WHERE status IN ('sent', 'failed');
+DROP INDEX outbox_waiting;
+CREATE INDEX outbox_by_route ON outbox(route, id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

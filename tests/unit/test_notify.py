@@ -552,3 +552,40 @@ def test_the_poll_daemon_sends_and_stops_on_sigterm(
         proc.wait(timeout=10)
     assert proc.returncode == 0
     assert len(receiver.requests) == 1
+
+
+def test_a_cache_of_the_previous_schema_keeps_what_was_sent_and_what_failed(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    from cc_console.store.schema import MIGRATIONS, _statements
+
+    db = tmp_path / "cache.db"
+    with sqlite3.connect(db) as c:  # a v9 cache: sent and failed kept per row
+        for number, script in enumerate(MIGRATIONS[:9], 1):
+            for statement in _statements(script):
+                c.execute(statement)
+            c.execute(f"PRAGMA user_version = {number}")
+        rows = [  # (what v9 could hold: failed ones only after the last sent)
+            ("sent", 2, "2026-11-28T01:00:00Z", None),
+            ("failed", 3, None, "HTTP 502"),
+            ("failed", 3, None, "HTTP 500 from the gateway"),
+            ("pending", 0, None, None),
+        ]
+        for n, (status, attempts, sent_at, error) in enumerate(rows, 1):
+            c.execute(
+                "INSERT INTO outbox(route, event, target, at, title, created_at, status, "
+                "attempts, sent_at, error) VALUES ('piket', 'incident.new', ?, "
+                "'2026-11-28T00:00:00Z', ?, '2026-11-28T00:00:00Z', ?, ?, ?, ?)",
+                [f"bpbd:{n}", f"Kejadian {n}", status, attempts, sent_at, error],
+            )
+    cfg = write_config(tmp_path / "config.toml", [], extra=ROUTE.format(url="json://127.0.0.1:9/x"))
+    listed = {r["target"]: r for r in outbox(cli, cfg)}
+    assert (listed["bpbd:1"]["status"], listed["bpbd:1"]["attempts"]) == ("sent", 2)
+    assert listed["bpbd:1"]["sent_at"] == "2026-11-28T01:00:00Z"
+    for target in ("bpbd:2", "bpbd:3"):  # one failed delivery, retried as one
+        assert (listed[target]["status"], listed[target]["attempts"]) == ("failed", 3)
+        assert listed[target]["error"] == "HTTP 500 from the gateway"
+    assert listed["bpbd:4"]["status"] == "pending"
+    doc = cli("--config", str(cfg), "status", "--json").json()
+    state = doc["notifications"]  # type: ignore[index]
+    assert (state["failed"], state["pending"]) == (2, 1)
