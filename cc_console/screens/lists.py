@@ -220,6 +220,7 @@ class KinerjaView:
     def __init__(self) -> None:
         self.days = PERIODS[0]
         self.result: Any = None  # the Kinerja last computed (in a worker thread)
+        self.name_cells = NAME_CELLS  # wider on a wide terminal
 
     def columns(self) -> list[str]:
         return ["#", "col.agency", "kin.score", "kin.trend", "kin.on_time", "kin.late",
@@ -254,7 +255,7 @@ class KinerjaView:
             yield (
                 [
                     Text(str(n)),
-                    Text(fit(a.name, NAME_CELLS).rstrip()),  # whole in the detail view
+                    Text(fit(a.name, self.name_cells).rstrip()),  # whole in the detail view
                     Text(score, style=style),
                     Text(sparkline_values(a.trend), style="cyan"),
                     Text(pct(a.resolved_on_time, a.resolved + a.late_open)),
@@ -294,6 +295,8 @@ class KinerjaScreen(TableScreen):
 
     def reload(self) -> None:
         """Show what is computed; compute again off the UI thread (a large cache takes a moment)."""
+        # The figures take about 52 cells; the name has the rest (28 at 80 columns).
+        self.kinerja.name_cells = max(NAME_CELLS, min(60, (self.size.width or 80) - 52))
         super().reload()
         self.run_worker(self._compute, thread=True, group="kinerja", exclusive=True,
                         exit_on_error=False)  # fmt: skip
