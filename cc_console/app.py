@@ -229,7 +229,8 @@ class CcConsoleApp(App[None]):
         )
         outbox = self.ctx.store.outbox
         now = self.ctx.now()
-        self.notices = (outbox.active_silences(now), outbox.state(now).failed)
+        sending = outbox.state(now)
+        self.notices = (sending.silences, sending.failed)
         for bar in self._status_bars():
             bar.health = self.health
             bar.paused = self.paused

@@ -235,11 +235,7 @@ class Config:
         Raises:
             ConfigError: no route has that name.
         """
-        for route in self.notify:
-            if route.name == name:
-                return route
-        known = ", ".join(r.name for r in self.notify) or "none"
-        raise ConfigError(f"{self.path}: no [[notify]] route named {name!r} (known: {known})")
+        return self._named(self.notify, name, "[[notify]] route")
 
     def source(self, name: str) -> SourceConfig:
         """The source called ``name``.
@@ -247,11 +243,14 @@ class Config:
         Raises:
             ConfigError: no source has that name.
         """
-        for src in self.sources:
-            if src.name == name:
-                return src
-        known = ", ".join(s.name for s in self.sources) or "none"
-        raise ConfigError(f"{self.path}: no source named {name!r} (known: {known})")
+        return self._named(self.sources, name, "source")
+
+    def _named(self, items: tuple[Any, ...], name: str, what: str) -> Any:
+        for item in items:
+            if item.name == name:
+                return item
+        known = ", ".join(i.name for i in items) or "none"
+        raise ConfigError(f"{self.path}: no {what} named {name!r} (known: {known})")
 
     def with_cache_path(self, path: Path) -> Config:
         """A copy whose cache is at ``path`` (``--db`` / ``CC_CONSOLE_DB``)."""

@@ -31,9 +31,18 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from cc_console.models import Agency
-from cc_console.timefmt import in_zone, iso_z, parse_iso
+from cc_console.timefmt import in_zone, iso_z, parse_iso, span
 
-__all__ = ["WEIGHTS", "AgencyFigures", "CenterFigures", "Kinerja", "compute", "period"]
+__all__ = [
+    "WEIGHTS",
+    "AgencyFigures",
+    "CenterFigures",
+    "Kinerja",
+    "compute",
+    "duration",
+    "period",
+    "share",
+]
 
 WEIGHTS = {"resolution": 40.0, "actions": 25.0, "kpis": 20.0, "service": 15.0}
 UP = ("operational", "maintenance")
@@ -50,6 +59,19 @@ def period(now: datetime, days: int, tz: tzinfo) -> tuple[datetime, datetime]:
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     start = (midnight - timedelta(days=days - 1)).astimezone(now.tzinfo)
     return start, now
+
+
+def share(part: int, whole: int, counts: bool = False) -> str:
+    """``78%`` (or ``7/9 (78%)`` with ``counts``); "–" when there is nothing to count."""
+    if not whole:
+        return "–"
+    percent = f"{100 * part / whole:.0f}%"
+    return f"{part}/{whole} ({percent})" if counts else percent
+
+
+def duration(seconds: float | None) -> str:
+    """A median as words ("5h 12m"); "–" when there is none."""
+    return "–" if seconds is None else span(seconds)
 
 
 @dataclass(slots=True)
@@ -73,6 +95,11 @@ class AgencyFigures:
     late_open: int = 0  # open past the resolve deadline (counts against resolution)
     trend: list[float | None] = field(default_factory=list)  # weekly scores, oldest first
 
+    @property
+    def up(self) -> float | None:
+        """The share of the period in service (operational or planned maintenance)."""
+        return sum(self.status_time.get(s, 0.0) for s in UP) if self.status_time else None
+
     def parts(self) -> dict[str, float]:
         """The measurable parts of the score, each 0..1."""
         out: dict[str, float] = {}
@@ -84,9 +111,26 @@ class AgencyFigures:
             out["actions"] = self.actions_done_on_time / items
         if self.kpis_total:
             out["kpis"] = self.kpis_met / self.kpis_total
-        if self.status_time:
-            out["service"] = sum(self.status_time.get(s, 0.0) for s in UP)
+        if self.up is not None:
+            out["service"] = self.up
         return out
+
+    def shown(self, *, counts: bool = False) -> dict[str, str]:
+        """The figures as every face shows them: score, on time, items, KPIs, service up.
+
+        ``counts``: the report's form, "7/9 (78%)" and a score to one decimal;
+        otherwise the screens', "78%" and a whole score. "–": nothing to measure.
+        """
+        up = self.up
+        return {
+            "score": "–" if self.score is None else f"{self.score:.{1 if counts else 0}f}",
+            "on_time": share(self.resolved_on_time, self.resolved + self.late_open, counts),
+            "items": share(
+                self.actions_done_on_time, self.actions_done_on_time + self.actions_overdue, counts
+            ),
+            "kpis": share(self.kpis_met, self.kpis_total, counts),
+            "up": "–" if up is None else f"{100 * up:.0f}%",
+        }
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -16,12 +17,16 @@ from cc_console.models import JournalEntry, SourceHealth
 from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import due_words
 
+if TYPE_CHECKING:
+    from cc_console.store.outbox import Message
+
 __all__ = [
     "AGENCY_LOOK",
     "SEVERITY_LOOK",
     "SPARK",
     "due_label",
     "due_label_width",
+    "outbox_words",
     "sparkline_values",
 ]
 
@@ -56,6 +61,20 @@ SPARK = "▁▂▃▄▅▆▇█"
 def sparkline(statuses: list[str]) -> str:
     """A one-line history of statuses, healthiest highest."""
     return "".join(SPARK[SPARK_LEVEL.get(s, 3)] for s in statuses)
+
+
+OUTBOX_STYLE = {"pending": "yellow", "sent": "green", "failed": "bold red", "silenced": "dim"}
+
+
+def outbox_words(m: Message, t: Translator) -> tuple[Text, str]:
+    """A message's state ("gagal ×3", styled) and its event in words ("lewat tenggat (ulang)")."""
+    status = t.word("outbox", m.status)
+    if m.attempts > 1 or m.status == "failed":
+        status += f" ×{m.attempts}"
+    event = t.word("event", m.event)
+    if m.phase != "alert":
+        event += f" ({t.word('phase', m.phase)})"
+    return Text(status, style=OUTBOX_STYLE.get(m.status, "")), event
 
 
 def sparkline_values(values: list[float | None], top: float = 100.0) -> str:

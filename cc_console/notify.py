@@ -193,10 +193,7 @@ class Notifier:
         import apprise
 
         _quiet_apprise()
-        for route in self.routes.values():
-            for url in route.urls[:1]:
-                apprise.Apprise.instantiate(url)
-            break
+        apprise.Apprise.instantiate("json://localhost")  # parsing a URL loads the plugins
 
     @property
     def active(self) -> bool:

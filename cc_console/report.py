@@ -13,9 +13,8 @@ from typing import Any
 
 from cc_console.config import Config
 from cc_console.i18n import Translator
-from cc_console.kinerja import UP, Kinerja
+from cc_console.kinerja import Kinerja, duration
 from cc_console.resources import data_dir
-from cc_console.timefmt import span
 
 __all__ = ["STATUS_COLOURS", "html"]
 
@@ -29,14 +28,6 @@ STATUS_COLOURS = (
 )
 BAR_WIDTH = 380  # px of the longest bar
 CHART_ROWS = 10
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "–"
-
-
-def _span(seconds: float | None) -> str:
-    return "–" if seconds is None else span(seconds)
 
 
 def _bars(rows: list[tuple[str, float, str]], top: float) -> dict[str, Any]:
@@ -72,18 +63,18 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
             x += 70 * share
         known = [(n, v) for n, v in enumerate(a.trend) if v is not None]
         points = " ".join(f"{4 + n * 10},{16 - v / 100 * 14:.1f}" for n, v in known)
-        up = sum(a.status_time.get(s, 0.0) for s in UP)
+        figures = a.shown(counts=True)
         agencies.append({
             "name": a.name,
-            "score_text": "–" if a.score is None else f"{a.score:.1f}",
+            "score_text": figures["score"],
             "trend_points": points if len(known) > 1 else "",
-            "on_time": _pct(a.resolved_on_time, a.resolved + a.late_open),
+            "on_time": figures["on_time"],
             "breaches": a.breaches,
-            "median": _span(a.median_resolve_s),
-            "actions": _pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue),
-            "kpis": _pct(a.kpis_met, a.kpis_total),
+            "median": duration(a.median_resolve_s),
+            "actions": figures["items"],
+            "kpis": figures["kpis"],
             "status_bar": status_bar,
-            "up": f"{100 * up:.0f}%" if a.status_time else "–",
+            "up": figures["up"],
         })  # fmt: skip
     scored = [(a.name, a.score, f"{a.score:.1f}") for a in k.agencies if a.score is not None]
     # The chart fits the first page: the best ten and the last five (the table has all).
@@ -101,7 +92,7 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
         period=f"{t.when(k.start, tz)} – {t.when(k.end, tz)}",
         generated=t.when(now, tz),
         center=k.center,
-        center_median=_span(k.center.median_acknowledge_s),
+        center_median=duration(k.center.median_acknowledge_s),
         bars=_bars(scored, 100.0),
         chart_note=chart_note,
         agencies=agencies,

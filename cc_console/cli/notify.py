@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cc_console.cli.state import State
 from cc_console.config_values import SILENCE
 from cc_console.errors import ConfigError
-from cc_console.notify import Delivery, Notifier
 from cc_console.store import Store
 from cc_console.store.outbox import SILENCE_KEYS
 from cc_console.text import clean_line, shown
+
+if TYPE_CHECKING:  # (Apprise's side loads when a command sends)
+    from cc_console.notify import Delivery
 
 __all__ = ["notify_app", "silence_app"]
 
@@ -79,6 +81,8 @@ def notify_test(
     """Send one test message on ROUTE now (exit 0 delivered, 1 not)."""
     state: State = ctx.obj
     chosen = state.config.route(route)
+    from cc_console.notify import Notifier
+
     error = asyncio.run(Notifier(state.config, state.store()).test(chosen))
     if as_json:
         state.print_json({"route": chosen.name, "delivered": error is None, "error": error})
@@ -97,6 +101,8 @@ def notify_flush(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     store = _writable(state, "notify flush")
     if not state.config.notify:
         raise ConfigError("no [[notify]] routes in the config: nothing can be sent")
+    from cc_console.notify import Notifier
+
     notifier = Notifier(state.config, store)
     deadline = time.monotonic() + FLUSH_WAIT_S
     while True:

@@ -8,28 +8,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cc_console.cli.state import State
 from cc_console.errors import ConfigError
-from cc_console.kinerja import Kinerja, compute, period
+
+if TYPE_CHECKING:
+    from cc_console.kinerja import Kinerja
 
 __all__ = ["COMMANDS", "markdown"]
 
 
 def markdown(k: Kinerja, state: State) -> str:
     """The report as Markdown: the ranking, the center, each agency's figures and trend."""
+    from cc_console.kinerja import duration, share
     from cc_console.looks import sparkline_values
 
     t, tz = state.t, state.config.site.tz
 
     def cell(text: object) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
-
-    def pct(part: int, whole: int) -> str:
-        return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "–"
 
     lines = [
         f"# {t('report.title')} · {cell(state.config.site.name)}",
@@ -40,8 +40,8 @@ def markdown(k: Kinerja, state: State) -> str:
         "",
         f"- {t('report.incidents')}: {k.center.incidents}",
         f"- {t('report.acknowledged_on_time')}: "
-        f"{pct(k.center.acknowledged_on_time, k.center.incidents)}",
-        f"- {t('report.median_ack')}: {_span(k.center.median_acknowledge_s)}",
+        f"{share(k.center.acknowledged_on_time, k.center.incidents, counts=True)}",
+        f"- {t('report.median_ack')}: {duration(k.center.median_acknowledge_s)}",
         f"- {t('report.breaches')}: {k.center.breaches}",
         "",
         f"## {t('report.ranking')}",
@@ -52,13 +52,11 @@ def markdown(k: Kinerja, state: State) -> str:
         "| ---: | --- | ---: | --- | --- | ---: | ---: | --- | --- | ---: |",
     ]
     for n, a in enumerate(k.agencies, 1):
-        up = sum(a.status_time.get(s, 0.0) for s in ("operational", "maintenance"))
+        f = a.shown(counts=True)
         lines.append(
-            f"| {n} | {cell(a.name)} | {'–' if a.score is None else f'{a.score:.1f}'} | "
-            f"{sparkline_values(a.trend)} | {pct(a.resolved_on_time, a.resolved + a.late_open)} | "
-            f"{a.breaches} | {_span(a.median_resolve_s)} | "
-            f"{pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue)} | "
-            f"{pct(a.kpis_met, a.kpis_total)} | {f'{100 * up:.0f}%' if a.status_time else '–'} |"
+            f"| {n} | {cell(a.name)} | {f['score']} | {sparkline_values(a.trend)} | "
+            f"{f['on_time']} | {a.breaches} | {duration(a.median_resolve_s)} | {f['items']} | "
+            f"{f['kpis']} | {f['up']} |"
         )
     lines += ["", t("report.score_note"), ""]
     sections = (
@@ -72,14 +70,6 @@ def markdown(k: Kinerja, state: State) -> str:
         lines += [f"- {cell(word(name))}: {n}" for name, n in rows] or [t("minutes.none")]
         lines.append("")
     return "\n".join(lines)
-
-
-def _span(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    from cc_console.timefmt import span
-
-    return span(seconds)
 
 
 def report(
@@ -96,6 +86,8 @@ def report(
     if fmt not in (None, "md", "html"):
         raise ConfigError(f"--format: md or html (got {fmt!r})")
     store = state.store()
+    from cc_console.kinerja import compute, duration, period
+
     start, end = period(state.now(), days, state.config.site.tz)
     k = compute(store.kinerja, store.agencies.listing(), start, end)
     if as_json or fmt:
@@ -125,7 +117,7 @@ def report(
     state.out.print(
         f"{t('report.center')}: {t('report.incidents')} {c.incidents} · "
         f"{t('report.acknowledged_on_time')} {on_time} · "
-        f"{t('report.median_ack')} {_span(c.median_acknowledge_s)} · "
+        f"{t('report.median_ack')} {duration(c.median_acknowledge_s)} · "
         f"{t('report.breaches')} {c.breaches}",
         markup=False,
     )

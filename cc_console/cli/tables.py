@@ -22,6 +22,7 @@ from cc_console.looks import (
     due_label,
     health_status,
     journal_cells,
+    outbox_words,
 )
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
@@ -114,9 +115,6 @@ def actions_table(rows: Sequence[ActionItem], t: Translator, tz: tzinfo, now: da
     return table
 
 
-OUTBOX_STYLE = {"pending": "yellow", "sent": "green", "failed": "bold red", "silenced": "dim"}
-
-
 def outbox_table(rows: Sequence[Message], t: Translator, tz: tzinfo) -> Table:
     """The outbox: id, status (with attempts), route, event, target, title, when, error."""
     table = Table(title=t("notify.title"))
@@ -130,15 +128,10 @@ def outbox_table(rows: Sequence[Message], t: Translator, tz: tzinfo) -> Table:
             t(key), overflow="fold" if key in ("col.title", "col.why_failed") else "ellipsis"
         )
     for m in rows:
-        status = t.word("outbox", m.status)
-        if m.attempts > 1 or m.status == "failed":
-            status += f" ×{m.attempts}"
-        event = t.word("event", m.event)
-        if m.phase != "alert":
-            event += f" ({t.word('phase', m.phase)})"
+        status, event = outbox_words(m, t)
         table.add_row(
             _t(m.id),
-            Text(status, style=OUTBOX_STYLE.get(m.status, "")),
+            status,
             _t(m.route),
             _t(event),
             _t(m.target),
@@ -174,9 +167,6 @@ def kinerja_table(k: Any, t: Translator, width: int = 80) -> Table:
     """The ranking: score, 8-week trend, on-time resolution, breaches, items, KPIs, service."""
     from cc_console.looks import sparkline_values
 
-    def pct(part: int, whole: int) -> str:
-        return f"{100 * part / whole:.0f}%" if whole else "–"
-
     table = Table(title=t("report.ranking"), caption=t("kin.legend"), caption_justify="left")
     table.add_column("#", justify="right", no_wrap=True, min_width=2)
     # The figures keep their width; the name takes what is left (80 columns: ~18).
@@ -191,18 +181,11 @@ def kinerja_table(k: Any, t: Translator, width: int = 80) -> Table:
             min_width=max(len(t(key)), 8 if key == "kin.trend" else 4),
         )
     for n, a in enumerate(k.agencies, 1):
-        up = sum(a.status_time.get(s, 0.0) for s in ("operational", "maintenance"))
+        f = a.shown()
         table.add_row(
-            str(n),
-            _t(a.name),
-            "–" if a.score is None else f"{a.score:.0f}",
-            sparkline_values(a.trend),
-            pct(a.resolved_on_time, a.resolved + a.late_open),
-            str(a.breaches),
-            pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue),
-            pct(a.kpis_met, a.kpis_total),
-            pct(round(up * 1000), 1000) if a.status_time else "–",
-        )
+            str(n), _t(a.name), f["score"], sparkline_values(a.trend), f["on_time"],
+            str(a.breaches), f["items"], f["kpis"], f["up"],
+        )  # fmt: skip
     return table
 
 

@@ -19,6 +19,7 @@ from cc_console.looks import (
     SEVERITY_LOOK,
     health_status,
     journal_cells,
+    outbox_words,
 )
 from cc_console.screens.base import Dialog, SubScreen
 from cc_console.timefmt import age, local
@@ -37,8 +38,6 @@ __all__ = [
     "TableScreen",
     "TableView",
 ]
-
-OUTBOX_STYLE = {"pending": "yellow", "sent": "green", "failed": "bold red", "silenced": "dim"}
 
 Row = tuple[list[Text], str]
 """The cells of one table row, and its key."""
@@ -170,16 +169,11 @@ class NotificationsView:
             blank = [Text("")] * 7
             yield [Text(t("notify.empty"), style="dim"), *blank], "empty"
         for m in messages:
-            status = t.word("outbox", m.status)
-            if m.status == "failed":
-                status += f" ×{m.attempts}"
-            event = t.word("event", m.event)
-            if m.phase != "alert":
-                event += f" ({t.word('phase', m.phase)})"
+            status, event = outbox_words(m, t)
             yield (
                 [
                     Text(str(m.id)),
-                    Text(status, style=OUTBOX_STYLE.get(m.status, "")),
+                    status,
                     Text(event),
                     Text(m.title),
                     Text(m.target),
@@ -235,37 +229,21 @@ class KinerjaView:
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
         from cc_console.looks import sparkline_values
 
-        def pct(part: int, whole: int) -> str:
-            return f"{100 * part / whole:.0f}%" if whole else "–"
-
         if self.result is None:
             return
         for n, a in enumerate(self.result.agencies, 1):
-            up = sum(a.status_time.get(s, 0.0) for s in ("operational", "maintenance"))
-            score = "–" if a.score is None else f"{a.score:.0f}"
-            style = (
-                ""
-                if a.score is None
-                else "green"
-                if a.score >= 75
-                else "yellow"
-                if a.score >= 50
-                else "red"
-            )
-            yield (
-                [
-                    Text(str(n)),
-                    Text(fit(a.name, self.name_cells).rstrip()),  # whole in the detail view
-                    Text(score, style=style),
-                    Text(sparkline_values(a.trend), style="cyan"),
-                    Text(pct(a.resolved_on_time, a.resolved + a.late_open)),
-                    Text(str(a.breaches)),
-                    Text(pct(a.actions_done_on_time, a.actions_done_on_time + a.actions_overdue)),
-                    Text(pct(a.kpis_met, a.kpis_total)),
-                    Text(f"{100 * up:.0f}%" if a.status_time else "–"),
-                ],
-                a.id,
-            )
+            f = a.shown()
+            style = "" if a.score is None else "green" if a.score >= 75 else (
+                "yellow" if a.score >= 50 else "red"
+            )  # fmt: skip
+            cells = [
+                Text(str(n)),
+                Text(fit(a.name, self.name_cells).rstrip()),  # whole in the detail view
+                Text(f["score"], style=style),
+                Text(sparkline_values(a.trend), style="cyan"),
+                *(Text(x) for x in (f["on_time"], str(a.breaches), f["items"], f["kpis"], f["up"])),
+            ]
+            yield cells, a.id
 
     def summary(self, ctx: ConsoleContext) -> Text | None:
         t = ctx.t
