@@ -761,23 +761,24 @@ class Outbox:
     )
 
     def messages(self, limit: int = 100, status: str | None = None) -> list[Message]:
-        """Outbox rows, newest first (only those in ``status`` if given)."""
+        """Outbox rows, newest first (only those in ``status`` if given, filtered in SQL)."""
         if status is None:
-            rows = self.db.rows(
-                self._WITH_DELIVERY.format(
-                    rows=f"(SELECT * FROM outbox ORDER BY id DESC LIMIT {int(limit)})"
-                )
-                + " ORDER BY o.id DESC"
+            rows = f"(SELECT * FROM outbox ORDER BY id DESC LIMIT {int(limit)})"
+            return [
+                _message(r)
+                for r in self.db.rows(self._WITH_DELIVERY.format(rows=rows) + " ORDER BY o.id DESC")
+            ]
+        derived = (
+            "CASE WHEN o.status = 'silenced' THEN 'silenced' "
+            "WHEN d.first_id IS NOT NULL AND d.first_id <= o.id THEN d.status ELSE 'pending' END"
+        )
+        sql = self._WITH_DELIVERY.format(rows="outbox")
+        return [
+            _message(r)
+            for r in self.db.rows(
+                f"{sql} WHERE {derived} = ? ORDER BY o.id DESC LIMIT ?", [status, int(limit)]
             )
-            return [_message(r) for r in rows]
-        out: list[Message] = []
-        for r in self.db.rows(self._WITH_DELIVERY.format(rows="outbox") + " ORDER BY o.id DESC"):
-            m = _message(r)
-            if m.status == status:
-                out.append(m)
-                if len(out) >= limit:
-                    break
-        return out
+        ]
 
     def state(self, now: datetime) -> OutboxState:
         """What waits, what failed (and why, last), the last send, the active silences."""

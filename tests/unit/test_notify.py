@@ -160,6 +160,10 @@ def test_a_silence_keeps_the_message_as_silenced_and_sends_nothing(
     assert got.body["title"].endswith("2 kejadian baru (2 berat)")
     rows = {r["target"]: r for r in outbox(cli, cfg)}
     assert rows["bpbd:n1"]["status"] == "silenced" and rows["bpbd:n1"]["silence"] == sid
+    only = cli("--config", str(cfg), "notify", "--status", "silenced", "--json").json()
+    assert [r["target"] for r in only] == ["bpbd:n1"]  # type: ignore[index]
+    sent = cli("--config", str(cfg), "notify", "--status", "sent", "--limit", "1", "--json")
+    assert len(sent.json()) == 1 and sent.json()[0]["status"] == "sent"  # type: ignore[index]
     listed = cli("--config", str(cfg), "silence", "list", "--json").json()
     assert listed[0]["matchers"] == {"area": "cikajang", "event": "incident.new"}
     assert listed[0]["active"] is True and listed[0]["created_by"] == "Dedi"
