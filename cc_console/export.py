@@ -33,9 +33,9 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "incidents": (
         "id", "source", "external_id", "title", "description", "category", "severity", "status",
         "area", "lat", "lon", "reported_at", "updated_at", "assigned_to", "url", "exercise",
-        "acknowledged_at", "resolved_at", "acknowledge_due", "resolve_due", "breach", "extra",
+        "acknowledged_at", "resolved_at", "acknowledge_due", "resolve_due", "breach", "site", "extra",
     ),
-    "agencies": ("id", "name", "status", "summary", "kpis", "updated_at", "source"),
+    "agencies": ("id", "name", "status", "summary", "kpis", "updated_at", "source", "site"),
     "agenda": (
         "id", "source", "uid", "title", "start", "end", "all_day", "location", "status",
         "organizer", "participants", "description",
@@ -76,11 +76,16 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
 
 
 def incident_json(
-    inc: Incident, *, native: bool = False, now: datetime | None = None
+    inc: Incident,
+    *,
+    native: bool = False,
+    now: datetime | None = None,
+    site: str | None = None,
 ) -> dict[str, Any]:
     """An incident as ``incidents --json`` prints it (``native``: id is the external id).
 
-    ``breach`` is judged at ``now`` (default: the current time).
+    ``breach`` is judged at ``now`` (default: the current time). ``site``: the code
+    of the command center it was read from (None: this one's own).
     """
     out: dict[str, Any] = {
         "id": inc.external_id if native else inc.id,
@@ -104,6 +109,7 @@ def incident_json(
         "acknowledge_due": iso_z(inc.acknowledge_due),
         "resolve_due": iso_z(inc.resolve_due),
         "breach": breach_of(inc.status, inc.acknowledge_due, inc.resolve_due, now or utcnow()),
+        "site": site,
     }
     if inc.extra:
         out["extra"] = inc.extra
@@ -164,8 +170,8 @@ def decision_json(d: Decision) -> dict[str, Any]:
     }
 
 
-def agency_json(a: Agency) -> dict[str, Any]:
-    """An agency as ``agencies --json`` prints it."""
+def agency_json(a: Agency, *, site: str | None = None) -> dict[str, Any]:
+    """An agency as ``agencies --json`` prints it (``site``: as for an incident)."""
     return {
         "id": a.id,
         "name": a.name,
@@ -176,6 +182,7 @@ def agency_json(a: Agency) -> dict[str, Any]:
         ],
         "updated_at": iso_z(a.updated_at),
         "source": a.source,
+        "site": site,
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from cc_console.export import (
     journal_json,
     meeting_json,
 )
+
+if TYPE_CHECKING:
+    from cc_console.store.incidents import SiteFilter
 
 __all__ = ["COMMANDS", "agenda_window"]
 
@@ -63,20 +66,50 @@ def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     raise typer.Exit(1 if bad else 0)
 
 
+SiteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--site",
+        help="Only what was read from the command center with this code (e.g. 32.05); "
+        '"local": this center\'s own sources.',
+    ),
+]
+
+
+def _of_site(sites: dict[str, tuple[str, str]], code: str | None) -> SiteFilter | None:
+    """Which sources are of the site ``code`` (None: no filter). "local": those read from
+    no other site. An unknown code has no sources (an empty listing, not an error: a site
+    that has not answered yet is no mistake)."""
+    from cc_console.store.incidents import SiteFilter
+
+    if code is None:
+        return None
+    if code == "local":
+        return SiteFilter(tuple(sites), exclude=True)
+    return SiteFilter(tuple(name for name, s in sites.items() if s[0] == code))
+
+
 def incidents(
     ctx: typer.Context,
     include_all: Annotated[
         bool, typer.Option("--all", help="Every incident, not only active ones.")
     ] = False,
+    site: SiteOpt = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Open and acknowledged incidents (--all: every one), newest first."""
     state: State = ctx.obj
-    rows = state.store().incidents.listing(include_all=include_all)
+    store = state.store()
+    sites = store.sources.sites()
+    rows = store.incidents.listing(include_all=include_all, sources=_of_site(sites, site))
     now = state.now()
+    code = {name: s[0] for name, s in sites.items()}
     if state.print_listing(
-        "incidents", [incident_json(i, now=now) for i in rows], as_json=as_json, as_csv=as_csv
+        "incidents",
+        [incident_json(i, now=now, site=code.get(i.source)) for i in rows],
+        as_json=as_json,
+        as_csv=as_csv,
     ):
         return
     if rows:
@@ -87,12 +120,23 @@ def incidents(
         state.out.print(state.t("empty.incidents"))
 
 
-def agencies(ctx: typer.Context, as_json: JsonOpt = False, as_csv: CsvOpt = False) -> None:
+def agencies(
+    ctx: typer.Context, site: SiteOpt = None, as_json: JsonOpt = False, as_csv: CsvOpt = False
+) -> None:
     """Agencies and their status, worst first."""
     state: State = ctx.obj
-    rows = state.store().agencies.listing()
+    store = state.store()
+    sites = store.sources.sites()
+    rows = store.agencies.listing()
+    wanted = _of_site(sites, site)
+    if wanted is not None:
+        rows = [a for a in rows if wanted.admits(a.source)]
+    code = {name: s[0] for name, s in sites.items()}
     if state.print_listing(
-        "agencies", [agency_json(a) for a in rows], as_json=as_json, as_csv=as_csv
+        "agencies",
+        [agency_json(a, site=code.get(a.source)) for a in rows],
+        as_json=as_json,
+        as_csv=as_csv,
     ):
         return
     if rows:

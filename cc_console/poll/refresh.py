@@ -315,6 +315,7 @@ class Refresher:
             records=len(records),
             warnings=len(parsed.warnings),
             next_attempt=outcome.next_attempt,
+            site=parsed.site,
         )
         outcome.changed = await asyncio.to_thread(self.store.apply, src.kind, poll, records)
         outcome.records = len(records)

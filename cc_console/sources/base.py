@@ -76,6 +76,8 @@ class Parsed:
     meetings: list[Meeting] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     follow: list[str] = field(default_factory=list)
+    site: tuple[str, str] | None = None
+    """The (code, name) of the command center a native feed comes from (None: ours)."""
 
     def drop_out_of_range(self, now: datetime) -> None:
         """Skip, with a warning, each record whose time lies outside :func:`time_range`.

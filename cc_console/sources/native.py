@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -84,7 +85,12 @@ def _typed_decoder() -> Any:
     )
     document = msgspec.defstruct(
         "Incidents",
-        [("format", str), ("version", int), ("incidents", list[item])],  # type: ignore[valid-type]
+        [
+            ("format", str),
+            ("version", int),
+            ("incidents", list[item]),  # type: ignore[valid-type]
+            ("site", Any, None),
+        ],
     )
     return msgspec.json.Decoder(document)
 
@@ -105,6 +111,7 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
     if doc.format != "cc-console/incidents" or doc.version != VERSION:
         return None
     out = Parsed()
+    out.site = _site(doc.site, out)
     rows = out.incidents
     for index, item in enumerate(doc.incidents):
         row = _clean_incident(item, ctx.source)
@@ -120,6 +127,22 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
             )
         rows.append(row)
     return out
+
+
+_SITE_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}")
+
+
+def _site(value: object, out: Parsed) -> tuple[str, str] | None:
+    """The document's ``"site": {"code", "name"}`` (section 11), or None with a warning
+    when it is not that shape."""
+    if value is None:
+        return None
+    code = value.get("code") if isinstance(value, dict) else None
+    name = clean_line(value.get("name"), 120) if isinstance(value, dict) else ""
+    if not isinstance(code, str) or not _SITE_CODE.fullmatch(code):
+        out.warnings.append('"site" ignored: expected {"code": "32.05", "name": "..."}')
+        return None
+    return code, name or code
 
 
 def _clean_incident(it: Any, source: str) -> FeedIncident | None:
@@ -211,6 +234,7 @@ def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
     if not isinstance(items, list):
         raise ParseError(f'"{ctx.kind}" must be a list')
     out = Parsed()
+    out.site = _site(doc.get("site"), out)
     convert = _incident if ctx.kind == "incidents" else _agency
     target = out.incidents if ctx.kind == "incidents" else out.agencies
     for index, item in enumerate(items):

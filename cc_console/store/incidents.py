@@ -16,7 +16,7 @@ from cc_console.models import SEVERITIES, Incident, IncidentEvent
 from cc_console.store.base import Cache
 from cc_console.timefmt import iso_z, parse_iso
 
-__all__ = ["ACTIVE_STATUSES", "IncidentQuery", "Incidents", "fts_query"]
+__all__ = ["ACTIVE_STATUSES", "IncidentQuery", "Incidents", "SiteFilter", "fts_query"]
 
 ACTIVE_STATUSES = ("open", "acknowledged")
 
@@ -43,6 +43,18 @@ class IncidentQuery:
     # Stored values a typed word also stands for, as (word, column, value): the
     # console's words ("banjir" for the category flood) found as well as the feed's.
     synonyms: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteFilter:
+    """Sources to keep (or, with ``exclude``, to leave out): one site's, or ours."""
+
+    names: tuple[str, ...]
+    exclude: bool = False
+
+    def admits(self, source: str) -> bool:
+        """Whether ``source`` passes."""
+        return (source in self.names) != self.exclude
 
 
 def fts_query(text: str, synonyms: tuple[tuple[str, str, str], ...] = ()) -> str | None:
@@ -112,10 +124,21 @@ class Incidents:
         rows = self.db.rows(f"{SELECT_INCIDENT} WHERE id = ?", [real])
         return row_to_incident(rows[0]) if rows else None
 
-    def listing(self, *, include_all: bool = False) -> list[Incident]:
-        """Open and acknowledged incidents (all with ``include_all``), newest first."""
-        where = "" if include_all else "WHERE status IN ('open', 'acknowledged')"
-        rows = self.db.rows(f"{SELECT_INCIDENT} {where} ORDER BY reported_at DESC, seq DESC")
+    def listing(
+        self, *, include_all: bool = False, sources: SiteFilter | None = None
+    ) -> list[Incident]:
+        """Open and acknowledged incidents (all with ``include_all``), newest first;
+        of the sources ``sources`` admits."""
+        clauses: list[str] = [] if include_all else ["status IN ('open', 'acknowledged')"]
+        params: list[Any] = []
+        if sources is not None:
+            marks = ", ".join("?" * len(sources.names))
+            clauses.append(f"source {'NOT IN' if sources.exclude else 'IN'} ({marks})")
+            params.extend(sources.names)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.rows(
+            f"{SELECT_INCIDENT} {where} ORDER BY reported_at DESC, seq DESC", params
+        )
         return [row_to_incident(r) for r in rows]
 
     def for_publishing(self, since: datetime, limit: int = 50_000) -> list[Incident]:

@@ -402,7 +402,13 @@ DROP INDEX outbox_waiting;
 CREATE INDEX outbox_by_route ON outbox(route, id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# v11: the site a source's native feed comes from (the province reads its regencies).
+_V11 = """
+ALTER TABLE source_state ADD COLUMN site_code TEXT;
+ALTER TABLE source_state ADD COLUMN site_name TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

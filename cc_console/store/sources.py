@@ -33,6 +33,7 @@ class PollRecord:
     records: int | None = None
     warnings: int = 0
     next_attempt: datetime | None = None
+    site: tuple[str, str] | None = None  # a parsed native feed's site; None: ours
 
 
 class SourceState:
@@ -65,6 +66,19 @@ class SourceState:
     def stored_records(self, name: str) -> int:
         """How many records the last good body of ``name`` held."""
         return int(self.db.scalar("SELECT records FROM source_state WHERE name = ?", [name]) or 0)
+
+    def sites(self) -> dict[str, tuple[str, str]]:
+        """``source -> (site code, site name)`` of the sources that read another site."""
+        return {
+            r["name"]: (r["site_code"], r["site_name"] or r["site_code"])
+            for r in self.db.rows(
+                "SELECT name, site_code, site_name FROM source_state WHERE site_code IS NOT NULL"
+            )
+        }
+
+    def last_success(self) -> datetime | None:
+        """When any source last brought a good answer (None: never)."""
+        return parse_iso(self.db.scalar("SELECT max(last_success) FROM source_state"))
 
     def consecutive_failures(self, name: str) -> int:
         """How many polls of ``name`` have failed in a row."""
@@ -101,7 +115,11 @@ class SourceState:
                 "consecutive_failures = 0, http_status = ?, "
                 "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), "
                 "content_hash = COALESCE(?, content_hash), records = COALESCE(?, records), "
-                "warnings = ?, next_attempt = ? WHERE name = ?",
+                "warnings = ?, next_attempt = ?, "
+                # A body read anew says whose it is; an unchanged one keeps what it said.
+                "site_code = CASE WHEN ? IS NULL THEN site_code ELSE ? END, "
+                "site_name = CASE WHEN ? IS NULL THEN site_name ELSE ? END "
+                "WHERE name = ?",
                 [
                     iso_z(poll.at),
                     iso_z(poll.at),
@@ -112,6 +130,10 @@ class SourceState:
                     poll.records,
                     poll.warnings,
                     iso_z(poll.next_attempt),
+                    poll.records,
+                    poll.site[0] if poll.site else None,
+                    poll.records,
+                    poll.site[1] if poll.site else None,
                     poll.name,
                 ],
             )
