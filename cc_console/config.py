@@ -32,7 +32,7 @@ from cc_console.config_values import (
     url_problem,
 )
 from cc_console.errors import ConfigError, SourceError
-from cc_console.models import SEVERITIES
+from cc_console.models import CATEGORIES, SEVERITIES
 from cc_console.sla import DAYS, MATCH_KEYS, Calendar, Match, Policy, Rule, Within
 from cc_console.sources import formats
 from cc_console.urls import redact
@@ -84,6 +84,24 @@ class AlertConfig:
     def rank(self) -> int:
         """The severity's rank (lower is worse): incidents ranked at most this alarm."""
         return SEVERITIES.index(self.severity)
+
+
+# What the public page shows unless [serve] public_categories says otherwise: hazards
+# the public must know of, never complaints or security matters.
+PUBLIC_CATEGORIES = ("earthquake", "flood", "landslide", "fire", "weather")
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """What ``serve`` publishes and to whom (CONTRACT.md section 11)."""
+
+    tokens_env: str | None = None
+    public_categories: tuple[str, ...] = PUBLIC_CATEGORIES
+
+    def tokens(self) -> tuple[str, ...]:
+        """The accepted bearer tokens (comma-separated in ``tokens_env``). Never log them."""
+        raw = os.environ.get(self.tokens_env, "") if self.tokens_env else ""
+        return tuple(t.strip() for t in raw.split(",") if t.strip())
 
 
 @dataclass(frozen=True)
@@ -228,6 +246,7 @@ class Config:
     sla: Policy = field(default_factory=Policy)
     alert: AlertConfig = field(default_factory=AlertConfig)
     notify: tuple[NotifyRoute, ...] = ()
+    serve: ServeConfig = field(default_factory=ServeConfig)
 
     def route(self, name: str) -> NotifyRoute:
         """The ``[[notify]]`` route called ``name``.
@@ -359,7 +378,7 @@ class _Parser:
     def config(self, raw: dict[str, Any]) -> Config:
         self.no_unknown(
             raw,
-            {"site", "cache", "poll", "sources", "keys", "sla", "alert", "notify"},
+            {"site", "cache", "poll", "sources", "keys", "sla", "alert", "notify", "serve"},
             "top level",
         )
         site_raw = self.table(
@@ -411,6 +430,7 @@ class _Parser:
             sla=Policy(self.sla_rules(raw.get("sla", [])), self.calendar(site, site_raw)),
             alert=self.alert(self.table(raw, "alert", {"severity", "bell"})),
             notify=self.routes(raw.get("notify", [])),
+            serve=self.serve(self.table(raw, "serve", {"tokens_env", "public_categories"})),
         )
 
     def calendar(self, site: SiteConfig, t: dict[str, Any]) -> Calendar:
@@ -549,6 +569,23 @@ class _Parser:
             group_wait=self.convert(t, "group_wait", where, 30.0, GROUP_WAIT),
             repeat=self.convert(t, "repeat", where, None, REPEAT),
         )
+
+    def serve(self, t: dict[str, Any]) -> ServeConfig:
+        tokens_env = t.get("tokens_env")
+        if tokens_env is not None and not isinstance(tokens_env, str):
+            raise self.fail("[serve] key 'tokens_env'", f"must be a string, got {tokens_env!r}")
+        if tokens_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", tokens_env):
+            raise self.fail(
+                "[serve] key 'tokens_env'",
+                f'must name an environment variable such as "CC_SERVE_TOKENS", got {tokens_env!r}',
+            )
+        cats = t.get("public_categories", list(PUBLIC_CATEGORIES))
+        if not isinstance(cats, list) or any(c not in CATEGORIES for c in cats):
+            raise self.fail(
+                "[serve] key 'public_categories'",
+                f"a list among {', '.join(CATEGORIES)}, got {cats!r}",
+            )
+        return ServeConfig(tokens_env, tuple(dict.fromkeys(cats)))
 
     def alert(self, t: dict[str, Any]) -> AlertConfig:
         severity = self.string(t, "severity", "[alert]", AlertConfig.severity)

@@ -1,87 +1,320 @@
-"""``cc-console serve``: publish this site's cache as native feeds, for the province.
+"""``cc-console serve``: publish this site to the province, to other systems and to the public.
 
-Another cc-console (the province's, or a neighbouring regency's) reads them
-with ``format = "native"``.  Incidents: the active ones and any updated in the
-last ``days`` days; agencies: all.  Each incident's published ``id`` is this
-site's full id (``bpbd:LAP-1``), so ids of different local sources never
-collide upstream.  Read-only: serving never writes the cache.
+On aiohttp's server (asyncio): one event loop holds hundreds of idle or slow
+connections for the price of their sockets, where the standard library's
+threading server spent a thread on each. The documents come from
+:mod:`cc_console.publish`, rendered in one worker thread with its own
+read-only connection, and kept:
+
+- A document is rendered once per change of the cache (``PRAGMA data_version``,
+  which moves when any other connection commits, read in microseconds) and once
+  per ten minutes (the "last ``days`` days" windows). Every request in between,
+  and every ``If-None-Match`` that matches, is answered from the kept bytes: a
+  304 costs no rendering and no query but that pragma.
+- The ETag is a hash of the bytes, so a change of the cache that leaves a
+  document as it was (a poll that brought nothing new) still gets 304s.
+- gzip is compressed once, at render time, and sent to those who ask.
+- Private paths need ``Authorization: Bearer <token>`` from ``[serve]
+  tokens_env`` (compared in constant time); without tokens they answer only on
+  a loopback address. A missing or wrong token gets 401 and nothing else.
+- SIGTERM (or SIGINT) stops listening, lets the responses under way finish
+  (5 s at most), closes idle keep-alive connections and exits 0.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import gzip
+import hashlib
+import hmac
+import ipaddress
+import resource
+import signal
+import sqlite3
+import sys
 import threading
-from datetime import timedelta
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from cc_console.export import agency_json, incident_json
-from cc_console.http_publish import publishing_server
-from cc_console.store import Store
-from cc_console.timefmt import utcnow
+from cc_console.config import Config
+from cc_console.publish import PUBLIC_PATHS, Document, Documents
+from cc_console.store.version import DataVersion
 
-__all__ = ["FeedPublisher"]
+if TYPE_CHECKING:
+    from aiohttp import web
+
+__all__ = ["Server", "is_loopback"]
+
+WINDOW_S = 600  # documents with a "last days" window are rendered anew at least this often
+GZIP_MIN = 1024  # smaller bodies are sent as they are
+PRIVATE_PATHS = frozenset({"/incidents.json", "/agencies.json", "/actions.json", "/cap/index.atom"})
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'"
 
 
-class FeedPublisher:
-    """An HTTP server of ``/incidents.json`` and ``/agencies.json`` over one cache."""
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only listens on this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A rendered document as the server keeps it."""
+
+    stamp: tuple[int, int]
+    body: bytes
+    gz: bytes | None
+    etag: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptSet:
+    """Documents rendered together (every CAP alert), by name."""
+
+    stamp: tuple[int, int]
+    docs: dict[str, _Kept]
+
+
+class _Renderer:
+    """Renders in one worker thread, with one read-only store opened there."""
+
+    def __init__(self, config: Config, cache: Path, days: int) -> None:
+        self.config, self.cache, self.days = config, cache, days
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cc-serve-render")
+        self._local = threading.local()
+        self.renders = 0
+
+    def _documents(self) -> Documents:
+        docs = getattr(self._local, "docs", None)
+        if docs is None:
+            from cc_console.store import Store
+
+            store = Store(self.cache, read_only=True)
+            docs = self._local.docs = Documents(store, self.config, self.days)
+        return docs
+
+    def render(self, path: str) -> Document | dict[str, Document] | None:
+        """One document (``/cap/*``: every CAP alert by identifier)."""
+        self.renders += 1
+        docs = self._documents()
+        if path == "/cap/*":
+            return docs.cap_alerts()
+        return docs.render(path)
+
+
+class Server:
+    """``serve`` over one cache: :meth:`start` binds, :meth:`stop` stops cleanly."""
 
     def __init__(
         self,
-        cache: Path,
+        config: Config,
         *,
         host: str = "127.0.0.1",
         port: int = 8080,
         days: int = 7,
         idle_timeout: float = 10.0,
+        public_only: bool = False,
+        backlog: int = 1024,
     ) -> None:
-        self.cache = cache
-        self.days = days
-        self._local = threading.local()
-        self.httpd = publishing_server(
-            self._render, host, port, "cc-console", idle_timeout=idle_timeout
+        self.config = config
+        self.cache = config.cache.path
+        self.host, self.port, self.backlog = host, port, backlog
+        self.idle_timeout = idle_timeout
+        self.public_only = public_only
+        self.tokens = tuple(t.encode() for t in config.serve.tokens())
+        # Without tokens, private paths answer only where nobody else can ask.
+        self.open_private = not public_only and not self.tokens and is_loopback(host)
+        self.renderer = _Renderer(config, self.cache, days)
+        self._kept: dict[str, _Kept | _KeptSet] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._version = DataVersion(self.cache)
+        self._runner: web.AppRunner | None = None
+        self.address = ""
+        self.started = time.time()
+
+    # -- the cache's state --------------------------------------------------------
+
+    def _stamp(self) -> tuple[int, int]:
+        """What a kept document depends on: the cache's data version and the window."""
+        return self._version.read(), int(time.time() // WINDOW_S)
+
+    @staticmethod
+    def _keep(stamp: tuple[int, int], doc: Document) -> _Kept:
+        tag = '"' + hashlib.sha256(doc.body).hexdigest()[:32] + '"'
+        gz = gzip.compress(doc.body, 6, mtime=0) if len(doc.body) >= GZIP_MIN else None
+        return _Kept(stamp, doc.body, gz, tag, doc.content_type)
+
+    async def _document(self, path: str) -> _Kept | None:
+        """The kept document at ``path``, rendered first if the cache has changed."""
+        key = "/cap/*" if path.startswith("/cap/") and path.endswith(".xml") else path
+        stamp = self._stamp()
+        kept = self._kept.get(key)
+        if kept is None or kept.stamp != stamp:
+            lock = self._locks.setdefault(key, asyncio.Lock())
+            async with lock:  # one render for everyone who asked meanwhile
+                kept = self._kept.get(key)
+                if kept is None or kept.stamp != stamp:
+                    loop = asyncio.get_running_loop()
+                    made = await loop.run_in_executor(self.renderer.pool, self.renderer.render, key)
+                    if made is None:
+                        return None
+                    if isinstance(made, dict):
+                        kept = _KeptSet(stamp, {k: self._keep(stamp, d) for k, d in made.items()})
+                    else:
+                        kept = self._keep(stamp, made)
+                    self._kept[key] = kept
+        if isinstance(kept, _KeptSet):
+            return kept.docs.get(path[5:-4])
+        return kept
+
+    # -- HTTP -------------------------------------------------------------------------
+
+    def _authorized(self, request: web.Request) -> bool:
+        if self.open_private:
+            return True
+        if self.public_only or not self.tokens:
+            return False
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return False
+        offered = given.strip().encode()
+        ok = False
+        for token in self.tokens:  # every token compared, each in constant time
+            ok |= hmac.compare_digest(offered, token)
+        return ok
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web
+
+        path = request.path
+        if path == "/healthz":
+            return web.Response(
+                text="ok\n", headers={"X-Renders": str(self.renderer.renders), **SECURITY_HEADERS}
+            )
+        if path not in PUBLIC_PATHS and not self._authorized(request):
+            return web.Response(
+                status=401, headers={"WWW-Authenticate": 'Bearer realm="cc-console"'}
+            )
+        if (
+            path not in PUBLIC_PATHS
+            and path not in PRIVATE_PATHS
+            and not (path.startswith("/cap/") and path.endswith(".xml"))
+        ):
+            return web.Response(status=404, headers=SECURITY_HEADERS)
+        try:
+            kept = await self._document(path)
+        except sqlite3.Error as exc:
+            sys.stderr.write(f"cc-console serve: {path}: cache unreadable: {exc}\n")
+            return web.Response(status=503, headers={"Retry-After": "5"})
+        if kept is None:
+            return web.Response(status=404, headers=SECURITY_HEADERS)
+        headers = {
+            "ETag": kept.etag,
+            "Cache-Control": "no-cache",
+            "Vary": "Accept-Encoding",
+            **SECURITY_HEADERS,
+        }
+        if path == "/":
+            headers["Content-Security-Policy"] = PAGE_POLICY
+        if kept.etag in _tags(request.headers.get("If-None-Match", "")):
+            return web.Response(status=304, headers=headers)
+        body = kept.body
+        if kept.gz is not None and "gzip" in request.headers.get("Accept-Encoding", "").lower():
+            body = kept.gz
+            headers["Content-Encoding"] = "gzip"
+        headers["Content-Type"] = kept.content_type
+        return web.Response(body=body, headers=headers)
+
+    async def start(self) -> None:
+        """Bind and serve in the running loop; ``address`` is then set."""
+        from aiohttp import web
+
+        app = web.Application(client_max_size=4096)
+        app.router.add_get("/{tail:.*}", self._handle)  # and HEAD
+        app.on_response_prepare.append(_server_header)
+        self._runner = web.AppRunner(
+            app,
+            access_log=None,
+            handle_signals=False,
+            keepalive_timeout=self.idle_timeout,
+            shutdown_timeout=5.0,
+            max_line_size=8190,
+            max_field_size=8190,
         )
-        bound_host, bound_port = self.httpd.server_address[:2]
-        self.address = f"http://{bound_host!s}:{bound_port}"
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner, self.host, self.port, backlog=self.backlog, reuse_address=True
+        )
+        await site.start()
+        server: Any = site._server
+        sockets = list(server.sockets) if server is not None else []
+        bound = sockets[0].getsockname() if sockets else (self.host, self.port)
+        host = f"[{bound[0]}]" if ":" in str(bound[0]) else bound[0]
+        self.address = f"http://{host}:{bound[1]}"
 
-    def _store(self) -> Store:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = Store(self.cache, read_only=True)
-        return store
+    async def stop(self) -> None:
+        """Stop listening, finish the responses under way, close the rest."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self.renderer.pool.shutdown(wait=True)
+        self._version.close()
 
-    def _render(self, path: str) -> tuple[bytes | None, str]:
-        return self.document(path), "application/json; charset=utf-8"
+    def run(self, ready: Any = None) -> None:
+        """Serve until SIGTERM or SIGINT; ``ready(address)`` is called once bound."""
+        _more_files()
 
-    def document(self, path: str) -> bytes | None:
-        """The bytes of a published feed, or None for an unknown path."""
-        now = utcnow()
-        if path == "/incidents.json":
-            rows = self._store().incidents.for_publishing(now - timedelta(days=self.days))
-            items = []
-            for inc in rows:
-                item = incident_json(inc)
-                item["id"] = inc.id  # this site's full id is the external id upstream
-                items.append(item)
-            kind = "incidents"
-        elif path == "/agencies.json":
-            items = [agency_json(a) for a in self._store().agencies.listing()]
-            kind = "agencies"
-        else:
-            return None
-        doc: dict[str, object] = {"format": f"cc-console/{kind}", "version": 1}
-        # generated_at follows the data, not the clock, so unchanged data keeps its
-        # bytes and ETag and the reader gets a 304.
-        stamps = [str(i["updated_at"]) for i in items if i.get("updated_at")]
-        if stamps:
-            doc["generated_at"] = max(stamps)
-        doc[kind] = items
-        return json.dumps(doc, ensure_ascii=False).encode()
+        async def main() -> None:
+            loop = asyncio.get_running_loop()
+            loop.set_exception_handler(_one_line)
+            stop = asyncio.Event()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            await self.start()
+            if ready is not None:
+                ready(self.address)
+            await stop.wait()
+            await self.stop()
 
-    def serve_forever(self) -> None:
-        """Serve until interrupted."""
-        self.httpd.serve_forever()
+        asyncio.run(main())
 
-    def close(self) -> None:
-        """Stop serving."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
+
+async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers["Server"] = "cc-console"  # not the library and its version
+
+
+def _tags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header (weak ones compared as strong)."""
+    tags = {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+    return tags | {t.replace("-gzip", "") for t in tags}
+
+
+def _more_files() -> None:
+    """Raise the soft limit on open files to the hard one: each idle client is a socket."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != -1 else soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _one_line(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Errors of the loop (a socket gone wrong, out of descriptors) as one line."""
+    exc = context.get("exception")
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return
+    what = f"{type(exc).__name__}: {exc}" if exc else context.get("message", "error")
+    sys.stderr.write(f"cc-console serve: {what}\n")

@@ -194,26 +194,49 @@ def serve(
             help="Drop a client that sends nothing for this many seconds.",
         ),
     ] = 10.0,
+    public_only: Annotated[
+        bool,
+        typer.Option(
+            "--public-only",
+            help="Serve only the public page, /status.json and /healthz (no tokens needed).",
+        ),
+    ] = False,
 ) -> None:
-    """Publish this cache as native feeds (/incidents.json, /agencies.json) for another center."""
-    from cc_console.serve import FeedPublisher
+    """Publish this site: the public status page, Statuspage and CAP, native feeds for the
+    province (CONTRACT.md section 11). Stops cleanly on SIGTERM."""
+    from cc_console.serve import Server, is_loopback
 
     state: State = ctx.obj
-    path = state.config.cache.path
+    config = state.config
+    path = config.cache.path
     state.store()  # fail now (exit 4) if the cache cannot be opened
+    tokens = config.serve.tokens()
+    if not tokens and not public_only and not is_loopback(host):
+        where = f"${config.serve.tokens_env}" if config.serve.tokens_env else "[serve] tokens_env"
+        raise ConfigError(
+            f"serve: {host} is reachable from other machines and no token is set in {where}; "
+            "set tokens, or pass --public-only to publish only the public page"
+        )
+    server = Server(
+        config, host=host, port=port, days=days, idle_timeout=idle_timeout,
+        public_only=public_only,
+    )  # fmt: skip
+
+    def ready(address: str) -> None:
+        private = (
+            "not served (--public-only)" if public_only
+            else "need a token" if tokens else "open on this machine only (no tokens)"
+        )  # fmt: skip
+        sys.stderr.write(
+            f"serving {path} at {address}/ (public page, /status.json); "
+            f"/incidents.json, /agencies.json, /actions.json, /cap/index.atom: {private}\n"
+        )
+        sys.stderr.flush()
+
     try:
-        publisher = FeedPublisher(path, host=host, port=port, days=days, idle_timeout=idle_timeout)
+        server.run(ready)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    sys.stderr.write(
-        f"publishing {path} at {publisher.address}/incidents.json and /agencies.json\n"
-    )
-    try:
-        publisher.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        publisher.close()
 
 
 COMMANDS = {"refresh": refresh, "poll": poll, "tui": tui, "demo": demo, "serve": serve}

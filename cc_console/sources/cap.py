@@ -6,18 +6,21 @@
   cancels them (the store folds a thread into one incident); Ack and Error are
   not incidents.
 - The ``info`` block in the site's language is preferred.
-- An expired alert resolves; an ``expires`` earlier than ``sent`` is ignored.
+- An expired alert resolves, and so does one whose ``responseType`` is AllClear;
+  an ``expires`` earlier than ``sent`` is ignored.
 - Area: areaDesc, polygons (``lat,lon`` pairs: latitude first) and circles are
-  kept; the incident's point is inside the first polygon, or a circle's centre.
+  kept; the incident's point is a zero-radius circle's centre (a point), else inside
+  the first polygon, else a circle's centre.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cc_console.models import Incident
+from cc_console.models import CATEGORIES, Incident
 from cc_console.sources.base import (
     ParseContext,
     Parsed,
@@ -154,6 +157,18 @@ def _references(text: str) -> tuple[str, ...]:
     return tuple(ids)
 
 
+def _first_sent(text: str, ctx: ParseContext) -> datetime | None:
+    """The earliest ``sent`` of the messages ``references`` names: when the thread began."""
+    times = []
+    for triplet in text.split():
+        parts = triplet.split(",")
+        if len(parts) >= 3:
+            when = as_time(parts[2], ctx.tz)
+            if when is not None:
+                times.append(when)
+    return min(times, default=None)
+
+
 def _pick_info(infos: list[Element], language: str) -> Element | None:
     if not infos:
         return None
@@ -169,6 +184,11 @@ def _pick_info(infos: list[Element], language: str) -> Element | None:
 
 
 def _category(info: Element) -> str:
+    for param in _kids(info, "parameter"):  # a cc-console sender names ours exactly
+        if _text(param, "valueName") == "cc-console:category":
+            value = _text(param, "value")
+            if value in CATEGORIES:
+                return value
     haystack = f" {_text(info, 'event')} {_text(info, 'headline')} ".lower()
     for category, words in _CATEGORY_WORDS:
         if any(w in haystack for w in words):
@@ -195,6 +215,11 @@ def _alert(alert: Element, ctx: ParseContext, out: Parsed) -> None:
         return
     info = _pick_info(list(_kids(alert, "info")), ctx.language)
     refs = _references(_text(alert, "references")) if msg_type in ("update", "cancel") else ()
+    reported = sent
+    if refs:
+        began = _first_sent(_text(alert, "references"), ctx)
+        if began is not None and began < sent:
+            reported = began
     extra: dict[str, Any] = {
         "sender": clean_line(_text(alert, "sender"), 200),
         "msg_type": msg_type,
@@ -219,6 +244,8 @@ def _alert(alert: Element, ctx: ParseContext, out: Parsed) -> None:
             value = clean_line(_text(info, key), 200)
             if value:
                 extra[key] = value
+        if any((r.text or "").strip().lower() == "allclear" for r in _kids(info, "responseType")):
+            feed_status = "resolved" if feed_status == "open" else feed_status
         expires = as_time(_text(info, "expires"), ctx.tz)
         if expires is not None and expires > sent:
             extra["expires"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -236,7 +263,7 @@ def _alert(alert: Element, ctx: ParseContext, out: Parsed) -> None:
             area=area,
             lat=lat,
             lon=lon,
-            reported_at=sent,
+            reported_at=reported,
             updated_at=sent,
             url=url,
             exercise=status == "exercise",
@@ -250,6 +277,7 @@ def _area(info: Element) -> tuple[str, float | None, float | None, list[dict[str
     names: list[str] = []
     shapes: list[dict[str, Any]] = []
     point: tuple[float, float] | None = None
+    exact: tuple[float, float] | None = None
     for area in _kids(info, "area"):
         desc = clean_line(_text(area, "areaDesc"), 200)
         if desc and desc not in names:
@@ -268,8 +296,11 @@ def _area(info: Element) -> tuple[str, float | None, float | None, list[dict[str
                 lat, lon, radius = float(m.group(1)), float(m.group(2)), float(m.group(3))
                 if -90 <= lat <= 90 and -180 <= lon <= 180:
                     shapes.append({"circle": [lat, lon, radius]})
+                    if radius == 0 and exact is None:
+                        exact = (lat, lon)  # a circle of radius 0 is a point: the point
                     if point is None:
                         point = (lat, lon)
+    point = exact or point
     if point is None:
         return "; ".join(names)[:300], None, None, shapes
     return "; ".join(names)[:300], point[0], point[1], shapes

@@ -1,0 +1,435 @@
+"""What ``serve`` publishes, rendered from one cache (CONTRACT.md section 11).
+
+Each document is a pure function of the cache (and of the day, for the "last
+``days`` days" windows), so the server renders it once per change and answers
+every other request, and every conditional one, from the bytes it keeps.
+
+- ``/incidents.json``, ``/agencies.json``: the native feeds (section 6) with
+  ``"site": {"code", "name"}``; ``/actions.json``: action items.
+- ``/status.json``: agencies as components of a Statuspage v2 ``summary.json``;
+  the public incidents as its incidents.
+- ``/cap/index.atom`` and ``/cap/<identifier>.xml``: one CAP 1.2 alert per
+  active incident (and per incident resolved or cancelled in the window).
+- ``/``: the public status page (HTML from ``data/templates/public.html.j2``).
+
+Private things (operators, notes, the journal, exercises, incidents outside
+``[serve] public_categories``) reach only the token-protected documents; the
+public ones are built from an allow-list of fields.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from cc_console.config import Config
+from cc_console.export import agency_json, incident_json, item_json
+from cc_console.i18n import Translator
+from cc_console.models import Agency, Incident
+from cc_console.resources import data_dir
+from cc_console.store import Store
+from cc_console.timefmt import in_zone, iso_z, utcnow
+
+__all__ = ["PUBLIC_PATHS", "Document", "Documents", "cap_identifier"]
+
+PUBLIC_PATHS = frozenset({"/", "/status.json", "/healthz"})
+
+# Our agency statuses in Statuspage's words (``unknown`` has none: kept as is).
+_COMPONENT = {
+    "operational": "operational",
+    "degraded": "degraded_performance",
+    "partial_outage": "partial_outage",
+    "major_outage": "major_outage",
+    "maintenance": "under_maintenance",
+}
+_IMPACT = {"extreme": "critical", "severe": "major", "moderate": "minor", "minor": "none"}
+_CAP_CATEGORY = {
+    "earthquake": "Geo", "landslide": "Geo", "flood": "Met", "weather": "Met", "fire": "Fire",
+    "health": "Health", "infrastructure": "Infra", "traffic": "Transport",
+    "security": "Security", "complaint": "Other", "other": "Other",
+}  # fmt: skip
+_CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
+_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A rendered document: its bytes and their media type."""
+
+    body: bytes
+    content_type: str
+
+
+def cap_identifier(site_code: str, inc: Incident) -> str:
+    """The CAP identifier of ``inc``'s first alert: stable for the incident's life.
+
+    From the site's code and the incident's row number, so no feed text (spaces,
+    commas, ``<``, ``&``: forbidden in a CAP identifier) reaches it.
+    """
+    prefix = _SAFE_ID.sub("", site_code) or "cc"
+    return f"{prefix}-{inc.seq}"
+
+
+def _json(doc: object) -> Document:
+    return Document(json.dumps(doc, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+
+
+class Documents:
+    """The documents of one cache; ``render(path)`` is None for an unknown path."""
+
+    def __init__(self, store: Store, config: Config, days: int) -> None:
+        self.store = store
+        self.config = config
+        self.days = days
+        self.site = config.site
+        self.t = Translator(config.site.language)
+
+    # -- dispatch -------------------------------------------------------------------
+
+    def render(self, path: str) -> Document | None:
+        """The document at ``path``, or None when there is none."""
+        fixed: dict[str, Callable[[], Document]] = {
+            "/": self.public_page,
+            "/status.json": self.status_json,
+            "/incidents.json": self.incidents_json,
+            "/agencies.json": self.agencies_json,
+            "/actions.json": self.actions_json,
+            "/cap/index.atom": self.cap_index,
+        }
+        if path in fixed:
+            return fixed[path]()
+        if path.startswith("/cap/") and path.endswith(".xml"):
+            return self.cap_alerts().get(path[5:-4])
+        return None
+
+    # -- shared reads ---------------------------------------------------------------
+
+    def _site(self) -> dict[str, str]:
+        return {"code": self.site.code, "name": self.site.name}
+
+    def _published(self) -> list[Incident]:
+        """Active incidents and those updated in the last ``days`` days."""
+        return self.store.incidents.for_publishing(utcnow() - timedelta(days=self.days))
+
+    def _public_incidents(self) -> list[Incident]:
+        """Active incidents the public may see: of public categories, not exercises."""
+        wanted = set(self.config.serve.public_categories)
+        return [
+            i
+            for i in self.store.incidents.listing(include_all=False)
+            if i.category in wanted and not i.exercise
+        ]
+
+    def _own_agencies(self) -> list[Agency]:
+        return self.store.agencies.listing()
+
+    # -- native feeds ---------------------------------------------------------------
+
+    def _native(self, kind: str, items: list[dict[str, Any]]) -> Document:
+        doc: dict[str, object] = {"format": f"cc-console/{kind}", "version": 1}
+        doc["site"] = self._site()
+        # generated_at follows the data, not the clock: unchanged data keeps its bytes.
+        stamps = [str(i["updated_at"]) for i in items if i.get("updated_at")]
+        if stamps:
+            doc["generated_at"] = max(stamps)
+        doc[kind] = items
+        return _json(doc)
+
+    def incidents_json(self) -> Document:
+        """Active incidents and any updated in the last ``days`` days (native feed)."""
+        items = []
+        for inc in self._published():
+            item = incident_json(inc)
+            item["id"] = inc.id  # this site's full id is the external id upstream
+            items.append(item)
+        return self._native("incidents", items)
+
+    def agencies_json(self) -> Document:
+        """Every agency (native feed)."""
+        return self._native("agencies", [agency_json(a) for a in self._own_agencies()])
+
+    def actions_json(self) -> Document:
+        """Open action items and those closed in the last ``days`` days."""
+        now = utcnow()
+        since = now - timedelta(days=self.days)
+        items = [
+            item_json(i, now)
+            for i in self.store.followups.items()
+            if i.status == "open" or (i.done_at is not None and i.done_at >= since)
+        ]
+        return _json(
+            {"format": "cc-console/actions", "version": 1, "site": self._site(), "actions": items}
+        )
+
+    # -- Statuspage -----------------------------------------------------------------
+
+    def status_json(self) -> Document:
+        """Agencies as components of a Statuspage v2 ``summary.json``; public incidents."""
+        page_id = _SAFE_ID.sub("", self.site.code) or "cc-console"
+        agencies = self._own_agencies()
+        components = []
+        for n, a in enumerate(sorted(agencies, key=lambda a: (a.name.casefold(), a.id))):
+            components.append(
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "status": _COMPONENT.get(a.status, a.status),
+                    "description": None,
+                    "position": n + 1,
+                    "group": False,
+                    "group_id": None,
+                    "only_show_if_degraded": False,
+                    "showcase": True,
+                    "page_id": page_id,
+                    "created_at": iso_z(a.updated_at),
+                    "updated_at": iso_z(a.updated_at),
+                }
+            )
+        incidents: list[dict[str, Any]] = []
+        for inc in self._public_incidents():
+            incidents.append(
+                {
+                    "id": cap_identifier(self.site.code, inc),
+                    "name": inc.title,
+                    "status": "identified" if inc.status == "acknowledged" else "investigating",
+                    "impact": _IMPACT.get(inc.severity, "none"),
+                    "created_at": iso_z(inc.reported_at),
+                    "updated_at": iso_z(inc.updated_at or inc.reported_at),
+                    "page_id": page_id,
+                    "components": [],
+                    "incident_updates": [],
+                }
+            )
+        worst = min((_RANK.get(a.status, 9) for a in agencies), default=9)
+        indicator = {0: "critical", 1: "major", 2: "minor"}.get(worst, "none")
+        stamps = [iso_z(a.updated_at) or "" for a in agencies if a.updated_at]
+        return _json(
+            {
+                "page": {
+                    "id": page_id,
+                    "name": self.site.name,
+                    "url": "",
+                    "time_zone": self.site.timezone,
+                    "updated_at": max(stamps, default=None),
+                },
+                "status": {"indicator": indicator, "description": self.t(f"public.{indicator}")},
+                "components": components,
+                "incidents": incidents,
+                "scheduled_maintenances": [],
+            }
+        )
+
+    # -- CAP 1.2 --------------------------------------------------------------------
+
+    def _sender(self) -> str:
+        code = _SAFE_ID.sub("", self.site.code)
+        return f"cc-console.{code}" if code else "cc-console"
+
+    def _cap_time(self, when: datetime | None) -> str:
+        """CAP's dateTime: with an offset, never ``Z`` (CAP 1.2, 3.3.2)."""
+        local = in_zone(when or utcnow(), self.site.tz)
+        return local.replace(microsecond=0).isoformat()
+
+    def _messages(self) -> list[tuple[str, Incident]]:
+        """(identifier, incident) of each incident's latest message: the active ones, and
+        those that ended (resolved, cancelled) in the last day, so readers learn the end."""
+        since = utcnow() - timedelta(days=1)
+        out = []
+        for inc in self._published():
+            ended = self._ended_at(inc)
+            if inc.status in ("resolved", "cancelled") and (ended is None or ended < since):
+                continue
+            out.append((self._identifier(inc), inc))
+        return out
+
+    def _identifier(self, inc: Incident) -> str:
+        """The first alert's identifier, or a later one's when the incident has changed or
+        ended: ``<first>-u<time of the change>`` (the same state, the same identifier)."""
+        first = cap_identifier(self.site.code, inc)
+        changed = self._changed_at(inc)
+        if changed is None and inc.status in ("resolved", "cancelled"):
+            changed = self._ended_at(inc) or inc.reported_at
+        if changed is None:
+            return first
+        return f"{first}-u{in_zone(changed, self.site.tz).strftime('%Y%m%dT%H%M%S')}"
+
+    @staticmethod
+    def _ended_at(inc: Incident) -> datetime | None:
+        return inc.resolved_at or inc.updated_at if inc.status == "resolved" else inc.updated_at
+
+    @staticmethod
+    def _changed_at(inc: Incident) -> datetime | None:
+        """When ``inc`` last changed after it was reported (None: never)."""
+        stamps = [t for t in (inc.updated_at, inc.acknowledged_at, inc.resolved_at) if t]
+        latest = max(stamps, default=None)
+        if latest is None or inc.reported_at is None or latest <= inc.reported_at:
+            return None
+        return latest
+
+    def cap_index(self) -> Document:
+        """An Atom feed with one entry per published incident, linking its CAP alert."""
+        entries = []
+        updated = []
+        for ident, inc in self._messages():
+            stamp = self._cap_time(self._changed_at(inc) or inc.reported_at)
+            updated.append(stamp)
+            entries.append(
+                "<entry>"
+                f"<id>urn:cc-console:{escape(ident)}</id>"
+                f"<title>{escape(inc.title)}</title>"
+                f"<updated>{stamp}</updated>"
+                f'<link rel="alternate" type="application/cap+xml" href="/cap/{ident}.xml"/>'
+                f"<category term={quoteattr(inc.category)}/>"
+                "</entry>"
+            )
+        head = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<id>urn:cc-console:{escape(self._sender())}:cap</id>"
+            f"<title>{escape(self.site.name)}: CAP</title>"
+            f"<updated>{max(updated, default=self._cap_time(None))}</updated>"
+            f"<author><name>{escape(self.site.name)}</name></author>"
+        )
+        body = head + "".join(entries) + "</feed>\n"
+        return Document(body.encode(), "application/atom+xml; charset=utf-8")
+
+    def cap_alerts(self) -> dict[str, Document]:
+        """Every published incident's latest CAP message, by identifier."""
+        return {
+            ident: Document(self._alert(ident, inc).encode(), "application/cap+xml")
+            for ident, inc in self._messages()
+        }
+
+    def _alert(self, ident: str, inc: Incident) -> str:
+        first = cap_identifier(self.site.code, inc)
+        sender = self._sender()
+        sent = self._cap_time(inc.reported_at)
+        if inc.status == "cancelled":
+            msg_type = "Cancel"
+        elif ident != first:
+            msg_type = "Update"
+        else:
+            msg_type = "Alert"
+        parts = [
+            '<?xml version="1.0" encoding="UTF-8"?>\n',
+            f'<alert xmlns="{_CAP_NS}">',
+            f"<identifier>{escape(ident)}</identifier>",
+            f"<sender>{escape(sender)}</sender>",
+            f"<sent>{self._cap_time(self._changed_at(inc) or inc.reported_at)}</sent>",
+            f"<status>{'Exercise' if inc.exercise else 'Actual'}</status>",
+            f"<msgType>{msg_type}</msgType>",
+            "<scope>Public</scope>" if self._is_public(inc) else "<scope>Restricted</scope>",
+        ]
+        if not self._is_public(inc):
+            parts.append("<restriction>command centers</restriction>")
+        if msg_type != "Alert":
+            parts.append(f"<references>{escape(sender)},{escape(first)},{sent}</references>")
+        language = "id-ID" if self.site.language == "id" else "en-US"
+        resolved = inc.status == "resolved"
+        # In the order of CAP 1.2's schema. A resolved incident is over (AllClear) and
+        # expired when it was resolved.
+        info = [
+            "<info>",
+            f"<language>{language}</language>",
+            f"<category>{_CAP_CATEGORY.get(inc.category, 'Other')}</category>",
+            f"<event>{escape(self.t(f'category.{inc.category}'))}</event>",
+            "<responseType>AllClear</responseType>" if resolved else "",
+            "<urgency>Unknown</urgency>",
+            f"<severity>{inc.severity.capitalize()}</severity>",
+            "<certainty>Unknown</certainty>",
+            f"<expires>{self._cap_time(self._ended_at(inc) or inc.reported_at)}</expires>"
+            if resolved
+            else "",
+            f"<senderName>{escape(self.site.name)}</senderName>",
+            f"<headline>{escape(inc.title)}</headline>",
+        ]
+        if inc.description:
+            info.append(f"<description>{escape(inc.description)}</description>")
+        if inc.url:
+            info.append(f"<web>{escape(inc.url)}</web>")
+        info.append(
+            "<parameter><valueName>cc-console:category</valueName>"
+            f"<value>{inc.category}</value></parameter>"
+        )
+        area = self._area(inc)
+        if area:
+            info.append(area)
+        info.append("</info>")
+        return "".join(parts + info) + "</alert>\n"
+
+    def _area(self, inc: Incident) -> str:
+        shapes = inc.extra.get("shapes") if isinstance(inc.extra, dict) else None
+        inner = [f"<areaDesc>{escape(inc.area or self.site.name)}</areaDesc>"]
+        for shape in shapes if isinstance(shapes, list) else []:
+            if isinstance(shape, dict) and isinstance(shape.get("polygon"), list):
+                ring = shape["polygon"]
+                if ring and ring[0] != ring[-1]:
+                    ring = [*ring, ring[0]]  # CAP polygons are closed
+                inner.append("<polygon>" + " ".join(f"{p[0]},{p[1]}" for p in ring) + "</polygon>")
+            elif isinstance(shape, dict) and isinstance(shape.get("circle"), list):
+                lat, lon, radius = shape["circle"]
+                inner.append(f"<circle>{lat},{lon} {radius}</circle>")
+        if inc.lat is not None and inc.lon is not None:  # the point itself: radius 0
+            inner.append(f"<circle>{inc.lat},{inc.lon} 0</circle>")
+        return "<area>" + "".join(inner) + "</area>"
+
+    def _is_public(self, inc: Incident) -> bool:
+        return inc.category in self.config.serve.public_categories and not inc.exercise
+
+    # -- the public page ------------------------------------------------------------
+
+    def public_page(self) -> Document:
+        """The public status page: services and their status, public active incidents."""
+        import jinja2
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(data_dir() / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        t, tz = self.t, self.site.tz
+        agencies = [
+            {
+                "name": a.name,
+                "status": a.status,
+                "word": t(f"agency.{a.status}"),
+                "since": t.when(a.updated_at, tz, year=False),
+            }
+            for a in self._own_agencies()
+        ]
+        incidents = [
+            {
+                "title": i.title,
+                "category": t(f"category.{i.category}"),
+                "severity": i.severity,
+                "severity_word": t(f"severity.{i.severity}"),
+                "area": i.area,
+                "reported": t.when(i.reported_at, tz, year=False),
+                "handled": i.status == "acknowledged",
+            }
+            for i in sorted(
+                self._public_incidents(),
+                key=lambda i: (_SEVERITY_ORDER.get(i.severity, 9), -(i.seq or 0)),
+            )
+        ]
+        last = self.store.sources.last_success()
+        down = sum(1 for a in agencies if a["status"] in ("partial_outage", "major_outage"))
+        html = env.get_template("public.html.j2").render(
+            t=t,
+            lang=self.site.language,
+            site=self.site.name,
+            agencies=agencies,
+            incidents=incidents,
+            down=down,
+            updated=t.when(last, tz) if last else "",
+        )
+        return Document(html.encode(), "text/html; charset=utf-8")
+
+
+_RANK = {"major_outage": 0, "partial_outage": 1, "degraded": 2}
+_SEVERITY_ORDER = {"extreme": 0, "severe": 1, "moderate": 2, "minor": 3, "unknown": 4}
