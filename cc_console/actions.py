@@ -87,6 +87,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("kinerja", "5", "kinerja", "app"),
     Action("period", "t", "period", "kinerja"),
     Action("open_agency", "enter", "open_agency", "kinerja", palette=False),
+    Action("sites", "6", "sites", "app", footer=False),  # one row at a regency: in ? only
+    Action("choose_site", "enter", "choose_site", "sites", palette=False),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("pause", "p", "pause", "app"),
@@ -119,6 +121,7 @@ _TOGETHER = (
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
     ("app", "view", "kinerja"),
+    ("app", "view", "sites"),
 )
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED = {

@@ -35,6 +35,7 @@ from cc_console.screens import (
     KinerjaScreen,
     MainScreen,
     NotificationsScreen,
+    SitesScreen,
 )
 from cc_console.screens.base import SubScreen
 from cc_console.screens.detail import IncidentDetailScreen
@@ -44,7 +45,7 @@ from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
 from widgets.key_bar import key_label
-from widgets.messages import OperatorActed, StoreChanged
+from widgets.messages import OperatorActed, SiteChosen, StoreChanged
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -212,6 +213,7 @@ class CcConsoleApp(App[None]):
 
     def reload_views(self) -> None:
         """Every screen re-reads what it shows."""
+        self.ctx.forget_sites()
         self.update_health()
         self.update_alarm()
         self.update_counts()
@@ -318,6 +320,16 @@ class CcConsoleApp(App[None]):
     def action_kinerja(self) -> None:
         if not isinstance(self.screen, KinerjaScreen):
             self.push_screen(KinerjaScreen(self.ctx))
+
+    def action_sites(self) -> None:
+        if not isinstance(self.screen, SitesScreen):
+            self.push_screen(SitesScreen(self.ctx))
+
+    def on_site_chosen(self, message: SiteChosen) -> None:
+        """Every pane shows only the chosen site (or every site again)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.show_site()
 
     def action_notifications(self) -> None:
         if not isinstance(self.screen, NotificationsScreen):

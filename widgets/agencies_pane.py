@@ -12,6 +12,7 @@ from cc_console.models import Agency
 from cc_console.timefmt import age
 from widgets.cells import fit
 from widgets.context import ConsoleContext
+from widgets.incidents_pane import site_width
 from widgets.pane import Pane
 
 __all__ = ["AgenciesPane", "AgencySource"]
@@ -32,6 +33,9 @@ class AgencySource:
 
     def count(self) -> int:
         rows = self.ctx.store.agencies.listing(text=self.text)  # worst status first
+        only = self.ctx.site_filter()
+        if only is not None:
+            rows = [a for a in rows if only.admits(a.source)]
         if self.order == "kpis":
             rows.sort(key=lambda a: -unmet(a))  # stable: worst status first among equals
         elif self.order == "name":
@@ -57,7 +61,10 @@ class AgencySource:
         self.text = text
 
     def status(self) -> str:
-        return self.ctx.t(f"sort.agency.{self.order}")
+        words = self.ctx.t(f"sort.agency.{self.order}")
+        if self.ctx.site is not None:
+            words += ", " + self.ctx.t("site.only", code=self.ctx.site)
+        return words
 
     def columns(self, width: int) -> tuple[int, int, int]:
         """Widths of the status, name and trend columns at ``width`` (KPIs: 6, age: 4).
@@ -72,8 +79,11 @@ class AgencySource:
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
-        status_w, name_w, spark_w = self.columns(width)
-        parts = [fit(t("col.status"), status_w), fit(t("col.name"), name_w), fit(t("col.kpis"), 6)]
+        site_w = site_width(self.ctx)
+        status_w, name_w, spark_w = self.columns(width - (site_w + 1 if site_w else 0))
+        parts = [fit(t("col.site"), site_w)] if site_w else []
+        parts += [fit(t("col.status"), status_w), fit(t("col.name"), name_w),
+                  fit(t("col.kpis"), 6)]  # fmt: skip
         if spark_w:
             parts.append(fit(t("col.trend"), spark_w))
         parts.append(fit(t("col.age"), 4, right=True))
@@ -97,6 +107,13 @@ class AgencySource:
         return names.get(self.key(row)) or agency_name(row.name, width)
 
     def render(self, row: Agency, width: int) -> Text:
+        site_w = site_width(self.ctx)
+        line = self._line(row, width - (site_w + 1 if site_w else 0))
+        if not site_w:
+            return line
+        return Text(fit(self.ctx.site_of(row.source), site_w) + " ", style="dim") + line
+
+    def _line(self, row: Agency, width: int) -> Text:
         t = self.ctx.t
         symbol, style = AGENCY_LOOK.get(row.status, ("?", ""))
         status_w, name_w, spark_w = self.columns(width)

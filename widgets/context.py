@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from cc_console.actions import merged_keys
 from cc_console.config import Config
 from cc_console.i18n import Translator
-from cc_console.store import Store
+from cc_console.store import SiteFilter, Store
 
 __all__ = ["ConsoleContext"]
 
@@ -25,9 +25,49 @@ class ConsoleContext:
     read_only: bool = False
     keys: dict[str, str] = field(default_factory=dict)
     """Every action's key(s): the defaults with ``[keys]`` over them (filled from the config)."""
+    site: str | None = None
+    """The site the panes show (the Wilayah view's choice; None: every site)."""
+    _sites: dict[str, tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         self.keys = merged_keys({**self.config.keys, **self.keys})
+
+    def sites(self) -> dict[str, tuple[str, str]]:
+        """``source -> (site code, name)`` of the sources read from other sites (kept until
+        :meth:`forget_sites`: the panes ask for every line they draw)."""
+        if self._sites is None:
+            self._sites = self.store.sources.sites()
+        return self._sites
+
+    def forget_sites(self) -> None:
+        """Read the sites anew next time (the cache changed)."""
+        self._sites = None
+
+    def site_of(self, source: str) -> str:
+        """The site code of ``source`` (this site's own code, or "", for its own sources)."""
+        found = self.sites().get(source)
+        return found[0] if found else self.config.site.code
+
+    def site_codes(self) -> list[str]:
+        """The sites present: every code read, and this site's own if it has sources."""
+        codes = sorted({code for code, _ in self.sites().values()})
+        own = any(s.name not in self.sites() for s in self.config.sources)
+        return ([self.config.site.code or "-"] if own else []) + codes
+
+    @property
+    def multi_site(self) -> bool:
+        """More than one site present: the panes show a site column."""
+        return len(self.site_codes()) > 1
+
+    def site_filter(self) -> SiteFilter | None:
+        """The sources of :attr:`site` (None: no filter)."""
+        if self.site is None:
+            return None
+        if self.site in (self.config.site.code or "-",) and self.site not in {
+            c for c, _ in self.sites().values()
+        }:
+            return SiteFilter(tuple(self.sites()), exclude=True)
+        return SiteFilter(tuple(n for n, (c, _) in self.sites().items() if c == self.site))
 
     @property
     def filter_keys(self) -> set[str]:

@@ -48,9 +48,14 @@ class IncidentSource:
         self.query = replace(self.query, text=text, synonyms=displayed_words(text, self.ctx.t))
 
     def render(self, row: Incident, width: int) -> Text:
-        return incident_line(
-            row, width, self.ctx, overdue=self.query.order == "overdue", new=row.seq > self.seen_seq
-        )
+        site_w = site_width(self.ctx)
+        line = incident_line(
+            row, width - (site_w + 1 if site_w else 0), self.ctx,
+            overdue=self.query.order == "overdue", new=row.seq > self.seen_seq,
+        )  # fmt: skip
+        if not site_w:
+            return line
+        return Text(fit(self.ctx.site_of(row.source), site_w) + " ", style="dim") + line
 
     def unseen(self) -> int:
         """How many incidents of the view arrived since the operator last looked.
@@ -67,8 +72,11 @@ class IncidentSource:
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
+        site_w = site_width(self.ctx)
+        width -= site_w + 1 if site_w else 0
         cols = layout(width, t, overdue=self.query.order == "overdue")
-        parts = [
+        parts = [fit(t("col.site"), site_w)] if site_w else []
+        parts += [
             fit(t("col.severity"), cols.severity),
             fit(t("col.status"), cols.status),
             fit(t("col.title"), cols.title),
@@ -87,6 +95,8 @@ class IncidentSource:
     def status(self) -> str:
         q = self.query
         words = [self.ctx.t(f"sort.{q.order}")]
+        if self.ctx.site is not None:
+            words.append(self.ctx.t("site.only", code=self.ctx.site))
         if not q.statuses:
             words.append(self.ctx.t("key.all").split(" /")[0].lower())
         text = ", ".join(words)
@@ -95,6 +105,13 @@ class IncidentSource:
 
 
 ORDERS = ("reported", "severity", "overdue")
+
+
+def site_width(ctx: ConsoleContext) -> int:
+    """Cells of the site column: 0 with one site present, else the longest code (<= 8)."""
+    if not ctx.multi_site:
+        return 0
+    return min(8, max(cell_len(c) for c in ctx.site_codes()))
 
 
 @dataclass(frozen=True)

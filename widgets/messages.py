@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-__all__ = ["OperatorActed", "StoreChanged"]
+__all__ = ["OperatorActed", "SiteChosen", "StoreChanged"]
 
 
 class StoreChanged(Message, bubble=False):
@@ -13,3 +13,7 @@ class StoreChanged(Message, bubble=False):
 
 class OperatorActed(Message):
     """An operator's action was written to the cache (a screen tells the app)."""
+
+
+class SiteChosen(Message):
+    """The Wilayah view chose a site (``ConsoleContext.site``): the panes show only it."""

@@ -161,11 +161,25 @@ def demo(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="Port for --serve (0: any free port).")
     ] = 8765,
+    province: Annotated[
+        bool,
+        typer.Option(
+            "--province",
+            help="The 27 regencies and cities of Jawa Barat, each served as its own site, "
+            "and the province's console reading them all.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the bundled demo feeds on 127.0.0.1 and open the console on them."""
     from cc_console.demo.session import run_demo, serve_demo
 
-    if serve:
+    if province:
+        from cc_console.demo.province import run_province
+
+        if not no_tui:
+            require_terminal()
+        run_province(ctx.obj, tui=not no_tui)
+    elif serve:
         serve_demo(port)
     else:
         if not no_tui:

@@ -99,14 +99,27 @@ class DemoWorld:
     services: list[AgencyState] = field(default_factory=list)
     cap: list[CapAlert] = field(default_factory=list)
     version: int = 0
+    # Another regency of the province (demo --province): its kecamatan and how many
+    # reports of the last week it starts with.
+    area: list[list[Any]] | None = None
+    initial_reports: int = 320
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.lock = threading.RLock()
         demo = data_dir() / "demo"
-        self.kecamatan = json.loads((demo / "kecamatan.json").read_text("utf-8"))["kecamatan"]
+        self.kecamatan = (
+            self.area or json.loads((demo / "kecamatan.json").read_text("utf-8"))["kecamatan"]
+        )
         agencies = json.loads((demo / "agencies.json").read_text("utf-8"))
         self.templates = json.loads((demo / "incidents.json").read_text("utf-8"))["templates"]
+        if self.area is not None:  # another regency: no Garut place names in its reports
+            local = ("Garut", "Cimanuk", "Cikamiri", "Cikajang")
+            self.templates = [
+                [cat, agency, [t for t in titles if not any(w in t for w in local)] or titles,
+                 details]
+                for cat, agency, titles, details in self.templates
+            ]  # fmt: skip
         self.today = self.now.astimezone(WIB).date()
         self.started = self.now
         self._flashed = False
@@ -121,7 +134,7 @@ class DemoWorld:
         for sid, name, desc in agencies["services"]:
             self.services.append(AgencyState(sid, name, "operational", [], self.now, desc))
         self.services[4].status = "degraded_performance"
-        for _ in range(320):
+        for _ in range(self.initial_reports):
             self._new_report(self.now - timedelta(minutes=self.rng.uniform(5, 7 * 24 * 60)))
         self._seed_quakes()
         self._seed_cap()

@@ -8,6 +8,7 @@ from cc_console.screens.lists import (
     JournalScreen,
     KinerjaScreen,
     NotificationsScreen,
+    SitesScreen,
 )
 from cc_console.screens.main import MainScreen
 
@@ -23,4 +24,5 @@ __all__ = [
     "MeetingDetailScreen",
     "NotePrompt",
     "NotificationsScreen",
+    "SitesScreen",
 ]

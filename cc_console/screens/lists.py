@@ -27,7 +27,7 @@ from widgets.bindings import bind, bind_scopes
 from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.key_bar import key_label
-from widgets.messages import StoreChanged
+from widgets.messages import SiteChosen, StoreChanged
 
 __all__ = [
     "HealthScreen",
@@ -35,6 +35,7 @@ __all__ = [
     "JournalScreen",
     "KinerjaScreen",
     "NotificationsScreen",
+    "SitesScreen",
     "TableScreen",
     "TableView",
 ]
@@ -307,6 +308,96 @@ class KinerjaScreen(TableScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key:
             self.app.push_screen(AgencyDetailScreen(self.ctx, key))
+
+
+class SitesView:
+    """Wilayah: per site, active incidents by severity, past deadlines, agencies not
+    operational, feed age. The first row is every site."""
+
+    title_key = "screen.sites"
+    name_cells = 20  # at 80 columns; wider on a wide terminal
+
+    def columns(self) -> list[str]:
+        return ["col.site", "col.name", "short.extreme", "short.severe", "short.moderate",
+                "short.minor", "site.late", "site.down", "col.age"]  # fmt: skip
+
+    def summary(self, ctx: ConsoleContext) -> Text | None:
+        return Text(ctx.t("site.legend"), style="dim")
+
+    def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        t, now = ctx.t, ctx.now()
+        sites = ctx.sites()
+        own = ctx.config.site.code or "-"
+        names = {own: ctx.config.site.name, **{c: n for c, n in sites.values()}}
+        per: dict[str, dict[str, int]] = {c: {} for c in ctx.site_codes()}
+        for r in ctx.store.incidents.active_by_source(now):
+            counts = per.setdefault(ctx.site_of(r["source"]) or own, {})
+            counts[r["severity"]] = counts.get(r["severity"], 0) + r["n"]
+            counts["late"] = counts.get("late", 0) + int(r["late"] or 0)
+        for a in ctx.store.agencies.listing():
+            if a.status in ("degraded", "partial_outage", "major_outage"):
+                counts = per.setdefault(ctx.site_of(a.source) or own, {})
+                counts["down"] = counts.get("down", 0) + 1
+        health: dict[str, list[Any]] = {}
+        cfg = ctx.config
+        for h in ctx.store.sources.health(cfg.sources, cfg.poll.stale_after, now):
+            health.setdefault(ctx.site_of(h.name) or own, []).append(h)
+        total: dict[str, int] = {}
+        for counts in per.values():
+            for k, v in counts.items():
+                total[k] = total.get(k, 0) + v
+        every = [Text("*"), Text(fit(t("site.all"), self.name_cells).rstrip(), style="bold")]
+        yield every + self._figures(total) + [Text("")], "*"
+        for code in sorted(per, key=lambda c: (c != own, c)):
+            counts = per[code]
+            hs = health.get(code, [])
+            failing = any(h.consecutive_failures for h in hs)
+            oldest = min((h.last_success for h in hs if h.last_success), default=None)
+            shown = ("● " if failing else "") + (age(oldest, now) if oldest else "–")
+            name = names.get(code, code).removeprefix("Command Center ")
+            cells = [Text(code), Text(fit(name, self.name_cells).rstrip())]
+            cells += self._figures(counts)
+            cells.append(Text(shown, style="red bold" if failing else "dim"))
+            yield cells, code
+
+    @staticmethod
+    def _figures(counts: dict[str, int]) -> list[Text]:
+        out = []
+        for key in ("extreme", "severe", "moderate", "minor"):
+            n = counts.get(key, 0)
+            out.append(Text(str(n) if n else "·", style=SEVERITY_LOOK[key][1] if n else "dim"))
+        late, down = counts.get("late", 0), counts.get("down", 0)
+        out.append(Text(str(late) if late else "·", style="red" if late else "dim"))
+        out.append(Text(str(down) if down else "·", style="yellow" if down else "dim"))
+        return out
+
+
+class SitesScreen(TableScreen):
+    """Wilayah: the sites side by side; Enter shows only that site in the panes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("sites")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "sites")
+
+    def __init__(self, ctx: ConsoleContext) -> None:
+        self.sites = SitesView()
+        super().__init__(ctx, self.sites)
+
+    def reload(self) -> None:
+        self.sites.name_cells = max(12, min(48, (self.size.width or 80) - 60))
+        super().reload()
+
+    def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
+        message.stop()
+        self.action_choose_site()
+
+    def action_choose_site(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.ctx.site = None if key in (None, "*") else key
+        self.app.post_message(SiteChosen())
+        self.app.pop_screen()
 
 
 class JournalView:

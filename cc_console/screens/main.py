@@ -7,6 +7,7 @@ bound here, where they act.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -194,6 +195,15 @@ class MainScreen(Screen[None]):
         if pane is not self.followups:
             drop |= item
         return [a for a in footer_actions("main", "incident", "item", "app") if a not in drop]
+
+    def show_site(self) -> None:
+        """Show only ``ctx.site`` (None: every site) in the panes that know sites."""
+        self.incidents.source.query = replace(
+            self.incidents.source.query, sites=self.ctx.site_filter()
+        )
+        for pane in (self.incidents, self.agencies):
+            pane.list.forget_selection()
+            pane.reload()
 
     def reload(self) -> None:
         """New data in the store: every pane re-reads; cursors and filters stay."""

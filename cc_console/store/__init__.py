@@ -22,7 +22,13 @@ from cc_console.store.deadlines import Alarm, Deadlines
 from cc_console.store.events import EVENT_KINDS, Event, Events
 from cc_console.store.followup import ActionItem, Decision, FollowUps
 from cc_console.store.incident_writes import apply_snapshot
-from cc_console.store.incidents import ACTIVE_STATUSES, IncidentQuery, Incidents, fts_query
+from cc_console.store.incidents import (
+    ACTIVE_STATUSES,
+    IncidentQuery,
+    Incidents,
+    SiteFilter,
+    fts_query,
+)
 from cc_console.store.journal import ACTIONS, Journal, JournalVerdict
 from cc_console.store.kinerja import KinerjaReads
 from cc_console.store.outbox import Message, Outbox, OutboxState, Silence
@@ -49,6 +55,7 @@ __all__ = [
     "OutboxState",
     "PollRecord",
     "Silence",
+    "SiteFilter",
     "Store",
     "fts_query",
 ]

@@ -29,6 +29,18 @@ INCIDENT_COLUMNS = (
 SELECT_INCIDENT = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents"
 
 
+@dataclass(frozen=True)
+class SiteFilter:
+    """Sources to keep (or, with ``exclude``, to leave out): one site's, or ours."""
+
+    names: tuple[str, ...]
+    exclude: bool = False
+
+    def admits(self, source: str) -> bool:
+        """Whether ``source`` passes."""
+        return (source in self.names) != self.exclude
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentQuery:
     """Which incidents a pane shows: statuses, a typed filter, an order."""
@@ -40,21 +52,10 @@ class IncidentQuery:
     order: str = "reported"
     source: str | None = None
     assigned_to: str | None = None
+    sites: SiteFilter | None = None  # one site's sources (the Wilayah view's choice)
     # Stored values a typed word also stands for, as (word, column, value): the
     # console's words ("banjir" for the category flood) found as well as the feed's.
     synonyms: tuple[tuple[str, str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class SiteFilter:
-    """Sources to keep (or, with ``exclude``, to leave out): one site's, or ours."""
-
-    names: tuple[str, ...]
-    exclude: bool = False
-
-    def admits(self, source: str) -> bool:
-        """Whether ``source`` passes."""
-        return (source in self.names) != self.exclude
 
 
 def fts_query(text: str, synonyms: tuple[tuple[str, str, str], ...] = ()) -> str | None:
@@ -141,6 +142,16 @@ class Incidents:
         )
         return [row_to_incident(r) for r in rows]
 
+    def active_by_source(self, now: datetime) -> list[dict[str, Any]]:
+        """Active incidents per source and severity, and how many are past a deadline
+        (``late``) at ``now``: what the Wilayah view sums per site."""
+        return self.db.rows(
+            "SELECT source, severity, count(*) AS n, sum(next_due < ?) AS late "
+            "FROM incidents INDEXED BY incidents_by_status "
+            "WHERE status IN ('open', 'acknowledged') AND exercise = 0 GROUP BY 1, 2",
+            [iso_z(now)],
+        )
+
     def for_publishing(self, since: datetime, limit: int = 50_000) -> list[Incident]:
         """Active incidents, and any updated since ``since`` (what ``serve`` publishes)."""
         rows = self.db.rows(
@@ -170,6 +181,10 @@ class Incidents:
         if q.assigned_to:
             clauses.append("assigned_to = ?")
             params.append(q.assigned_to)
+        if q.sites is not None:
+            marks = ", ".join("?" * len(q.sites.names))
+            clauses.append(f"source {'NOT IN' if q.sites.exclude else 'IN'} ({marks})")
+            params.extend(q.sites.names)
         match = self._match(q)
         if match and after is not None:  # FTS5 takes the rowid range itself
             clauses.append(
@@ -258,7 +273,7 @@ class Incidents:
         prefix matching half a million incidents still counts in milliseconds.
         """
         match = self._match(q)
-        if match and not q.source and not q.assigned_to and q.order != "overdue":
+        if match and not q.source and not q.assigned_to and not q.sites and q.order != "overdue":
             return int(
                 self.db.scalar(
                     "SELECT count(*) FROM incidents_fts WHERE incidents_fts MATCH ?", [match]

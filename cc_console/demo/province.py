@@ -1,0 +1,245 @@
+"""``cc-console demo --province``: the 27 regencies and cities of Jawa Barat, each its own site.
+
+Each site has its own cache filled from its own simulated world (its kecamatan,
+its agencies), served by its own :class:`~cc_console.serve.Server` on
+127.0.0.1 with its own token; the province's console reads all 27 as native
+feeds with those tokens, exactly as it would read real command centers. The
+worlds keep moving: every few seconds some sites get news, which the
+province's pollers bring in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import secrets
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cc_console.config import Config, load_config
+from cc_console.demo.render import native_agencies, native_incidents
+from cc_console.demo.world import DemoWorld
+from cc_console.resources import data_dir
+from cc_console.serve import Server
+from cc_console.sources.base import ParseContext
+from cc_console.store import PollRecord, Store
+from cc_console.timefmt import utcnow
+
+__all__ = ["SITES", "ProvinceDemo", "run_province"]
+
+SITES: list[dict[str, Any]] = json.loads((data_dir() / "demo" / "jabar.json").read_text("utf-8"))[
+    "sites"
+]
+TICK_S = 5.0  # a few sites get news this often
+REPORTS = 120  # each site's reports of the last week at the start
+
+
+def _token_env(code: str) -> str:
+    return "CC_DEMO_TOKEN_" + code.replace(".", "")
+
+
+@dataclass
+class _Site:
+    code: str
+    name: str
+    world: DemoWorld
+    store: Store
+    config: Config
+    server: Server | None = None
+
+
+class ProvinceDemo:
+    """The 27 sites, their servers (one event loop in a thread) and the province's config."""
+
+    def __init__(self, folder: Path, sites: list[dict[str, Any]] | None = None) -> None:
+        self.folder = folder
+        self.sites: list[_Site] = []
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.stop_ticking = threading.Event()
+        self.rng = random.Random(32)
+        now = utcnow()
+        for spec in sites or SITES:
+            self.sites.append(self._site(spec, now))
+
+    def _site(self, spec: dict[str, Any], now: Any) -> _Site:
+        code, name = spec["code"], spec["name"]
+        home = self.folder / code
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "config.toml").write_text(
+            "\n".join([
+                "[site]", f'name = "Command Center {name}"', f'code = "{code}"',
+                'timezone = "Asia/Jakarta"', "[cache]", 'path = "cache.db"',
+                "[serve]", f'tokens_env = "{_token_env(code)}"',
+            ]) + "\n",
+            encoding="utf-8",
+        )  # fmt: skip
+        import os
+
+        os.environ.setdefault(_token_env(code), secrets.token_urlsafe(18))
+        rng = random.Random(code)
+        area = [
+            [f"{code}.{n + 1:02d}", kec,
+             spec["lat"] + rng.uniform(-0.08, 0.08), spec["lon"] + rng.uniform(-0.08, 0.08)]
+            for n, kec in enumerate(spec["kecamatan"])
+        ]  # fmt: skip
+        world = DemoWorld(now, seed=int(code.replace(".", "")), area=area, initial_reports=REPORTS)
+        world._flashed = code != "32.05"  # one extreme flood arrives live, in Garut
+        config = load_config(home / "config.toml")
+        store = Store(config.cache.path)
+        site = _Site(code, name, world, store, config)
+        self._write(site)
+        return site
+
+    def _write(self, site: _Site) -> None:
+        """The site's world into its cache, through the native parser as a feed would."""
+        from cc_console.sources.native import parse
+
+        now = utcnow()
+        with site.world.lock:
+            docs = (
+                ("lapor", "incidents", native_incidents(site.world, "")),
+                ("opd", "agencies", native_agencies(site.world, "")),
+            )
+        for source, kind, body in docs:
+            ctx = ParseContext(source=source, kind=kind, url="demo:", now=now,
+                               tz=site.config.site.tz)  # fmt: skip
+            parsed = parse(body, ctx)
+            records = parsed.records(kind)
+            site.store.apply(kind, PollRecord(source, now, ok=True, records=len(records)), records)
+
+    # -- serving --------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start every site's server, and the clock that moves their worlds."""
+        self.thread.start()
+
+        async def start_all() -> None:
+            for site in self.sites:
+                site.server = Server(site.config, port=0, idle_timeout=30)
+                await site.server.start()
+
+        asyncio.run_coroutine_threadsafe(start_all(), self.loop).result(60)
+        threading.Thread(target=self._tick, daemon=True).start()
+
+    def _tick(self) -> None:
+        while not self.stop_ticking.wait(TICK_S):
+            now = utcnow()
+            for site in self.rng.sample(self.sites, k=3):
+                site.world.tick(now)
+                try:
+                    self._write(site)
+                except Exception as exc:
+                    sys.stderr.write(f"demo --province: {site.code}: {exc}\n")
+
+    def close(self) -> None:
+        """Stop the clock and every server."""
+        self.stop_ticking.set()
+
+        async def stop_all() -> None:
+            for site in self.sites:
+                if site.server is not None:
+                    await site.server.stop()
+
+        if self.thread.is_alive():
+            asyncio.run_coroutine_threadsafe(stop_all(), self.loop).result(30)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+        for site in self.sites:
+            site.store.close()
+
+    # -- the province ---------------------------------------------------------------
+
+    def province_config(self, cache: Path) -> str:
+        """The province's config: two native sources (incidents, agencies) per site."""
+        lines = [
+            "# Temporary config of `cc-console demo --province`",
+            "[site]",
+            'name = "Pusat Komando Provinsi Jawa Barat (DEMO)"',
+            'code = "32"',
+            'timezone = "Asia/Jakarta"',
+            "[cache]",
+            f"path = {json.dumps(str(cache))}",
+            "[poll]",
+            'interval = "20s"',
+            'timeout = "5s"',
+            "concurrency = 16",
+            "",
+            "[[sla]]",
+            'match = { severity = ["extreme", "severe"] }',
+            'acknowledge_within = "30m"',
+            'resolve_within = "24h"',
+        ]
+        for site in self.sites:
+            assert site.server is not None
+            slug = site.code.replace(".", "")
+            for kind, path, suffix in (("incidents", "/incidents.json", ""),
+                                       ("agencies", "/agencies.json", "-opd")):  # fmt: skip
+                lines += [
+                    "",
+                    "[[sources]]",
+                    f'name = "w{slug}{suffix}"',
+                    f'kind = "{kind}"',
+                    'format = "native"',
+                    f'url = "{site.server.address}{path}"',
+                    f'token_env = "{_token_env(site.code)}"',
+                ]
+        return "\n".join(lines) + "\n"
+
+
+def run_province(state: object, *, tui: bool) -> None:
+    """``demo --province``: serve the 27 sites and open the province's console on them."""
+    from cc_console.cli.state import State
+    from cc_console.poll import Refresher
+
+    assert isinstance(state, State)
+    with tempfile.TemporaryDirectory(prefix="cc-console-province-") as tmp:
+        folder = Path(tmp)
+        demo = ProvinceDemo(folder / "sites")
+        try:
+            demo.start()
+            config_path = folder / "province.toml"
+            config_path.write_text(demo.province_config(folder / "province.db"), "utf-8")
+            state.config_path = config_path
+            state.db_path = None
+            cfg = state.config
+            store = state.store()
+            first = demo.sites[0].server
+            sys.stderr.write(
+                f"{len(demo.sites)} sites served on 127.0.0.1 (e.g. {first.address if first else ''}/"
+                f" is {demo.sites[0].name}'s public page)\n"
+                f"province config {config_path} (try: cc-console --config {config_path} "
+                "incidents --site 32.05)\n"
+            )
+            sys.stderr.flush()
+
+            async def refresh() -> list[Any]:
+                refresher = Refresher(cfg, store)
+                try:
+                    return await refresher.refresh(list(cfg.sources))
+                finally:
+                    await refresher.aclose()
+
+            outcomes = asyncio.run(refresh())
+            if not tui:
+                failed = [o for o in outcomes if o.status == "failed"]
+                counts = (len(store.incidents.listing()), len(store.agencies.listing()))
+                state.out.print(
+                    f"{len(demo.sites)} sites: {counts[0]} active incidents, {counts[1]} "
+                    f"agencies; {len(outcomes) - len(failed)}/{len(outcomes)} feeds read"
+                )
+                for o in failed:
+                    sys.stderr.write(f"cc-console: demo source {o.name}: {o.error}\n")
+                if failed:
+                    raise SystemExit(1)
+                return
+            from cc_console.app import run_console
+
+            run_console(state)
+        finally:
+            demo.close()
