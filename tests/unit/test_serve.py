@@ -4,7 +4,9 @@ CAP and Statuspage read back by our own parsers, hostile clients, SIGTERM."""
 from __future__ import annotations
 
 import gzip
+import shutil
 import socket
+import subprocess
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -405,3 +407,23 @@ def test_bad_serve_config_is_exit_2_naming_the_key(tmp_path, cli, serve, problem
     cfg.write_text(cfg.read_text() + f"[serve]\n{serve}\n")
     r = cli("--config", str(cfg), "status")
     assert r.code == 2 and problem in r.err and "Traceback" not in r.err
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium (.ci/run installs it)")
+def test_a_real_browser_loads_the_public_page_from_a_real_serve(tmp_path, feeds, cli):
+    cfg = _site(tmp_path, feeds, cli)
+    with Serving(cfg, tokens=TOKEN) as s:
+        dom = subprocess.run(
+            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=390,900",
+             "--dump-dom", s.address + "/"],
+            capture_output=True, text=True, timeout=120,
+        ).stdout  # fmt: skip
+    page = _parse(dom)
+    text = " ".join(" ".join(page.text).split())
+    assert "Status Layanan dan Kejadian" in text  # the site's language
+    assert "BPBD Garut" in text and "normal" in text
+    assert "Dinas Kesehatan <b>" in text and "gangguan besar" in text
+    assert "Banjir bandang Cimanuk" in text and "sedang ditangani" in text
+    assert "<script>alert(1)</script> Longsor" in text and "script" not in page.tags
+    for private in ("Siti Piket", "RAHASIA", "Aduan jalan rusak", "Latihan evakuasi"):
+        assert private not in dom, private
