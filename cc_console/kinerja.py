@@ -168,14 +168,50 @@ class Kinerja:
     agencies: list[AgencyFigures]
     # incidents_by_category, incidents_by_area (top 15), overdue_items_by_owner
     breakdown: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # The province: each site's incidents of the period (see :func:`site_rows`).
+    sites: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "period": {"from": iso_z(self.start), "to": iso_z(self.end)},
             "center": self.center.as_json(),
             "agencies": [a.as_json() for a in self.agencies],
             **{k: [{"name": n, "count": c} for n, c in v] for k, v in self.breakdown.items()},
         }
+        if self.sites:
+            out["sites"] = self.sites
+        return out
+
+
+SITE_COUNTS = ("incidents", "acknowledged_on_time", "resolved", "resolved_on_time", "breaches")
+
+
+def site_rows(
+    reads: Any,
+    read_from: dict[str, tuple[str, str]],
+    own: tuple[str, str],
+    start: datetime,
+    end: datetime,
+) -> list[dict[str, Any]]:
+    """Each site's incidents reported in ``[start, end)``: ``{code, name, incidents,
+    acknowledged_on_time, resolved, resolved_on_time, breaches}``, by code.
+
+    ``read_from``: ``source -> (code, name)`` of the sources read from other sites;
+    every other source is ``own``'s. Empty with fewer than two sites (the center's
+    figures are then the site's).
+    """
+    codes = {c for c, _ in read_from.values()}
+    if len(codes | {own[0]}) < 2 or not read_from:
+        return []
+    sites: dict[str, dict[str, Any]] = {}
+    for r in reads.by_source(start, end):
+        code, name = read_from.get(r["source"], own)
+        row = sites.setdefault(code, {"code": code, "name": name, **dict.fromkeys(SITE_COUNTS, 0)})
+        for k in SITE_COUNTS:
+            row[k] += int(r[k] or 0)
+    for code, name in {*read_from.values()}:
+        sites.setdefault(code, {"code": code, "name": name, **dict.fromkeys(SITE_COUNTS, 0)})
+    return [sites[c] for c in sorted(sites)]
 
 
 def score(figures: AgencyFigures) -> float | None:

@@ -100,4 +100,5 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
         categories=_bars([(t.word("category", c), n, str(n)) for c, n in categories], top),
         areas=k.breakdown.get("incidents_by_area", []),
         owners=k.breakdown.get("overdue_items_by_owner", []),
+        sites=k.sites,
     )

@@ -106,6 +106,44 @@ def _check_routes(report: Report, cfg: Config) -> None:
             )
 
 
+MIN_TOKEN = 16  # characters: a shorter bearer token can be guessed
+
+
+def _check_serve(report: Report, cfg: Config) -> None:
+    """``[serve]``: the tokens (set, long enough, never shown), the public categories."""
+    serve = cfg.serve
+    tokens = serve.tokens()
+    if serve.tokens_env is None:
+        report.line(
+            "⚠",
+            "[serve] no tokens_env: `serve` publishes the feeds on this machine only "
+            "(127.0.0.1), and on any other address only the public page (--public-only)",
+        )
+    elif not tokens:
+        report.line("⚠", f"[serve] tokens_env names ${serve.tokens_env}, which is not set", 1)
+    else:
+        short = sum(1 for t in tokens if len(t) < MIN_TOKEN)
+        if short:
+            report.line(
+                "⚠", f"[serve] {short} of {len(tokens)} tokens shorter than {MIN_TOKEN} characters",
+                1,
+            )  # fmt: skip
+        else:
+            report.line("✓", f"[serve] {len(tokens)} token{'s' * (len(tokens) != 1)} set")
+    private = [c for c in serve.public_categories if c in ("complaint", "security")]
+    if private:
+        report.line(
+            "⚠",
+            f"[serve] public_categories shows {', '.join(private)} on the public page: "
+            "complaints name citizens, security matters name places; is that meant?",
+            1,
+        )
+    elif not serve.public_categories:
+        report.line("⚠", "[serve] public_categories is empty: the public page lists no incident")
+    else:
+        report.line("✓", f"[serve] public page: {', '.join(serve.public_categories)}")
+
+
 async def _reach(cfg: Config, report: Report) -> None:
     from cc_console.poll.fetch import fetch, make_client, user_agent
 
@@ -229,6 +267,7 @@ def doctor(
         _rebuild(state, cfg, report)
     else:
         _check_routes(report, cfg)
+        _check_serve(report, cfg)
         _check_cache(report, cfg.cache.path)
         if not offline:
             asyncio.run(_reach(cfg, report))

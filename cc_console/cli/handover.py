@@ -37,6 +37,8 @@ __all__ = ["COMMANDS", "collect", "render"]
 
 def collect(cfg: Config, store: Store, now: datetime, hours: float) -> dict[str, Any]:
     """What a handover says, read from the store (shared by the CLI and the console)."""
+    from cc_console.sites import site_figures
+
     since = now - timedelta(hours=hours)
     reported, recent = store.incidents.reported_since(since, limit=15)
     worst = store.incidents.page(IncidentQuery(order="severity"), 0, 10)
@@ -57,6 +59,7 @@ def collect(cfg: Config, store: Store, now: datetime, hours: float) -> dict[str,
             if h.stale or (h.consecutive_failures and h.last_error)
         ],
         "meetings": store.agenda.between(now, now + timedelta(hours=24), running=True),
+        "sites": site_figures(cfg, store, now),
         "breaches": store.deadlines.late(now, limit=50),
         # What falls due in the next shift, as long as the one that ends now.
         "due_next": store.deadlines.due_within(now, hours * 3600, limit=50),
@@ -102,6 +105,7 @@ def handover(
             "due_next_shift": [deadline_json(i, d["now"]) for i in d["due_next"]],
             "action_items_overdue": [item_json(i, d["now"]) for i in d["items_overdue"]],
             "action_items_due_24h": [item_json(i, d["now"]) for i in d["items_due"]],
+            "sites": [f.as_json() for f in d["sites"]],
         })  # fmt: skip
         return
     state.out.print(render(state.config, state.t, d), soft_wrap=False)
@@ -122,6 +126,8 @@ def render(cfg: Config, t: Translator, d: dict[str, Any]) -> Group:
     summary.append(" · ".join(f"{t.word('severity', s)} {counts.get(s, 0)}" for s in SEVERITIES))
     summary.append(f"\n{t('handover.reported', count=d['reported_count'])}")
     parts: list[Any] = [title, summary]
+    if len(d["sites"]) > 1:  # the province: each site on one line first
+        parts.append(tables.sites_table(d["sites"], t, d["now"]))
     if d["worst"]:
         parts.append(_incidents(d["worst"], cfg, t))
     if d["breaches"]:

@@ -273,8 +273,24 @@ def sla(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     raise typer.Exit(1 if late else 0)
 
 
+def sites(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The sites read side by side (the Wilayah view): active incidents by severity, past
+    deadlines, services not operational, feeds."""
+    from cc_console.sites import site_figures
+
+    state: State = ctx.obj
+    figures = site_figures(state.config, state.store(), state.now())
+    if as_json:
+        state.print_json([f.as_json() for f in figures])
+        return
+    from cc_console.cli import tables
+
+    state.out.print(tables.sites_table(figures, state.t, state.now()))
+
+
 COMMANDS = {
     "status": status,
+    "sites": sites,
     "sla": sla,
     "incidents": incidents,
     "agencies": agencies,

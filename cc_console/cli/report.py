@@ -59,6 +59,22 @@ def markdown(k: Kinerja, state: State) -> str:
             f"{f['kpis']} | {f['up']} |"
         )
     lines += ["", t("report.score_note"), ""]
+    if k.sites:
+        lines += [
+            f"## {t('report.sites')}",
+            "",
+            f"| {t('col.site')} | {t('col.name')} | {t('report.incidents')} | "
+            f"{t('report.acknowledged_on_time')} | {t('report.resolved_on_time')} | "
+            f"{t('report.breaches')} |",
+            "| --- | --- | ---: | ---: | ---: | ---: |",
+        ]
+        for r in k.sites:
+            lines.append(
+                f"| {cell(r['code'])} | {cell(r['name'])} | {r['incidents']} | "
+                f"{r['acknowledged_on_time']} | {r['resolved_on_time']}/{r['resolved']} | "
+                f"{r['breaches']} |"
+            )
+        lines.append("")
     sections = (
         ("report.by_category", "incidents_by_category", lambda c: t.word("category", c)),
         ("report.by_area", "incidents_by_area", str),
@@ -86,10 +102,14 @@ def report(
     if fmt not in (None, "md", "html"):
         raise ConfigError(f"--format: md or html (got {fmt!r})")
     store = state.store()
-    from cc_console.kinerja import compute, duration, period
+    from cc_console.kinerja import compute, duration, period, site_rows
 
     start, end = period(state.now(), days, state.config.site.tz)
     k = compute(store.kinerja, store.agencies.listing(), start, end)
+    site = state.config.site
+    k.sites = site_rows(
+        store.kinerja, store.sources.sites(), (site.code or "-", site.name), start, end
+    )
     if as_json or fmt:
         import json
 
@@ -123,6 +143,8 @@ def report(
     )
     state.out.print(tables.kinerja_table(k, t, state.out.width))
     state.out.print(t("report.score_note"), style="dim")
+    if k.sites:
+        state.out.print(tables.report_sites_table(k.sites, t))
 
 
 COMMANDS = {"report": report}

@@ -258,6 +258,39 @@ def agencies_table(rows: Sequence[Agency], t: Translator, now: datetime) -> Tabl
     return table
 
 
+def sites_table(rows: Sequence[Any], t: Translator, now: datetime) -> Table:
+    """Sites (:class:`~cc_console.sites.SiteFigures`): active incidents by severity,
+    past deadlines, services not operational, feeds failing of all, oldest data."""
+    table = Table(title=t("screen.sites"))
+    for key in ("col.site", "col.name", "short.extreme", "short.severe", "short.moderate",
+                "short.minor", "site.late", "site.down", "site.feeds", "col.age"):  # fmt: skip
+        table.add_column(t(key))
+    for f in rows:
+        feeds = Text(f"{f.feeds - f.failing}/{f.feeds}", style="red bold" if f.failing else "")
+        table.add_row(
+            _t(f.code), _t(f.name),
+            *(_t(str(f.active.get(s, 0))) for s in ("extreme", "severe", "moderate", "minor")),
+            _t(str(f.late)), _t(str(f.agencies_down)), feeds,
+            _t(age(f.oldest_success, now) if f.oldest_success else "–"),
+        )  # fmt: skip
+    return table
+
+
+def report_sites_table(rows: Sequence[dict[str, Any]], t: Translator) -> Table:
+    """The report's per-site section: the period's incidents of each site."""
+    table = Table(title=t("report.sites"))
+    for key in ("col.site", "col.name", "report.incidents", "report.acknowledged_on_time",
+                "report.resolved_on_time", "report.breaches"):  # fmt: skip
+        table.add_column(t(key))
+    for r in rows:
+        table.add_row(
+            _t(r["code"]), _t(r["name"]), _t(str(r["incidents"])),
+            _t(str(r["acknowledged_on_time"])), _t(f"{r['resolved_on_time']}/{r['resolved']}"),
+            _t(str(r["breaches"])),
+        )  # fmt: skip
+    return table
+
+
 def agenda_table(rows: Sequence[Meeting], t: Translator, tz: tzinfo) -> Table:
     """Meetings: start, end, title, location, status."""
     table = Table(title=t("pane.agenda"))

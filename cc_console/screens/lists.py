@@ -325,40 +325,25 @@ class SitesView:
         return Text(ctx.t("site.legend"), style="dim")
 
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        from cc_console.sites import site_figures
+
         t, now = ctx.t, ctx.now()
-        sites = ctx.sites()
-        own = ctx.config.site.code or "-"
-        names = {own: ctx.config.site.name, **{c: n for c, n in sites.values()}}
-        per: dict[str, dict[str, int]] = {c: {} for c in ctx.site_codes()}
-        for r in ctx.store.incidents.active_by_source(now):
-            counts = per.setdefault(ctx.site_of(r["source"]) or own, {})
-            counts[r["severity"]] = counts.get(r["severity"], 0) + r["n"]
-            counts["late"] = counts.get("late", 0) + int(r["late"] or 0)
-        for a in ctx.store.agencies.listing():
-            if a.status in ("degraded", "partial_outage", "major_outage"):
-                counts = per.setdefault(ctx.site_of(a.source) or own, {})
-                counts["down"] = counts.get("down", 0) + 1
-        health: dict[str, list[Any]] = {}
-        cfg = ctx.config
-        for h in ctx.store.sources.health(cfg.sources, cfg.poll.stale_after, now):
-            health.setdefault(ctx.site_of(h.name) or own, []).append(h)
+        sites = site_figures(ctx.config, ctx.store, now)
         total: dict[str, int] = {}
-        for counts in per.values():
-            for k, v in counts.items():
+        for site in sites:
+            for k, v in (*site.active.items(), ("late", site.late), ("down", site.agencies_down)):
                 total[k] = total.get(k, 0) + v
         every = [Text("*"), Text(fit(t("site.all"), self.name_cells).rstrip(), style="bold")]
         yield every + self._figures(total) + [Text("")], "*"
-        for code in sorted(per, key=lambda c: (c != own, c)):
-            counts = per[code]
-            hs = health.get(code, [])
-            failing = any(h.consecutive_failures for h in hs)
-            oldest = min((h.last_success for h in hs if h.last_success), default=None)
-            shown = ("● " if failing else "") + (age(oldest, now) if oldest else "–")
-            name = names.get(code, code).removeprefix("Command Center ")
-            cells = [Text(code), Text(fit(name, self.name_cells).rstrip())]
+        for site in sites:
+            counts = {**site.active, "late": site.late, "down": site.agencies_down}
+            age_text = age(site.oldest_success, now) if site.oldest_success else "–"
+            shown = ("● " if site.failing else "") + age_text
+            name = site.name.removeprefix("Command Center ")
+            cells = [Text(site.code), Text(fit(name, self.name_cells).rstrip())]
             cells += self._figures(counts)
-            cells.append(Text(shown, style="red bold" if failing else "dim"))
-            yield cells, code
+            cells.append(Text(shown, style="red bold" if site.failing else "dim"))
+            yield cells, site.code
 
     @staticmethod
     def _figures(counts: dict[str, int]) -> list[Text]:

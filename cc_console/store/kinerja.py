@@ -68,6 +68,22 @@ class KinerjaReads:
             "overdue_items_by_owner": [(r["k"], r["n"]) for r in owners],
         }
 
+    def by_source(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The period's incidents per source: reported, acknowledged on time, resolved,
+        resolved on time, breaches (what the province's report sums per site)."""
+        return self.db.rows(
+            "SELECT source, count(*) AS incidents, "
+            "sum(acknowledged_at IS NOT NULL AND (ack_due IS NULL OR acknowledged_at <= ack_due))"
+            "    AS acknowledged_on_time, "
+            "sum(status = 'resolved') AS resolved, "
+            "sum(status = 'resolved' AND (resolve_due IS NULL OR resolved_at <= resolve_due)) "
+            "    AS resolved_on_time, "
+            "sum(breached IS NOT NULL) AS breaches "
+            "FROM incidents INDEXED BY incidents_by_reported "
+            "WHERE reported_at >= :a AND reported_at < :b AND status != 'cancelled' GROUP BY 1",
+            {"a": iso_z(start), "b": iso_z(end)},
+        )
+
     # -- one pass each (the period and the eight weeks of the trend together) ----------
 
     def incident_groups(

@@ -196,3 +196,30 @@ def test_demo_province_serves_27_sites_and_reads_them_all(cli):
     assert r.code == 0, r.err
     assert "27 sites" in r.out and "54/54 feeds read" in r.out
     assert json.dumps("Traceback") not in r.err
+
+
+def test_sites_handover_and_report_give_each_site_its_section(province, cli):
+    cfg, _ = province
+    assert cli("--config", str(cfg), "refresh").code == 0
+    sites = {s["code"]: s for s in cli("--config", str(cfg), "sites", "--json").json()}
+    assert set(sites) == set(SITES)
+    for code, (_, severities) in SITES.items():
+        assert sites[code]["active"] == len(severities)
+        assert sites[code]["feeds"] == 2 and sites[code]["feeds_failing"] == 0
+    assert sites["32.06"]["agencies_not_operational"] == 1
+    handover = cli("--config", str(cfg), "handover", "--json").json()
+    assert {s["code"]: s["active"] for s in handover["sites"]} == {
+        c: s["active"] for c, s in sites.items()
+    }
+    text = cli("--config", str(cfg), "handover").out
+    assert "Kabupaten Tasikmalaya" in text and "32.07" in text
+    report = cli("--config", str(cfg), "report", "--days", "366", "--json").json()
+    assert {r["code"]: r["incidents"] for r in report["sites"]} == {
+        c: len(s) for c, (_, s) in SITES.items()
+    }
+    md = cli("--config", str(cfg), "report", "--days", "366", "--format", "md").out
+    assert "## Per wilayah" in md
+    assert "| 32.06 | Command Center Kabupaten Tasikmalaya | 2 |" in md
+    # One site only: no per-site section (the center's figures are the site's).
+    single = cli("--config", str(cfg), "--db", str(cfg.parent / "empty.db"), "report", "--json")
+    assert "sites" not in single.json()

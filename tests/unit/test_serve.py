@@ -427,3 +427,29 @@ def test_a_real_browser_loads_the_public_page_from_a_real_serve(tmp_path, feeds,
     assert "<script>alert(1)</script> Longsor" in text and "script" not in page.tags
     for private in ("Siti Piket", "RAHASIA", "Aduan jalan rusak", "Latihan evakuasi"):
         assert private not in dom, private
+
+
+@pytest.mark.parametrize(
+    "serve, env, mark, words, code",
+    [
+        ("", {}, "⚠", "no tokens_env", 0),
+        ('tokens_env = "CC_SERVE_TOKENS"', {}, "⚠", "which is not set", 1),
+        ('tokens_env = "CC_SERVE_TOKENS"', {"CC_SERVE_TOKENS": "abc,defghijklmnopqrstu"}, "⚠",
+         "1 of 2 tokens shorter", 1),
+        ('tokens_env = "CC_SERVE_TOKENS"', {"CC_SERVE_TOKENS": TOKEN * 2}, "✓", "1 token set", 0),
+        ('tokens_env = "CC_SERVE_TOKENS"\npublic_categories = ["flood", "complaint"]',
+         {"CC_SERVE_TOKENS": TOKEN * 2}, "⚠", "shows complaint", 1),
+    ],
+)  # fmt: skip
+def test_doctor_checks_serve(tmp_path, cli, monkeypatch, serve, env, mark, words, code):
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    cfg = write_config(tmp_path / "c.toml", [])
+    cfg.write_text(cfg.read_text() + f"[serve]\n{serve}\n")
+    cli("--config", str(cfg), "status")  # makes the cache
+    r = cli("--config", str(cfg), "doctor", "--offline")
+    line = next(x for x in r.out.splitlines() if "[serve]" in x and words in x)
+    assert line.startswith(mark)
+    assert r.code == code
+    for v in env.values():
+        assert v not in r.out + r.err  # a token is never shown
