@@ -276,6 +276,82 @@ def kinerja_figure(big_cfg: Path, big: int, journal: int) -> Figure:
     )
 
 
+def serve_figures(
+    server: BenchServer, tmp: Path, n: int, idle: int, clients: int, each: int
+) -> list[Figure]:
+    """13: GET /incidents.json with ``idle`` connections held open / alone; 14: a full
+    document / a 304, per request, ``clients`` concurrent keep-alive clients."""
+    url = server.route("/site.json", native(incidents(n, prefix="S", seed=13)))
+    cfg = write_config(tmp / "site.toml", tmp / "site.db", [("lapor", url)])
+    cfg.write_text(cfg.read_text().replace('name = "bench"', 'name = "bench"\ncode = "32.05"'))
+    cli(cfg, "refresh")
+
+    def probe(*args: str) -> dict:
+        out = subprocess.run(
+            [PY, str(HERE / "serve_probe.py"), *args], capture_output=True, text=True,
+            timeout=900, check=True,
+        ).stdout  # fmt: skip
+        return json.loads(out.strip().splitlines()[-1])
+
+    a = probe("idle", str(cfg), str(idle))
+    b = probe("conditional", str(cfg), str(clients), str(each))
+    slowed = a["crowded"] / a["alone"]
+    faster = b["full"] / b["conditional"]
+    return [
+        Figure(
+            13,
+            f"GET /incidents.json ({n:,} incidents) with {idle} idle connections / alone",
+            slowed,
+            "<= 2",
+            slowed <= 2 and a["alive"],
+            f"median {a['crowded'] * 1000:.1f} ms vs {a['alone'] * 1000:.1f} ms "
+            f"({a['bytes'] / 1e6:.1f} MB, a fresh connection each)",
+            slowed / 2,
+        ),
+        Figure(
+            14,
+            f"full document / 304 per request, {clients} concurrent clients",
+            faster,
+            ">= 5",
+            faster >= 5,
+            f"{b['full'] * 1000:.2f} ms vs {b['conditional'] * 1000:.3f} ms per request",
+            5 / faster,
+        ),
+    ]
+
+
+def province_figure(server: BenchServer, tmp: Path, sites: int, each: int) -> Figure:
+    """15: the province's refresh of ``sites`` native feeds of ``each`` incidents (with their
+    "site") / one feed of ``sites * each`` incidents, in-process, fresh caches."""
+    feeds = []
+    for n in range(sites):
+        code = f"32.{n + 1:02d}"
+        body = json.loads(native(incidents(each, prefix=f"P{n:02d}-", seed=100 + n)))
+        body["site"] = {"code": code, "name": f"Site {code}"}
+        feeds.append((f"w{n:02d}", server.route(f"/site-{n}.json", json.dumps(body).encode())))
+    one = server.route("/one.json", native(incidents(sites * each, prefix="O", seed=99)))
+    province, single = [], []
+    for attempt in range(3):
+        p = write_config(tmp / f"prov-{attempt}.toml", tmp / f"prov-{attempt}.db", feeds)
+        o = write_config(tmp / f"one-{attempt}.toml", tmp / f"one-{attempt}.db", [("one", one)])
+        for cfg, into in ((p, province), (o, single)) if attempt % 2 == 0 else (
+            (o, single), (p, province)
+        ):  # fmt: skip
+            r = refresh_probe(cfg)
+            assert {s["status"] for s in r["sources"]} == {"updated"}, r
+            into.append(float(r["seconds"]))
+    ratio = min(province) / min(single)
+    return Figure(
+        15,
+        f"province refresh of {sites} sites x {each:,} / one site of {sites * each:,}",
+        ratio,
+        "<= 1.5",
+        ratio <= 1.5,
+        f"best of 3: {min(province):.2f}s vs {min(single):.2f}s",
+        ratio / 1.5,
+    )
+
+
 def refresh_probe(cfg: Path) -> dict:
     out = subprocess.run(
         [PY, str(HERE / "refresh_probe.py"), str(cfg)],
@@ -538,9 +614,13 @@ def main() -> int:
         "idle": 5.0 if q else 60.0,
         "pairs": 5,  # interleaved bare/ours runs of figures 1 and 11
         "notify": 10_000,
+        "site": 5_000,  # incidents of one site (figures 13-15)
+        "idle_conns": 500,
+        "clients": 50,
     }
     if args.smoke:
-        sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0, pairs=1, notify=2_000)
+        sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0, pairs=1, notify=2_000,
+                     site=500, idle_conns=100, clients=10)  # fmt: skip
     print(
         f"cc-console benchmark ({'smoke' if args.smoke else 'quick' if q else 'full'}) on {platform.node()}: {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
@@ -570,6 +650,16 @@ def main() -> int:
             figures.append(startup_figure(tmp))
         if want(11):
             figures.append(notify_figure(server, tmp, sizes["notify"], sizes["pairs"]))
+        if want(13, 14):
+            figures += [
+                f
+                for f in serve_figures(
+                    server, tmp, sizes["site"], sizes["idle_conns"], sizes["clients"], 20
+                )
+                if want(f.number)
+            ]
+        if want(15):
+            figures.append(province_figure(server, tmp, 27, sizes["site"]))
     server.close()
     print(f"\n{'#':>2}  {'figure':<66} {'ratio':>8}  {'target':<10} {'':4} detail")
     for f in figures:
