@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["SECRET_PARAMS", "redact"]
+__all__ = ["SECRET_PARAMS", "redact", "same_origin"]
 
 # Query parameters that carry credentials (?apikey=, ?token=, ?sig=, ...).
 SECRET_PARAMS = re.compile(
@@ -32,3 +32,20 @@ def redact(url: str) -> str:
             pairs.append(f"{name}=***" if eq and SECRET_PARAMS.search(name) else pair)
         parts = parts._replace(query="&".join(pairs))
     return urlunsplit(parts)
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` have the same scheme, host and port (a token for one may
+    go to the other)."""
+    from urllib.parse import urlsplit
+
+    def origin(url: str) -> tuple[str, str, int | None]:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        try:
+            port = parts.port or {"http": 80, "https": 443}.get(scheme)
+        except ValueError:
+            return scheme, "", -1
+        return scheme, (parts.hostname or "").lower(), port
+
+    return origin(a) == origin(b)

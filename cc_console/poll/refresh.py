@@ -28,7 +28,7 @@ from cc_console.sources import ParseContext, Parsed, parser
 from cc_console.store import PollRecord, Store
 from cc_console.text import clean_line
 from cc_console.timefmt import utcnow
-from cc_console.urls import redact
+from cc_console.urls import redact, same_origin
 
 __all__ = ["Refresher", "SourceOutcome", "next_delay"]
 
@@ -338,7 +338,9 @@ class Refresher:
                         timeout=src.timeout,
                         max_bytes=src.max_bytes,
                         agent=self.agent,
-                        token=src.token(),
+                        # The source's token goes to the source's own server only: an
+                        # index may link anywhere.
+                        token=src.token() if same_origin(url, src.url) else None,
                     )
                 doc_ctx = replace(ctx, url=url)
                 return await asyncio.to_thread(parse, got.body or b"", doc_ctx)

@@ -67,3 +67,36 @@ def test_an_unset_token_env_is_a_warning_at_refresh_and_in_doctor(
     assert any("$GARUT_UNSET_TOKEN" in w for w in source["warnings"])
     doctor = cli("--config", str(cfg), "doctor")
     assert "$GARUT_UNSET_TOKEN" in doctor.out + doctor.err
+
+
+def test_an_index_linking_to_another_server_never_gets_the_sources_token(
+    tmp_path, feeds, cli, monkeypatch
+):
+    from pathlib import Path
+
+    from tests.feedserver import FeedServer
+
+    fixtures = Path(__file__).parent.parent / "fixtures"
+    alert = (fixtures / "cap_alert.xml").read_bytes()
+    with FeedServer() as stranger:
+        stranger.route("/x.xml", alert)
+        feeds.route("/own.xml", alert.replace(b"BPBD-GRT-2026-0113", b"OWN-1"))
+        feeds.route(
+            "/index.atom",
+            '<feed xmlns="http://www.w3.org/2005/Atom">'
+            f'<entry><link type="application/cap+xml" href="{stranger.url("/x.xml")}"/></entry>'
+            '<entry><link type="application/cap+xml" href="/own.xml"/></entry></feed>',
+        )
+        monkeypatch.setenv("CAP_TOKEN", "sekret-token-123456")
+        cfg = write_config(
+            tmp_path / "c.toml",
+            [{"name": "hub", "kind": "incidents", "format": "cap",
+              "url": feeds.url("/index.atom"), "token_env": "CAP_TOKEN"}],
+        )  # fmt: skip
+        assert cli("--config", str(cfg), "refresh").code == 0
+        assert stranger.hits("/x.xml"), "the other server's alert was read"
+        assert "authorization" not in stranger.hits("/x.xml")[0].headers
+        own = feeds.hits("/own.xml")[0].headers
+        assert own["authorization"] == "Bearer sekret-token-123456"
+    ids = {i["external_id"] for i in cli("--config", str(cfg), "incidents", "--json").json()}
+    assert ids == {"BPBD-GRT-2026-0113", "OWN-1"}
