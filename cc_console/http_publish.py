@@ -1,7 +1,7 @@
 """A small read-only HTTP server for publishing bytes: GET and HEAD, ETag, 304, 404.
 
-Used by ``cc-console serve`` (this site's cache as native feeds) and by the
-demo's feed server. ``render(path)`` returns the body and its content type,
+Used by the demo's feed server (``cc-console serve`` runs on aiohttp, see
+:mod:`cc_console.serve`). ``render(path)`` returns the body and its content type,
 or ``None`` for an unknown path.
 
 Hardened for an open network: a client that sends nothing (or half a
