@@ -27,7 +27,7 @@ import bisect
 import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from cc_console.models import Agency
@@ -271,20 +271,54 @@ def _kpis_before(
     return sum(judged), len(judged)
 
 
+def fixed_offset(tz: tzinfo, around: datetime) -> timedelta | None:
+    """The zone's offset from UTC when it is the same all year (no daylight saving:
+    Indonesia's WIB, WITA, WIT), else None."""
+    offsets = {
+        datetime(around.year, month, 15, 12, tzinfo=UTC).astimezone(tz).utcoffset()
+        for month in (1, 4, 7, 10)
+    }
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return offset
+
+
+def week_starts(end: datetime, tz: tzinfo, weeks: int) -> list[datetime]:
+    """The starts of the trend's weeks, latest first: week 0 is the seven site days that
+    end with ``end``'s day (a ``--days 7`` period), week 1 the seven before, ..."""
+    last = in_zone(end, tz).date()
+    return [
+        datetime.combine(last - timedelta(days=7 * w + 6), time(0), tzinfo=tz).astimezone(UTC)
+        for w in range(weeks)
+    ]
+
+
 def compute(
-    reads: Any, agencies: list[Agency], start: datetime, end: datetime, *, trend: bool = True
+    reads: Any,
+    agencies: list[Agency],
+    start: datetime,
+    end: datetime,
+    *,
+    trend: bool = True,
+    tz: tzinfo = UTC,
+    current: bool = False,
 ) -> Kinerja:
     """The figures of ``[start, end)`` from ``reads`` (a :class:`KinerjaReads`).
 
     ``agencies``: the known agencies (their names); an id seen only in
     assignments or items is listed under its id. KPIs are those last reported
-    before the period's end (the agency history keeps them). The period and
-    the eight weeks of the trend come from one pass over the incidents (and
-    one over the durations the medians need): a week's incidents are judged
-    as they stand at the period's end.
+    before the period's end (the agency history keeps them). The trend's weeks
+    are seven site days each (``tz``), the latest ending with the period.
+    Incidents are judged as they stand at the period's end.
+
+    ``current``: the period ends now and starts at a site midnight (a report, the
+    console): the counts kept per site day serve it (see
+    :mod:`cc_console.store.kinerja`), else they are counted from the incidents.
     """
     weeks = TREND_WEEKS if trend else 0
-    since = min(start, end - timedelta(days=7 * weeks))
+    starts = week_starts(end, tz, weeks)
+    since = min([start, *starts[-1:]])
     names = {a.id: a.name for a in agencies}
     figures: dict[str, AgencyFigures] = {i: AgencyFigures(i, n) for i, n in names.items()}
     weekly: list[dict[str, AgencyFigures]] = [{} for _ in range(weeks)]
@@ -292,25 +326,54 @@ def compute(
     def of(table: dict[str, AgencyFigures], agency: str) -> AgencyFigures:
         return table.setdefault(agency, AgencyFigures(agency, names.get(agency, agency)))
 
+    def targets(agency: str, in_period: bool, week: int) -> list[AgencyFigures]:
+        out = [of(figures, agency)] if in_period else []
+        if 0 <= week < weeks:
+            out.append(of(weekly[week], agency))
+        return out
+
     center = CenterFigures()
-    for r in reads.incident_groups(since, start, end):
-        counts = {k: int(r[k] or 0) for k in ("assigned", "resolved", "on_time", "late_open",
-                                              "breaches", "acknowledged", "acknowledged_on_time")}  # fmt: skip
-        if r["agency"] is None:  # everyone's, in the period: the center's
-            center.incidents += counts["assigned"]
-            center.acknowledged += counts["acknowledged"]
-            center.acknowledged_on_time += counts["acknowledged_on_time"]
-            center.breaches += counts["breaches"]
-            continue
-        targets = [of(figures, r["agency"])] if r["in_period"] else []
-        if 0 <= r["week"] < weeks:
-            targets.append(of(weekly[r["week"]], r["agency"]))
-        for f in targets:
-            f.assigned += counts["assigned"]
-            f.resolved += counts["resolved"]
-            f.resolved_on_time += counts["on_time"]
-            f.late_open += counts["late_open"]
-            f.breaches += counts["breaches"]
+    offset = fixed_offset(tz, end) if current else None
+    kept = offset is not None and reads.keep(offset)
+    if kept:
+        assert offset is not None
+        first, last, period_first = (in_zone(t, tz).date() for t in (since, end, start))
+        for r in reads.kept_days(first, last):
+            day = date.fromisoformat(r["day"])
+            in_period = day >= period_first
+            if in_period:
+                center.incidents += r["incidents"]
+                center.acknowledged += r["acknowledged"]
+                center.acknowledged_on_time += r["acknowledged_on_time"]
+                center.breaches += r["breaches"]
+            if not r["agency"]:
+                continue
+            for f in targets(r["agency"], in_period, (last - day).days // 7):
+                f.assigned += r["incidents"]
+                f.resolved += r["resolved"]
+                f.resolved_on_time += r["on_time"]
+                f.breaches += r["breaches"]
+        for r in reads.late_open(since, end, offset):
+            day = date.fromisoformat(r["day"])
+            for f in targets(r["agency"], day >= period_first, (last - day).days // 7):
+                f.late_open += r["n"]
+    else:
+        for r in reads.incident_groups(starts, start, end):
+            counts = {k: int(r[k] or 0) for k in ("assigned", "resolved", "on_time", "late_open",
+                                                  "breaches", "acknowledged",
+                                                  "acknowledged_on_time")}  # fmt: skip
+            if r["agency"] is None:  # everyone's, in the period: the center's
+                center.incidents += counts["assigned"]
+                center.acknowledged += counts["acknowledged"]
+                center.acknowledged_on_time += counts["acknowledged_on_time"]
+                center.breaches += counts["breaches"]
+                continue
+            for f in targets(r["agency"], bool(r["in_period"]), r["week"]):
+                f.assigned += counts["assigned"]
+                f.resolved += counts["resolved"]
+                f.resolved_on_time += counts["on_time"]
+                f.late_open += counts["late_open"]
+                f.breaches += counts["breaches"]
     resolve: dict[str, list[float]] = defaultdict(list)
     acks: list[float] = []
     for agency, resolve_s, ack_s in reads.durations(start, end):
@@ -321,11 +384,8 @@ def compute(
     for agency, values in resolve.items():
         of(figures, agency).median_resolve_s = statistics.median(values)
     center.median_acknowledge_s = statistics.median(acks) if acks else None
-    for r in reads.item_groups(since, start, end):
-        targets = [of(figures, r["agency"])] if r["in_period"] else []
-        if 0 <= r["week"] < weeks:
-            targets.append(of(weekly[r["week"]], r["agency"]))
-        for f in targets:
+    for r in reads.item_groups(starts, start, end):
+        for f in targets(r["agency"], bool(r["in_period"]), r["week"]):
             f.actions += int(r["actions"] or 0)
             f.actions_done_on_time += int(r["done_on_time"] or 0)
             f.actions_overdue += int(r["overdue"] or 0)
@@ -335,8 +395,7 @@ def compute(
         if when is not None:
             points[agency].append((when, status, kpis))
     windows = [(start, end, figures)] + [
-        (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w), weekly[w])
-        for w in range(weeks)
+        (a, min(end, a + timedelta(days=7)), weekly[w]) for w, a in enumerate(starts)
     ]
     for a, b, table in windows:
         for agency, pts in points.items():
@@ -358,4 +417,8 @@ def compute(
         f.trend = [
             score(weekly[w][f.id]) if f.id in weekly[w] else None for w in reversed(range(weeks))
         ]
-    return Kinerja(start, end, center, ranked, reads.breakdown(start, end))
+    if kept:
+        breakdown = reads.kept_breakdown(in_zone(start, tz).date(), in_zone(end, tz).date(), end)
+    else:
+        breakdown = reads.breakdown(start, end)
+    return Kinerja(start, end, center, ranked, breakdown)

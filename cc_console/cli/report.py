@@ -105,7 +105,8 @@ def report(
     from cc_console.kinerja import compute, duration, period, site_rows
 
     start, end = period(state.now(), days, state.config.site.tz)
-    k = compute(store.kinerja, store.agencies.listing(), start, end)
+    tz = state.config.site.tz
+    k = compute(store.kinerja, store.agencies.listing(), start, end, tz=tz, current=True)
     site = state.config.site
     k.sites = site_rows(
         store.kinerja, store.sources.sites(), (site.code or "-", site.name), start, end

@@ -225,7 +225,9 @@ class KinerjaView:
         from cc_console.kinerja import compute, period
 
         start, end = period(ctx.now(), self.days, ctx.tz)
-        return compute(ctx.store.kinerja, ctx.store.agencies.listing(), start, end)
+        return compute(
+            ctx.store.kinerja, ctx.store.agencies.listing(), start, end, tz=ctx.tz, current=True
+        )
 
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
         from cc_console.looks import sparkline_values

@@ -277,6 +277,16 @@ class Cache:
             except sqlite3.Error as exc:
                 raise StoreError(self._explain(exc)) from None
 
+    def tuples(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run a read query; rows as tuples (for many rows: no dict per row)."""
+        with self._lock:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run a read query that returns one value."""
         with self._lock:

@@ -1,13 +1,27 @@
 """The reads behind agency performance (kinerja): counts per agency over a period, in SQL.
 
-Each read is one statement over an index (incidents by report time, the
-journal by target, action items, the agency history by agency); only the
-durations a median needs come back to Python, never the incidents.
+Two ways to the same counts:
+
+- **Kept per day** (``kinerja_days``, ``kinerja_areas``, schema v12): the
+  incidents reported on each site day, counted per assignee and per category
+  and area, as they stand now. New incidents are folded in by their ``seq``
+  (past the ``kinerja.seq`` mark) by :meth:`KinerjaReads.keep`, in one write
+  transaction on the first read after they arrive; a change (or deletion) of
+  one already folded in moves its counts from what it was to what it is, by
+  triggers, in the transaction that changes it. A read-only cache reads them
+  when they are up to date. They serve a period that ends now and starts at a
+  site midnight, in a zone with a fixed offset (WIB, WITA, WIT).
+- **Counted from the incidents** for any other period (an end in the past,
+  where "resolved" means "resolved before the end"), or when the kept counts
+  cannot be used.
+
+Either way only the durations the medians need come back to Python (read from
+partial indexes), never the incidents.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from cc_console.models import Kpi
@@ -18,18 +32,33 @@ from cc_console.timefmt import iso_z
 __all__ = ["KinerjaReads"]
 
 
-def _week_case(column: str, since: datetime, end: datetime) -> tuple[str, dict[str, str]]:
-    """A CASE giving the week back from ``end`` of ``column`` (0: its last 7 days), by
-    text comparison with the week boundaries (no date parsing per row)."""
-    bounds: dict[str, str] = {}
-    whens = []
-    n = 0
-    while end - timedelta(days=7 * n) > since:
-        key = f"w{n}"
-        bounds[key] = iso_z(end - timedelta(days=7 * (n + 1))) or ""
-        whens.append(f"WHEN {column} >= :{key} THEN {n}")
-        n += 1
-    return f"CASE {' '.join(whens)} ELSE {n} END", bounds
+def _week_case(column: str, starts: list[datetime]) -> tuple[str, dict[str, str]]:
+    """A CASE giving the trend week of ``column`` (0: the latest; ``starts``, latest
+    first, are the weeks' first instants), by text comparison (no date parsing per
+    row); -1 with no weeks, ``len(starts)`` before the first."""
+    if not starts:
+        return "-1", {}
+    bounds = {f"w{n}": iso_z(at) or "" for n, at in enumerate(starts)}
+    whens = " ".join(f"WHEN {column} >= :w{n} THEN {n}" for n in range(len(starts)))
+    return f"CASE {whens} ELSE {len(starts)} END", bounds
+
+
+_MARK = "kinerja.seq"
+_OFFSET = "kinerja.offset"
+# The counts of a day's incidents per assignee ('' for none), as they stand now.
+_DAY_COUNTS = (
+    "count(*), sum(status = 'resolved'), "
+    "sum(status = 'resolved' AND (resolve_due IS NULL OR resolved_at <= resolve_due)), "
+    "sum(breached IS NOT NULL), sum(acknowledged_at IS NOT NULL), "
+    "sum(acknowledged_at IS NOT NULL AND (ack_due IS NULL OR acknowledged_at <= ack_due))"
+)
+_DAY_COLUMNS = ("incidents", "resolved", "on_time", "breaches", "acknowledged",
+                "acknowledged_on_time")  # fmt: skip
+
+
+def _modifier(offset: timedelta) -> str:
+    """SQLite's date modifier for ``offset`` ("+420 minutes")."""
+    return f"{int(offset.total_seconds() // 60):+d} minutes"
 
 
 class KinerjaReads:
@@ -38,13 +67,105 @@ class KinerjaReads:
     def __init__(self, db: Cache) -> None:
         self.db = db
 
+    # -- counts kept per day -----------------------------------------------------------
+
+    def keep(self, offset: timedelta) -> bool:
+        """Bring the counts kept per site day (``offset`` from UTC) up to date.
+
+        False when they cannot be kept here and are not up to date (a read-only
+        cache whose writer has not kept them since new incidents came): then read
+        the incidents instead.
+        """
+        modifier = _modifier(offset)
+        if self._fresh(modifier):
+            return True
+        if self.db.read_only:
+            return False
+        with self.db.tx() as c:
+            meta = dict(c.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
+                                  [_MARK, _OFFSET]).fetchall())  # fmt: skip
+            mark = int(meta.get(_MARK, 0))
+            if meta.get(_OFFSET) != modifier:
+                # A first keeping, or the site's zone changed: count every day anew.
+                c.execute("DELETE FROM kinerja_days")
+                c.execute("DELETE FROM kinerja_areas")
+                mark = 0
+            (last,) = c.execute("SELECT coalesce(max(seq), 0) FROM incidents").fetchone()
+            if last > mark:
+                self._fold(c, modifier, mark, last)
+            for key, value in ((_MARK, str(last)), (_OFFSET, modifier)):
+                c.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+        return True
+
+    def _fresh(self, modifier: str) -> bool:
+        row = self.db.tuples(
+            "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?), "
+            "(SELECT coalesce(max(seq), 0) FROM incidents)",
+            [_MARK, _OFFSET],
+        )[0]
+        return row[0] is not None and int(row[0]) == row[2] and row[1] == modifier
+
+    @staticmethod
+    def _fold(c: Any, modifier: str, mark: int, last: int) -> None:
+        """Add the incidents that arrived after ``mark`` (up to ``last``) to their days."""
+        where = (
+            "FROM incidents WHERE seq > ? AND seq <= ? AND reported_at IS NOT NULL "
+            "AND status != 'cancelled'"
+        )
+        sums = ", ".join(f"{k} = {k} + excluded.{k}" for k in _DAY_COLUMNS)
+        c.execute(
+            f"INSERT INTO kinerja_days SELECT date(reported_at, '{modifier}'), "
+            f"coalesce(assigned_to, ''), {_DAY_COUNTS} {where} GROUP BY 1, 2 "
+            f"ON CONFLICT(day, agency) DO UPDATE SET {sums}",
+            [mark, last],
+        )
+        c.execute(
+            f"INSERT INTO kinerja_areas SELECT date(reported_at, '{modifier}'), category, area, "
+            f"count(*) {where} GROUP BY 1, 2, 3 "
+            "ON CONFLICT(day, category, area) DO UPDATE SET n = n + excluded.n",
+            [mark, last],
+        )
+
+    def kept_days(self, first: date, last: date) -> list[dict[str, Any]]:
+        """The kept counts of the site days ``[first, last]``, per day and assignee."""
+        return self.db.rows(
+            "SELECT day, agency, incidents, resolved, on_time, breaches, acknowledged, "
+            "acknowledged_on_time FROM kinerja_days WHERE day >= ? AND day <= ?",
+            [first.isoformat(), last.isoformat()],
+        )
+
+    def kept_areas(self, first: date, last: date) -> list[dict[str, Any]]:
+        """The kept counts per category and area over the site days ``[first, last]``."""
+        return self.db.rows(
+            "SELECT category, area, sum(n) AS n FROM kinerja_areas "
+            "WHERE day >= ? AND day <= ? GROUP BY 1, 2",
+            [first.isoformat(), last.isoformat()],
+        )
+
+    def late_open(self, since: datetime, end: datetime, offset: timedelta) -> list[dict[str, Any]]:
+        """Assigned incidents reported in ``[since, end)`` and still open past their resolve
+        deadline at ``end``, counted per assignee and site day (a partial index holds
+        just the open assigned ones with a deadline)."""
+        return self.db.rows(
+            f"SELECT assigned_to AS agency, date(reported_at, '{_modifier(offset)}') AS day, "
+            "count(*) AS n FROM incidents INDEXED BY incidents_late_assigned "
+            "WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL "
+            "AND resolve_due IS NOT NULL AND resolve_due <= :b "
+            "AND reported_at >= :s AND reported_at <= :b GROUP BY 1, 2",
+            {"s": iso_z(since), "b": iso_z(end)},
+        )
+
     def breakdown(self, start: datetime, end: datetime) -> dict[str, list[tuple[str, int]]]:
         """The period's incidents by category and by area (most first), and the open
         action items past due at ``end`` by owner."""
         span = {"a": iso_z(start), "b": iso_z(end)}
         where = (
             "FROM incidents INDEXED BY incidents_by_reported "
-            "WHERE reported_at >= :a AND reported_at < :b AND status != 'cancelled'"
+            "WHERE reported_at >= :a AND reported_at <= :b AND status != 'cancelled'"
         )
         # One pass: by category and area together, split here (a few hundred groups).
         by_category: dict[str, int] = {}
@@ -54,13 +175,28 @@ class KinerjaReads:
             if r["area"]:
                 by_area[r["area"]] = by_area.get(r["area"], 0) + r["n"]
 
+        return self._breakdown(by_category, by_area, end)
+
+    def kept_breakdown(self, first: date, last: date, end: datetime) -> dict[str, Any]:
+        """:meth:`breakdown` of the site days ``[first, last]`` from the kept counts."""
+        by_category: dict[str, int] = {}
+        by_area: dict[str, int] = {}
+        for r in self.kept_areas(first, last):
+            by_category[r["category"]] = by_category.get(r["category"], 0) + r["n"]
+            if r["area"]:
+                by_area[r["area"]] = by_area.get(r["area"], 0) + r["n"]
+        return self._breakdown(by_category, by_area, end)
+
+    def _breakdown(
+        self, by_category: dict[str, int], by_area: dict[str, int], end: datetime
+    ) -> dict[str, list[tuple[str, int]]]:
         def most(counts: dict[str, int], limit: int | None = None) -> list[tuple[str, int]]:
             return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
         owners = self.db.rows(
             "SELECT owner AS k, count(*) AS n FROM action_items INDEXED BY action_items_open "
             "WHERE status = 'open' AND due < :b GROUP BY 1 ORDER BY 2 DESC, 1",
-            span,
+            {"b": iso_z(end)},
         )
         return {
             "incidents_by_category": most(by_category),
@@ -80,30 +216,32 @@ class KinerjaReads:
             "    AS resolved_on_time, "
             "sum(breached IS NOT NULL) AS breaches "
             "FROM incidents INDEXED BY incidents_by_reported "
-            "WHERE reported_at >= :a AND reported_at < :b AND status != 'cancelled' GROUP BY 1",
+            "WHERE reported_at >= :a AND reported_at <= :b AND status != 'cancelled' GROUP BY 1",
             {"a": iso_z(start), "b": iso_z(end)},
         )
 
     # -- one pass each (the period and the eight weeks of the trend together) ----------
 
     def incident_groups(
-        self, since: datetime, start: datetime, end: datetime
+        self, starts: list[datetime], start: datetime, end: datetime
     ) -> list[dict[str, Any]]:
-        """Counts of the incidents reported in ``[since, end)``: per current assignee, by
-        week back from ``end`` (0: its last 7 days) and by whether they fall in the
-        period ``[start, end)``; plus one row with ``agency`` None and ``week`` -1: the
-        period's incidents of everyone (the center's). As they stand at ``end``."""
-        weeks, params = _week_case("reported_at", since, end)
+        """Counts of the incidents reported from the earliest of ``start`` and the trend's
+        week ``starts`` to ``end``: per current assignee, by trend week and by whether
+        they fall in the period ``[start, end)``; plus one row with ``agency`` None and
+        ``week`` -1: the period's incidents of everyone (the center's). As they stand
+        at ``end``."""
+        since = min([start, *starts[-1:]])
+        weeks, params = _week_case("reported_at", starts)
         counts = (
             "count(*) AS assigned, "
-            "sum(status = 'resolved' AND resolved_at < :b) AS resolved, "
-            "sum(status = 'resolved' AND resolved_at < :b "
+            "sum(status = 'resolved' AND resolved_at <= :b) AS resolved, "
+            "sum(status = 'resolved' AND resolved_at <= :b "
             "    AND (resolve_due IS NULL OR resolved_at <= resolve_due)) AS on_time, "
             "sum(status != 'resolved' AND resolve_due IS NOT NULL AND resolve_due <= :b) "
             "    AS late_open, "
             "sum(breached IS NOT NULL) AS breaches, "
-            "sum(acknowledged_at IS NOT NULL AND acknowledged_at < :b) AS acknowledged, "
-            "sum(acknowledged_at IS NOT NULL AND acknowledged_at < :b "
+            "sum(acknowledged_at IS NOT NULL AND acknowledged_at <= :b) AS acknowledged, "
+            "sum(acknowledged_at IS NOT NULL AND acknowledged_at <= :b "
             "    AND (ack_due IS NULL OR acknowledged_at <= ack_due)) AS acknowledged_on_time "
             "FROM incidents INDEXED BY incidents_by_reported "
         )
@@ -112,13 +250,13 @@ class KinerjaReads:
         # and everyone's of the period in one row, without a GROUP BY.
         assigned = self.db.rows(
             f"SELECT assigned_to AS agency, {weeks} AS week, reported_at >= :a AS in_period, "
-            f"{counts} WHERE reported_at >= :s AND reported_at < :b AND status != 'cancelled' "
+            f"{counts} WHERE reported_at >= :s AND reported_at <= :b AND status != 'cancelled' "
             "AND assigned_to IS NOT NULL GROUP BY 1, 2, 3",
             span,
         )
         everyone = self.db.rows(
             f"SELECT NULL AS agency, -1 AS week, 1 AS in_period, {counts} "
-            "WHERE reported_at >= :a AND reported_at < :b AND status != 'cancelled'",
+            "WHERE reported_at >= :a AND reported_at <= :b AND status != 'cancelled'",
             span,
         )
         return [*assigned, *everyone]
@@ -127,29 +265,37 @@ class KinerjaReads:
         self, start: datetime, end: datetime
     ) -> list[tuple[str | None, float | None, float | None]]:
         """``(assignee, seconds to resolve from the assignment, seconds to acknowledge)``
-        of the period's incidents resolved or acknowledged by ``end`` (one pass)."""
-        rows = self.db.rows(
-            "SELECT i.assigned_to AS agency, "
-            "CASE WHEN i.assigned_to IS NOT NULL AND i.status = 'resolved' "
-            "     AND i.resolved_at < :b THEN "
-            "  (julianday(i.resolved_at) - julianday(coalesce("
-            "    (SELECT max(j.at) FROM journal j INDEXED BY journal_by_target "
-            "     WHERE j.target = i.id AND j.action = 'assign' AND j.agency = i.assigned_to "
-            "     AND j.at <= i.resolved_at), i.reported_at))) * 86400.0 END AS resolve_s, "
-            "CASE WHEN i.acknowledged_at IS NOT NULL AND i.acknowledged_at < :b THEN "
-            "  (julianday(i.acknowledged_at) - julianday(i.reported_at)) * 86400.0 END AS ack_s "
-            "FROM incidents i INDEXED BY incidents_by_reported "
-            "WHERE i.reported_at >= :a AND i.reported_at < :b AND i.status != 'cancelled' "
-            "AND ((i.assigned_to IS NOT NULL AND i.status = 'resolved' AND i.resolved_at < :b) "
-            "     OR (i.acknowledged_at IS NOT NULL AND i.acknowledged_at < :b))",
-            {"a": iso_z(start), "b": iso_z(end)},
+        of the period's incidents resolved or acknowledged by ``end``: two reads of
+        partial indexes that hold just those incidents (the journal gives the
+        assignment time of the resolved ones)."""
+        span = {"a": iso_z(start), "b": iso_z(end)}
+        resolved = self.db.tuples(
+            "SELECT i.assigned_to, (julianday(i.resolved_at) - julianday(coalesce("
+            "  (SELECT max(j.at) FROM journal j INDEXED BY journal_by_target "
+            "   WHERE j.target = i.id AND j.action = 'assign' AND j.agency = i.assigned_to "
+            "   AND j.at <= i.resolved_at), i.reported_at))) * 86400.0 "
+            "FROM incidents i INDEXED BY incidents_resolved_assigned "
+            "WHERE i.status = 'resolved' AND i.assigned_to IS NOT NULL "
+            "AND i.reported_at >= :a AND i.reported_at <= :b AND i.resolved_at <= :b",
+            span,
         )
-        return [(r["agency"], r["resolve_s"], r["ack_s"]) for r in rows]
+        acknowledged = self.db.tuples(
+            "SELECT (julianday(acknowledged_at) - julianday(reported_at)) * 86400.0 "
+            "FROM incidents INDEXED BY incidents_acknowledged "
+            "WHERE acknowledged_at IS NOT NULL AND reported_at >= :a AND reported_at <= :b "
+            "AND acknowledged_at <= :b AND status != 'cancelled'",
+            span,
+        )
+        return [(a, s, None) for a, s in resolved] + [(None, None, s) for (s,) in acknowledged]
 
-    def item_groups(self, since: datetime, start: datetime, end: datetime) -> list[dict[str, Any]]:
-        """Action items due in ``[since, end)`` by owner, week back from ``end`` and period:
-        done by their due time, and overdue (open past it at ``end``, or done after it)."""
-        weeks, params = _week_case("due", since, end)
+    def item_groups(
+        self, starts: list[datetime], start: datetime, end: datetime
+    ) -> list[dict[str, Any]]:
+        """Action items due from the earliest of ``start`` and the week ``starts`` to
+        ``end``, by owner, trend week and period: done by their due time, and overdue
+        (open past it at ``end``, or done after it)."""
+        since = min([start, *starts[-1:]])
+        weeks, params = _week_case("due", starts)
         return self.db.rows(
             f"SELECT owner AS agency, {weeks} AS week, due >= :a AS in_period, "
             "count(*) AS actions, "

@@ -408,7 +408,70 @@ ALTER TABLE source_state ADD COLUMN site_code TEXT;
 ALTER TABLE source_state ADD COLUMN site_name TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+# v12: kinerja's counts kept per site day (store/kinerja.py). New incidents are folded
+# in by their seq (past the kinerja.seq mark); triggers move a changed or deleted one's
+# counts (those already folded in) from what it was to what it is. And the three partial
+# indexes the medians and the late-open count read alone.
+_V12 = """
+CREATE TABLE kinerja_days (
+    day TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    incidents INTEGER NOT NULL,
+    resolved INTEGER NOT NULL,
+    on_time INTEGER NOT NULL,
+    breaches INTEGER NOT NULL,
+    acknowledged INTEGER NOT NULL,
+    acknowledged_on_time INTEGER NOT NULL,
+    PRIMARY KEY (day, agency)
+) WITHOUT ROWID;
+CREATE TABLE kinerja_areas (
+    day TEXT NOT NULL,
+    category TEXT NOT NULL,
+    area TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (day, category, area)
+) WITHOUT ROWID;
+CREATE TRIGGER kinerja_update AFTER UPDATE OF
+    status, assigned_to, resolved_at, acknowledged_at, ack_due, resolve_due, breached,
+    reported_at, category, area
+ON incidents WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'kinerja.seq')
+BEGIN
+    UPDATE kinerja_days SET incidents = incidents - 1, resolved = resolved - (old.status = 'resolved'), on_time = on_time - (old.status = 'resolved' AND (old.resolve_due IS NULL OR old.resolved_at <= old.resolve_due)), breaches = breaches - (old.breached IS NOT NULL), acknowledged = acknowledged - (old.acknowledged_at IS NOT NULL), acknowledged_on_time = acknowledged_on_time - (old.acknowledged_at IS NOT NULL AND (old.ack_due IS NULL OR old.acknowledged_at <= old.ack_due))
+    WHERE old.status != 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND agency = coalesce(old.assigned_to, '');
+    UPDATE kinerja_areas SET n = n - 1
+    WHERE old.status != 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
+    INSERT INTO kinerja_days(day, agency, incidents, resolved, on_time, breaches, acknowledged, acknowledged_on_time)
+    SELECT date(new.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')), coalesce(new.assigned_to, ''), 1, (new.status = 'resolved'), (new.status = 'resolved' AND (new.resolve_due IS NULL OR new.resolved_at <= new.resolve_due)), (new.breached IS NOT NULL), (new.acknowledged_at IS NOT NULL), (new.acknowledged_at IS NOT NULL AND (new.ack_due IS NULL OR new.acknowledged_at <= new.ack_due))
+    WHERE new.status != 'cancelled' AND new.reported_at IS NOT NULL
+    ON CONFLICT(day, agency) DO UPDATE SET incidents = incidents + excluded.incidents, resolved = resolved + excluded.resolved, on_time = on_time + excluded.on_time, breaches = breaches + excluded.breaches, acknowledged = acknowledged + excluded.acknowledged, acknowledged_on_time = acknowledged_on_time + excluded.acknowledged_on_time;
+    INSERT INTO kinerja_areas(day, category, area, n)
+    SELECT date(new.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')), new.category, new.area, 1
+    WHERE new.status != 'cancelled' AND new.reported_at IS NOT NULL
+    ON CONFLICT(day, category, area) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER kinerja_delete AFTER DELETE ON incidents WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'kinerja.seq')
+BEGIN
+    UPDATE kinerja_days SET incidents = incidents - 1, resolved = resolved - (old.status = 'resolved'), on_time = on_time - (old.status = 'resolved' AND (old.resolve_due IS NULL OR old.resolved_at <= old.resolve_due)), breaches = breaches - (old.breached IS NOT NULL), acknowledged = acknowledged - (old.acknowledged_at IS NOT NULL), acknowledged_on_time = acknowledged_on_time - (old.acknowledged_at IS NOT NULL AND (old.ack_due IS NULL OR old.acknowledged_at <= old.ack_due))
+    WHERE old.status != 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND agency = coalesce(old.assigned_to, '');
+    UPDATE kinerja_areas SET n = n - 1
+    WHERE old.status != 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
+END;
+CREATE INDEX incidents_acknowledged ON incidents(reported_at, acknowledged_at, status)
+    WHERE acknowledged_at IS NOT NULL;
+CREATE INDEX incidents_resolved_assigned ON incidents(reported_at, assigned_to, resolved_at, id)
+    WHERE status = 'resolved' AND assigned_to IS NOT NULL;
+CREATE INDEX incidents_late_assigned ON incidents(resolve_due, assigned_to, reported_at)
+    WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL
+    AND resolve_due IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
+)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
