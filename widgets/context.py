@@ -61,13 +61,7 @@ class ConsoleContext:
 
     def site_filter(self) -> SiteFilter | None:
         """The sources of :attr:`site` (None: no filter)."""
-        if self.site is None:
-            return None
-        if self.site in (self.config.site.code or "-",) and self.site not in {
-            c for c, _ in self.sites().values()
-        }:
-            return SiteFilter(tuple(self.sites()), exclude=True)
-        return SiteFilter(tuple(n for n, (c, _) in self.sites().items() if c == self.site))
+        return None if self.site is None else SiteFilter.of(self.sites(), self.site)
 
     @property
     def filter_keys(self) -> set[str]:

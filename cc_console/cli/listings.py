@@ -77,16 +77,18 @@ SiteOpt = Annotated[
 
 
 def _of_site(sites: dict[str, tuple[str, str]], code: str | None) -> SiteFilter | None:
-    """Which sources are of the site ``code`` (None: no filter). "local": those read from
-    no other site. An unknown code has no sources (an empty listing, not an error: a site
-    that has not answered yet is no mistake)."""
+    """Which sources are of the site ``code`` (None: no filter). "local" (or this site's
+    code): those read from no other site. A code nobody sent has no sources: an empty
+    listing, not an error (a site that has not answered yet is no mistake)."""
     from cc_console.store.incidents import SiteFilter
 
     if code is None:
         return None
     if code == "local":
         return SiteFilter(tuple(sites), exclude=True)
-    return SiteFilter(tuple(name for name, s in sites.items() if s[0] == code))
+    if code not in {c for c, _ in sites.values()}:
+        return SiteFilter(())
+    return SiteFilter.of(sites, code)
 
 
 def incidents(

@@ -62,6 +62,7 @@ class ProvinceDemo:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.stop_ticking = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
         self.rng = random.Random(32)
         now = utcnow()
         for spec in sites or SITES:
@@ -125,7 +126,7 @@ class ProvinceDemo:
                 await site.server.start()
 
         asyncio.run_coroutine_threadsafe(start_all(), self.loop).result(60)
-        threading.Thread(target=self._tick, daemon=True).start()
+        self.ticker.start()
 
     def _tick(self) -> None:
         while not self.stop_ticking.wait(TICK_S):
@@ -140,6 +141,8 @@ class ProvinceDemo:
     def close(self) -> None:
         """Stop the clock and every server."""
         self.stop_ticking.set()
+        if self.ticker.is_alive():
+            self.ticker.join(30)  # a tick writing a site's cache finishes first
 
         async def stop_all() -> None:
             for site in self.sites:

@@ -40,6 +40,14 @@ class SiteFilter:
         """Whether ``source`` passes."""
         return (source in self.names) != self.exclude
 
+    @classmethod
+    def of(cls, sites: dict[str, tuple[str, str]], code: str) -> SiteFilter:
+        """The sources of the site ``code``: those read from it (``sites``: ``source ->
+        (code, name)``), or, for a code read from no source (this site's own, "local"),
+        every source read from no other site."""
+        read = tuple(name for name, (c, _) in sites.items() if c == code)
+        return cls(read) if read else cls(tuple(sites), exclude=True)
+
 
 @dataclass(frozen=True, slots=True)
 class IncidentQuery:
