@@ -198,7 +198,7 @@ class ProvinceDemo:
 def run_province(state: object, *, tui: bool) -> None:
     """``demo --province``: serve the 27 sites and open the province's console on them."""
     from cc_console.cli.state import State
-    from cc_console.poll import Refresher
+    from cc_console.demo.session import exit_if_failed, refresh_once
 
     assert isinstance(state, State)
     with tempfile.TemporaryDirectory(prefix="cc-console-province-") as tmp:
@@ -221,25 +221,15 @@ def run_province(state: object, *, tui: bool) -> None:
             )
             sys.stderr.flush()
 
-            async def refresh() -> list[Any]:
-                refresher = Refresher(cfg, store)
-                try:
-                    return await refresher.refresh(list(cfg.sources))
-                finally:
-                    await refresher.aclose()
-
-            outcomes = asyncio.run(refresh())
+            outcomes = refresh_once(cfg, store)
             if not tui:
-                failed = [o for o in outcomes if o.status == "failed"]
+                read = sum(1 for o in outcomes if o.status != "failed")
                 counts = (len(store.incidents.listing()), len(store.agencies.listing()))
                 state.out.print(
                     f"{len(demo.sites)} sites: {counts[0]} active incidents, {counts[1]} "
-                    f"agencies; {len(outcomes) - len(failed)}/{len(outcomes)} feeds read"
+                    f"agencies; {read}/{len(outcomes)} feeds read"
                 )
-                for o in failed:
-                    sys.stderr.write(f"cc-console: demo source {o.name}: {o.error}\n")
-                if failed:
-                    raise SystemExit(1)
+                exit_if_failed(outcomes)
                 return
             from cc_console.app import run_console
 

@@ -265,10 +265,33 @@ def seed_silence(store: Any) -> None:
         )
 
 
+def refresh_once(cfg: Any, store: Any) -> list[Any]:
+    """Every source of ``cfg`` read once (the demo's first refresh)."""
+    from cc_console.poll import Refresher
+
+    async def refresh() -> list[Any]:
+        refresher = Refresher(cfg, store)
+        try:
+            return await refresher.refresh(list(cfg.sources))
+        finally:
+            await refresher.aclose()
+
+    return asyncio.run(refresh())
+
+
+def exit_if_failed(outcomes: list[Any]) -> None:
+    """Name each source that failed on stderr and exit 1 (a demo that cannot read its
+    own feeds is broken); nothing when all were read."""
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        sys.stderr.write(f"cc-console: demo source {o.name}: {o.error}\n")
+    if failed:
+        raise SystemExit(1)
+
+
 def run_demo(state: object, *, tui: bool) -> None:
     """Run the demo end to end (the CLI's ``demo`` command)."""
     from cc_console.cli.state import State
-    from cc_console.poll import Refresher
 
     assert isinstance(state, State)
     with tempfile.TemporaryDirectory(prefix="cc-console-demo-") as tmp, DemoServer() as server:
@@ -288,14 +311,7 @@ def run_demo(state: object, *, tui: bool) -> None:
         )
         sys.stderr.flush()
 
-        async def refresh() -> list:
-            refresher = Refresher(cfg, store)
-            try:
-                return await refresher.refresh(list(cfg.sources))
-            finally:
-                await refresher.aclose()
-
-        outcomes = asyncio.run(refresh())
+        outcomes = refresh_once(cfg, store)
         seed_follow_up(store, cfg.site.tz)
         seed_silence(store)
         seed_history(store)
@@ -307,11 +323,7 @@ def run_demo(state: object, *, tui: bool) -> None:
             state.out.print(
                 f"{counts[0]} active incidents, {counts[1]} agencies; feeds at {server.base}"
             )
-            failed = [o for o in outcomes if o.status == "failed"]
-            for o in failed:
-                sys.stderr.write(f"cc-console: demo source {o.name}: {o.error}\n")
-            if failed:
-                raise SystemExit(1)
+            exit_if_failed(outcomes)
             return
         from cc_console.app import run_console
 
