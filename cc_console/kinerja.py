@@ -376,11 +376,13 @@ def compute(
                 f.breaches += counts["breaches"]
     resolve: dict[str, list[float]] = defaultdict(list)
     acks: list[float] = []
-    for agency, resolve_s, ack_s in reads.durations(start, end):
+    for agency, resolve_s, ack_s in reads.durations(start, end, kept=kept):
         if agency is not None and resolve_s is not None:
             resolve[agency].append(max(float(resolve_s), 0.0))
         if ack_s is not None:
             acks.append(max(float(ack_s), 0.0))
+    if kept:  # only those acknowledged after their report were read: the rest are zeros
+        acks += [0.0] * (center.acknowledged - len(acks))
     for agency, values in resolve.items():
         of(figures, agency).median_resolve_s = statistics.median(values)
     center.median_acknowledge_s = statistics.median(acks) if acks else None

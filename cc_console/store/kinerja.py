@@ -262,12 +262,17 @@ class KinerjaReads:
         return [*assigned, *everyone]
 
     def durations(
-        self, start: datetime, end: datetime
+        self, start: datetime, end: datetime, *, kept: bool = False
     ) -> list[tuple[str | None, float | None, float | None]]:
         """``(assignee, seconds to resolve from the assignment, seconds to acknowledge)``
-        of the period's incidents resolved or acknowledged by ``end``: two reads of
-        partial indexes that hold just those incidents (the journal gives the
-        assignment time of the resolved ones)."""
+        of the period's incidents resolved or acknowledged by ``end``.
+
+        The resolved assigned ones come from a partial index that holds just them (the
+        journal gives the time of the assignment). With ``kept``, only the
+        acknowledgements that came after the report are read (a partial index holds
+        them): the others are zeros, as many as the kept count of acknowledged
+        incidents has beyond them.
+        """
         span = {"a": iso_z(start), "b": iso_z(end)}
         resolved = self.db.tuples(
             "SELECT i.assigned_to, (julianday(i.resolved_at) - julianday(coalesce("
@@ -279,10 +284,15 @@ class KinerjaReads:
             "AND i.reported_at >= :a AND i.reported_at <= :b AND i.resolved_at <= :b",
             span,
         )
+        acks = (
+            "FROM incidents INDEXED BY incidents_acknowledged WHERE acknowledged_at > reported_at "
+            if kept
+            else "FROM incidents INDEXED BY incidents_by_reported "
+            "WHERE acknowledged_at IS NOT NULL "
+        )
         acknowledged = self.db.tuples(
             "SELECT (julianday(acknowledged_at) - julianday(reported_at)) * 86400.0 "
-            "FROM incidents INDEXED BY incidents_acknowledged "
-            "WHERE acknowledged_at IS NOT NULL AND reported_at >= :a AND reported_at <= :b "
+            f"{acks} AND reported_at >= :a AND reported_at <= :b "
             "AND acknowledged_at <= :b AND status != 'cancelled'",
             span,
         )

@@ -411,7 +411,8 @@ ALTER TABLE source_state ADD COLUMN site_name TEXT;
 # v12: kinerja's counts kept per site day (store/kinerja.py). New incidents are folded
 # in by their seq (past the kinerja.seq mark); triggers move a changed or deleted one's
 # counts (those already folded in) from what it was to what it is. And the three partial
-# indexes the medians and the late-open count read alone.
+# indexes the medians and the late-open count read alone (the acknowledgements after the
+# report: one at the report itself, as a feed says it, is a zero the counts give).
 _V12 = """
 CREATE TABLE kinerja_days (
     day TEXT NOT NULL,
@@ -461,7 +462,7 @@ BEGIN
     AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
 END;
 CREATE INDEX incidents_acknowledged ON incidents(reported_at, acknowledged_at, status)
-    WHERE acknowledged_at IS NOT NULL;
+    WHERE acknowledged_at > reported_at;
 CREATE INDEX incidents_resolved_assigned ON incidents(reported_at, assigned_to, resolved_at, id)
     WHERE status = 'resolved' AND assigned_to IS NOT NULL;
 CREATE INDEX incidents_late_assigned ON incidents(resolve_due, assigned_to, reported_at)

@@ -117,7 +117,7 @@ def test_the_figures_of_each_agency_are_the_known_answers(built) -> None:
 def test_an_agency_with_nothing_to_measure_has_no_score_and_ranks_last() -> None:
     class Empty:  # a cache with nothing in it: every read answers no rows
         def __getattr__(self, name: str):
-            return lambda *a: []
+            return lambda *a, **k: []
 
     k = compute(Empty(), [Agency("x", "X"), Agency("a", "A")], START, END, trend=False)
     assert [a.score for a in k.agencies] == [None, None]
