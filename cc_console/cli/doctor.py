@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import stat
@@ -145,6 +144,8 @@ def _check_serve(report: Report, cfg: Config) -> None:
 
 
 async def _reach(cfg: Config, report: Report) -> None:
+    import asyncio
+
     from cc_console.poll.fetch import fetch, make_client, user_agent
 
     async def one(src: SourceConfig) -> tuple[SourceConfig, str | None, int | None, float]:
@@ -191,6 +192,8 @@ def _rebuild(state: State, cfg: Config, report: Report) -> None:
 
 
 def _rebuild_into(state: State, cfg: Config, report: Report, path: Path) -> None:
+    import asyncio
+
     from cc_console.poll import Refresher
 
     fresh = path.with_name(path.name + ".rebuild")
@@ -255,6 +258,8 @@ def doctor(
     offline: Annotated[bool, typer.Option("--offline", help="Do not contact the sources.")] = False,
 ) -> None:
     """Check config, cache integrity, schema, permissions, journal and sources."""
+    import asyncio
+
     state: State = ctx.obj
     report = Report(state)
     cfg = state.config

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sys
@@ -58,6 +57,8 @@ def refresh(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Fetch every enabled source (or the named ones) once, concurrently."""
+    import asyncio
+
     state: State = ctx.obj
     cfg = state.config
     if cfg.path is None:
@@ -92,6 +93,8 @@ def refresh(
 
 def poll(ctx: typer.Context) -> None:
     """Run the pollers until SIGTERM or SIGINT: each source on its own interval."""
+    import asyncio
+
     state: State = ctx.obj
     cfg = state.config
     if cfg.path is None:

@@ -6,7 +6,6 @@ route's redaction before they reach the terminal.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import TYPE_CHECKING, Annotated
 
@@ -79,6 +78,8 @@ def notify_test(
     as_json: JsonOpt = False,
 ) -> None:
     """Send one test message on ROUTE now (exit 0 delivered, 1 not)."""
+    import asyncio
+
     state: State = ctx.obj
     chosen = state.config.route(route)
     from cc_console.notify import Notifier
@@ -97,6 +98,8 @@ def notify_test(
 @notify_app.command("flush")
 def notify_flush(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Send now every message not yet sent (pending or failed, ignoring backoff)."""
+    import asyncio
+
     state: State = ctx.obj
     store = _writable(state, "notify flush")
     if not state.config.notify:
