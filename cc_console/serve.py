@@ -156,6 +156,15 @@ class Server:
         gz = gzip.compress(doc.body, 6, mtime=0) if len(doc.body) >= GZIP_MIN else None
         return _Kept(stamp, doc.body, gz, tag, doc.content_type)
 
+    def _made(self, key: str, stamp: tuple[int, int]) -> _Kept | _KeptSet | None:
+        """Render ``key`` and keep it (in the render thread)."""
+        made = self.renderer.render(key)
+        if made is None:
+            return None
+        if isinstance(made, dict):
+            return _KeptSet(stamp, {k: self._keep(stamp, d) for k, d in made.items()})
+        return self._keep(stamp, made)
+
     async def _document(self, path: str) -> _Kept | None:
         """The kept document at ``path``, rendered first if the cache has changed."""
         key = "/cap/*" if path.startswith("/cap/") and path.endswith(".xml") else path
@@ -167,14 +176,12 @@ class Server:
                 kept = self._kept.get(key)
                 if kept is None or kept.stamp != stamp:
                     loop = asyncio.get_running_loop()
-                    made = await loop.run_in_executor(self.renderer.pool, self.renderer.render, key)
+                    # Rendered, hashed and compressed in the worker: the loop goes on
+                    # answering everyone else (a 304 never waits for a render).
+                    made = await loop.run_in_executor(self.renderer.pool, self._made, key, stamp)
                     if made is None:
                         return None
-                    if isinstance(made, dict):
-                        kept = _KeptSet(stamp, {k: self._keep(stamp, d) for k, d in made.items()})
-                    else:
-                        kept = self._keep(stamp, made)
-                    self._kept[key] = kept
+                    kept = self._kept[key] = made
         if isinstance(kept, _KeptSet):
             return kept.docs.get(path[5:-4])
         return kept
