@@ -127,7 +127,7 @@ class AgencySource:
         if spark_w:
             line.append(" ")
             line.append(
-                fit(sparkline(self.trends.get(row.id, [])[-spark_w:]), spark_w), style="cyan"
+                fit(sparkline(self.trends.get(self.key(row), [])[-spark_w:]), spark_w), style="cyan"
             )
         line.append(" ")
         line.append(f"{age(row.updated_at, self.ctx.now()):>4}", style="dim")

@@ -261,12 +261,13 @@ def _changes(text: str, t: object) -> str:
 class AgencyView:
     """An agency: status, KPIs against targets, history, incidents assigned to it."""
 
-    def __init__(self, agency_id: str) -> None:
+    def __init__(self, agency_id: str, source: str | None = None) -> None:
         self.agency_id = agency_id
+        self.source = source
 
     def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
         t, tz = ctx.t, ctx.tz
-        a = ctx.store.agencies.get(self.agency_id)
+        a = ctx.store.agencies.get(self.agency_id, self.source)
         if a is None:
             return Text(self.agency_id), Text(t("empty.agencies"))
         symbol, style = AGENCY_LOOK.get(a.status, ("?", ""))
@@ -302,7 +303,7 @@ class AgencyView:
                 )
                 table.add_row(Text(k.name), Text(value), Text(target), met)
             parts.append(table)
-        history = ctx.store.agencies.history(a.id, limit=30)
+        history = ctx.store.agencies.history(a.id, limit=30, source=self.source)
         if history:
             parts.append(_heading(t("detail.history")))
             parts.append(Text(sparkline([s for _, s, _ in history]), style="cyan"))
@@ -335,14 +336,15 @@ class AgencyDetailScreen(DetailScreen):
     """An agency's detail, with charts of its KPIs against their targets and of its
     service status over the last 90 days (textual-plotext)."""
 
-    def __init__(self, ctx: ConsoleContext, agency_id: str) -> None:
-        super().__init__(ctx, AgencyView(agency_id))
+    def __init__(self, ctx: ConsoleContext, agency_id: str, source: str | None = None) -> None:
+        super().__init__(ctx, AgencyView(agency_id, source))
         self.agency_id = agency_id
+        self.source = source
 
     def compose_more(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
 
-        a = self.ctx.store.agencies.get(self.agency_id)
+        a = self.ctx.store.agencies.get(self.agency_id, self.source)
         self._charts: list[tuple[PlotextPlot, str | None]] = []
         yield Static(_heading(self.ctx.t("detail.charts", days=CHART_DAYS)), id="charts-title")
         status = PlotextPlot(classes="chart")
@@ -362,7 +364,7 @@ class AgencyDetailScreen(DetailScreen):
         t, now = self.ctx.t, self.ctx.now()
         history = [
             h
-            for h in self.ctx.store.agencies.history(self.agency_id, limit=2000)
+            for h in self.ctx.store.agencies.history(self.agency_id, limit=2000, source=self.source)
             if (now - h[0]).days <= CHART_DAYS
         ]
         days = [-(now - at).total_seconds() / 86400 for at, _, _ in history]

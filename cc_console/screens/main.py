@@ -155,7 +155,7 @@ class MainScreen(Screen[None]):
         if isinstance(row, Incident):
             self.app.push_screen(IncidentDetailScreen(self.ctx, row.id))
         elif isinstance(row, Agency):
-            self.app.push_screen(AgencyDetailScreen(self.ctx, row.id))
+            self.app.push_screen(AgencyDetailScreen(self.ctx, row.id, row.source))
         elif isinstance(row, AgendaRow) and row.meeting is not None:
             self.app.push_screen(MeetingDetailScreen(self.ctx, row.meeting.id))
         elif isinstance(row, ActionItem):

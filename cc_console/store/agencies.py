@@ -168,33 +168,37 @@ class Agencies:
             ]
         return agencies
 
-    def get(self, agency_id: str) -> Agency | None:
-        """One agency by id."""
+    def get(self, agency_id: str, source: str | None = None) -> Agency | None:
+        """One agency by id (and ``source``: the province reads a "bpbd" from each site)."""
         rows = self.db.rows(
-            "SELECT * FROM agencies WHERE id = ? ORDER BY source LIMIT 1", [agency_id]
+            "SELECT * FROM agencies WHERE id = ? AND (? IS NULL OR source = ?) "
+            "ORDER BY source LIMIT 1",
+            [agency_id, source, source],
         )
         return _agency(rows[0]) if rows else None
 
     def history(
-        self, agency_id: str, limit: int = 60
+        self, agency_id: str, limit: int = 60, source: str | None = None
     ) -> list[tuple[datetime, str, tuple[Kpi, ...]]]:
-        """The last ``limit`` status/KPI changes of one agency, oldest first."""
+        """The last ``limit`` status/KPI changes of one agency (of ``source``, if given),
+        oldest first."""
         rows = self.db.rows(
             "SELECT at, status, kpis FROM agency_history WHERE agency_id = ? "
-            "ORDER BY at DESC, seq DESC LIMIT ?",
-            [agency_id, limit],
+            "AND (? IS NULL OR source = ?) ORDER BY at DESC, seq DESC LIMIT ?",
+            [agency_id, source, source, limit],
         )
         return [(parse_iso(r["at"]), r["status"], _kpis(r["kpis"])) for r in reversed(rows)]  # type: ignore[misc]
 
     def trends(self, limit: int = 12) -> dict[str, list[str]]:
-        """The last ``limit`` statuses of every agency (oldest first), for sparklines."""
+        """The last ``limit`` statuses of every agency (oldest first), for sparklines, by
+        ``source:id`` (the province has a "bpbd" of each site)."""
         rows = self.db.rows(
-            "SELECT agency_id, status FROM (SELECT agency_id, status, at, seq, row_number() OVER "
-            "(PARTITION BY agency_id ORDER BY at DESC, seq DESC) AS n FROM agency_history) "
-            "WHERE n <= ? ORDER BY agency_id, at, seq",
+            "SELECT source, agency_id, status FROM (SELECT source, agency_id, status, at, seq, "
+            "row_number() OVER (PARTITION BY source, agency_id ORDER BY at DESC, seq DESC) "
+            "AS n FROM agency_history) WHERE n <= ? ORDER BY source, agency_id, at, seq",
             [limit],
         )
         out: dict[str, list[str]] = {}
         for r in rows:
-            out.setdefault(r["agency_id"], []).append(r["status"])
+            out.setdefault(f"{r['source']}:{r['agency_id']}", []).append(r["status"])
         return out

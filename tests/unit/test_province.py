@@ -181,6 +181,16 @@ async def test_the_wilayah_view_agrees_with_incidents_site(province, cli):
             assert "32.06" in main.incidents.source.status()
             titles = {i.title for i in main.incidents.source.page(0, 10)}
             assert titles == {i["title"] for i in expected["32.06"]}
+            # Every site has a "dinkes": the one opened is this site's, with its history.
+            await pilot.press("1")
+            await pilot.press("enter")  # worst status first: Tasikmalaya's, down
+            from cc_console.screens.detail import AgencyDetailScreen
+
+            assert isinstance(app.screen, AgencyDetailScreen)
+            title = app.screen.query_one("#detail-title").render().plain
+            assert "Dinkes Kabupaten Tasikmalaya" in title
+            assert app.screen.source == "w3206-agencies"
+            await pilot.press("escape")
             # The first row shows every site again.
             await pilot.press("6")
             await pilot.press("enter")
