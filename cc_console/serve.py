@@ -46,7 +46,7 @@ from cc_console.store.version import DataVersion
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = ["Server", "is_loopback"]
+__all__ = ["Server", "ServerThread", "is_loopback"]
 
 WINDOW_S = 600  # documents with a "last days" window are rendered anew at least this often
 GZIP_MIN = 1024  # smaller bodies are sent as they are
@@ -296,6 +296,41 @@ class Server:
             await self.stop()
 
         asyncio.run(main())
+
+
+class ServerThread:
+    """Servers run by one event loop in a thread of their own (the demos serve their
+    sites beside the console)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.servers: list[Server] = []
+
+    def start(self, servers: list[Server]) -> None:
+        """Bind and serve ``servers`` (each ``address`` is set when this returns)."""
+        if not self.thread.is_alive():
+            self.thread.start()
+
+        async def start_all() -> None:
+            for server in servers:
+                await server.start()
+                self.servers.append(server)
+
+        asyncio.run_coroutine_threadsafe(start_all(), self.loop).result(60)
+
+    def close(self) -> None:
+        """Stop every server and the loop."""
+        if not self.thread.is_alive():
+            return
+
+        async def stop_all() -> None:
+            for server in self.servers:
+                await server.stop()
+
+        asyncio.run_coroutine_threadsafe(stop_all(), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
 
 
 async def _server_header(request: web.Request, response: web.StreamResponse) -> None:

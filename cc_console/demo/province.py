@@ -10,7 +10,6 @@ province's pollers bring in.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import secrets
@@ -25,7 +24,7 @@ from cc_console.config import Config, load_config
 from cc_console.demo.render import native_agencies, native_incidents
 from cc_console.demo.world import DemoWorld
 from cc_console.resources import data_dir
-from cc_console.serve import Server
+from cc_console.serve import Server, ServerThread
 from cc_console.sources.base import ParseContext
 from cc_console.store import PollRecord, Store
 from cc_console.timefmt import utcnow
@@ -59,8 +58,7 @@ class ProvinceDemo:
     def __init__(self, folder: Path, sites: list[dict[str, Any]] | None = None) -> None:
         self.folder = folder
         self.sites: list[_Site] = []
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.servers = ServerThread()
         self.stop_ticking = threading.Event()
         self.ticker = threading.Thread(target=self._tick, daemon=True)
         self.rng = random.Random(32)
@@ -118,14 +116,9 @@ class ProvinceDemo:
 
     def start(self) -> None:
         """Start every site's server, and the clock that moves their worlds."""
-        self.thread.start()
-
-        async def start_all() -> None:
-            for site in self.sites:
-                site.server = Server(site.config, port=0, idle_timeout=30)
-                await site.server.start()
-
-        asyncio.run_coroutine_threadsafe(start_all(), self.loop).result(60)
+        for site in self.sites:
+            site.server = Server(site.config, port=0, idle_timeout=30)
+        self.servers.start([site.server for site in self.sites if site.server is not None])
         self.ticker.start()
 
     def _tick(self) -> None:
@@ -143,16 +136,7 @@ class ProvinceDemo:
         self.stop_ticking.set()
         if self.ticker.is_alive():
             self.ticker.join(30)  # a tick writing a site's cache finishes first
-
-        async def stop_all() -> None:
-            for site in self.sites:
-                if site.server is not None:
-                    await site.server.stop()
-
-        if self.thread.is_alive():
-            asyncio.run_coroutine_threadsafe(stop_all(), self.loop).result(30)
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(10)
+        self.servers.close()
         for site in self.sites:
             site.store.close()
 

@@ -302,29 +302,39 @@ def run_demo(state: object, *, tui: bool) -> None:
         state.db_path = None
         cfg = state.config
         store = state.store()
-        # Say where the demo lives: to try a command on it from another terminal.
-        sys.stderr.write(
-            f"demo feeds at {server.base}\n"
-            f"demo notifications at {server.base}{INBOX} (the route 'piket' posts there)\n"
-            f"demo config {config_path} (try: cc-console --config {config_path} sla)\n"
-            f"demo cache  {cfg.cache.path} (both are removed when the demo ends)\n"
-        )
-        sys.stderr.flush()
+        from cc_console.serve import Server, ServerThread
 
-        outcomes = refresh_once(cfg, store)
-        seed_follow_up(store, cfg.site.tz)
-        seed_silence(store)
-        seed_history(store)
-        if not tui:
-            from cc_console.cli import tables
-
-            state.out.print(tables.refresh_table(outcomes, state.t))
-            counts = (len(store.incidents.listing()), len(store.agencies.listing()))
-            state.out.print(
-                f"{counts[0]} active incidents, {counts[1]} agencies; feeds at {server.base}"
+        public = Server(cfg, port=0)  # this site's public page, as `serve` publishes it
+        published = ServerThread()
+        published.start([public])
+        try:
+            # Say where the demo lives: to try a command on it from another terminal.
+            sys.stderr.write(
+                f"demo public page at {public.address}/ (the site as `cc-console serve` "
+                "publishes it)\n"
+                f"demo feeds at {server.base}\n"
+                f"demo notifications at {server.base}{INBOX} (the route 'piket' posts there)\n"
+                f"demo config {config_path} (try: cc-console --config {config_path} sla)\n"
+                f"demo cache  {cfg.cache.path} (both are removed when the demo ends)\n"
             )
-            exit_if_failed(outcomes)
-            return
-        from cc_console.app import run_console
+            sys.stderr.flush()
 
-        run_console(state)
+            outcomes = refresh_once(cfg, store)
+            seed_follow_up(store, cfg.site.tz)
+            seed_silence(store)
+            seed_history(store)
+            if not tui:
+                from cc_console.cli import tables
+
+                state.out.print(tables.refresh_table(outcomes, state.t))
+                counts = (len(store.incidents.listing()), len(store.agencies.listing()))
+                state.out.print(
+                    f"{counts[0]} active incidents, {counts[1]} agencies; feeds at {server.base}"
+                )
+                exit_if_failed(outcomes)
+                return
+            from cc_console.app import run_console
+
+            run_console(state)
+        finally:
+            published.close()

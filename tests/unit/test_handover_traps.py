@@ -62,3 +62,4 @@ def test_the_demo_says_where_its_config_and_cache_are(tmp_path):
     r = run_subprocess("demo", "--no-tui", env={"TMPDIR": str(tmp_path)}, timeout=120)
     assert r.code == 0, r.err
     assert "demo config" in r.err and "config.toml" in r.err and "demo.db" in r.err
+    assert "demo public page at http://127.0.0.1:" in r.err  # served while the demo runs
