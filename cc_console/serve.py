@@ -40,8 +40,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cc_console.config import Config
+from cc_console.errors import StoreError
 from cc_console.publish import PUBLIC_PATHS, Document, Documents
-from cc_console.store.version import DataVersion
+from cc_console.store.base import Cache
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -139,16 +140,16 @@ class Server:
         self.renderer = _Renderer(config, self.cache, days)
         self._kept: dict[str, _Kept | _KeptSet] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        self._version = DataVersion(self.cache)
+        # Its own read-only connection, asked only for the data version (microseconds).
+        self._version = Cache(self.cache, read_only=True)
         self._runner: web.AppRunner | None = None
         self.address = ""
-        self.started = time.time()
 
     # -- the cache's state --------------------------------------------------------
 
     def _stamp(self) -> tuple[int, int]:
         """What a kept document depends on: the cache's data version and the window."""
-        return self._version.read(), int(time.time() // WINDOW_S)
+        return self._version.data_version(), int(time.time() // WINDOW_S)
 
     @staticmethod
     def _keep(stamp: tuple[int, int], doc: Document) -> _Kept:
@@ -222,7 +223,7 @@ class Server:
             return web.Response(status=404, headers=SECURITY_HEADERS)
         try:
             kept = await self._document(path)
-        except sqlite3.Error as exc:
+        except (StoreError, sqlite3.Error) as exc:
             sys.stderr.write(f"cc-console serve: {path}: cache unreadable: {exc}\n")
             return web.Response(status=503, headers={"Retry-After": "5"})
         if kept is None:
