@@ -31,7 +31,7 @@ from cc_console.config import Config
 from cc_console.export import agency_json, incident_json, item_json
 from cc_console.i18n import Translator
 from cc_console.models import Agency, Incident
-from cc_console.resources import data_dir
+from cc_console.resources import template
 from cc_console.store import Store
 from cc_console.timefmt import in_zone, iso_z, utcnow
 
@@ -385,13 +385,6 @@ class Documents:
 
     def public_page(self) -> Document:
         """The public status page: services and their status, public active incidents."""
-        import jinja2
-
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(data_dir() / "templates"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-        )
         t, tz = self.t, self.site.tz
         agencies = [
             {
@@ -419,7 +412,7 @@ class Documents:
         ]
         last = self.store.sources.last_success()
         down = sum(1 for a in agencies if a["status"] in ("partial_outage", "major_outage"))
-        html = env.get_template("public.html.j2").render(
+        html = template("public.html.j2").render(
             t=t,
             lang=self.site.language,
             site=self.site.name,

@@ -14,7 +14,7 @@ from typing import Any
 from cc_console.config import Config
 from cc_console.i18n import Translator
 from cc_console.kinerja import Kinerja, duration
-from cc_console.resources import data_dir
+from cc_console.resources import template
 
 __all__ = ["STATUS_COLOURS", "html"]
 
@@ -43,13 +43,6 @@ def _bars(rows: list[tuple[str, float, str]], top: float) -> dict[str, Any]:
 
 def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
     """The report for the weekly evaluation meeting, as one HTML document."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(data_dir() / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
     tz = config.site.tz
     colours = dict(STATUS_COLOURS)
     agencies = []
@@ -84,8 +77,8 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
         scored = [*scored[:CHART_ROWS], ("…", 0.0, ""), *scored[-5:]]
     categories = k.breakdown.get("incidents_by_category", [])
     top = max((n for _, n in categories), default=0)
-    template = env.get_template("report.html.j2")
-    return template.render(
+    page = template("report.html.j2")
+    return page.render(
         t=t,
         lang=t.lang,
         site=config.site.name,
