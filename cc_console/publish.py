@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape, quoteattr
 from cc_console.config import Config
 from cc_console.export import agency_json, incident_json, item_json
 from cc_console.i18n import Translator
-from cc_console.models import Agency, Incident
+from cc_console.models import Incident
 from cc_console.resources import template
 from cc_console.store import Store
 from cc_console.timefmt import in_zone, iso_z, utcnow
@@ -118,15 +118,7 @@ class Documents:
 
     def _public_incidents(self) -> list[Incident]:
         """Active incidents the public may see: of public categories, not exercises."""
-        wanted = set(self.config.serve.public_categories)
-        return [
-            i
-            for i in self.store.incidents.listing(include_all=False)
-            if i.category in wanted and not i.exercise
-        ]
-
-    def _own_agencies(self) -> list[Agency]:
-        return self.store.agencies.listing()
+        return self.store.incidents.listing(public=self.config.serve.public_categories)
 
     # -- native feeds ---------------------------------------------------------------
 
@@ -151,7 +143,7 @@ class Documents:
 
     def agencies_json(self) -> Document:
         """Every agency (native feed)."""
-        return self._native("agencies", [agency_json(a) for a in self._own_agencies()])
+        return self._native("agencies", [agency_json(a) for a in self.store.agencies.listing()])
 
     def actions_json(self) -> Document:
         """Open action items and those closed in the last ``days`` days."""
@@ -171,7 +163,7 @@ class Documents:
     def status_json(self) -> Document:
         """Agencies as components of a Statuspage v2 ``summary.json``; public incidents."""
         page_id = _SAFE_ID.sub("", self.site.code) or "cc-console"
-        agencies = self._own_agencies()
+        agencies = self.store.agencies.listing()
         components = []
         for n, a in enumerate(sorted(agencies, key=lambda a: (a.name.casefold(), a.id))):
             components.append(
@@ -393,7 +385,7 @@ class Documents:
                 "word": t(f"agency.{a.status}"),
                 "since": t.when(a.updated_at, tz, year=False),
             }
-            for a in self._own_agencies()
+            for a in self.store.agencies.listing()
         ]
         incidents = [
             {

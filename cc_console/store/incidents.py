@@ -40,6 +40,11 @@ class SiteFilter:
         """Whether ``source`` passes."""
         return (source in self.names) != self.exclude
 
+    def where(self) -> tuple[str, list[str]]:
+        """The SQL condition on ``source`` and its parameters."""
+        marks = ", ".join("?" * len(self.names))
+        return f"source {'NOT IN' if self.exclude else 'IN'} ({marks})", list(self.names)
+
     @classmethod
     def of(cls, sites: dict[str, tuple[str, str]], code: str) -> SiteFilter:
         """The sources of the site ``code``: those read from it (``sites``: ``source ->
@@ -134,16 +139,24 @@ class Incidents:
         return row_to_incident(rows[0]) if rows else None
 
     def listing(
-        self, *, include_all: bool = False, sources: SiteFilter | None = None
+        self,
+        *,
+        include_all: bool = False,
+        sources: SiteFilter | None = None,
+        public: tuple[str, ...] | None = None,
     ) -> list[Incident]:
         """Open and acknowledged incidents (all with ``include_all``), newest first;
-        of the sources ``sources`` admits."""
+        of the sources ``sources`` admits; with ``public``, only of those categories
+        and no exercise (what the public page may show)."""
         clauses: list[str] = [] if include_all else ["status IN ('open', 'acknowledged')"]
         params: list[Any] = []
         if sources is not None:
-            marks = ", ".join("?" * len(sources.names))
-            clauses.append(f"source {'NOT IN' if sources.exclude else 'IN'} ({marks})")
-            params.extend(sources.names)
+            clause, names = sources.where()
+            clauses.append(clause)
+            params.extend(names)
+        if public is not None:
+            clauses.append(f"category IN ({', '.join('?' * len(public))}) AND exercise = 0")
+            params.extend(public)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.rows(
             f"{SELECT_INCIDENT} {where} ORDER BY reported_at DESC, seq DESC", params
@@ -190,9 +203,9 @@ class Incidents:
             clauses.append("assigned_to = ?")
             params.append(q.assigned_to)
         if q.sites is not None:
-            marks = ", ".join("?" * len(q.sites.names))
-            clauses.append(f"source {'NOT IN' if q.sites.exclude else 'IN'} ({marks})")
-            params.extend(q.sites.names)
+            clause, names = q.sites.where()
+            clauses.append(clause)
+            params.extend(names)
         match = self._match(q)
         if match and after is not None:  # FTS5 takes the rowid range itself
             clauses.append(
