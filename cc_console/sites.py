@@ -17,7 +17,7 @@ from cc_console.config import Config
 from cc_console.store import Store
 from cc_console.timefmt import iso_z
 
-__all__ = ["NOT_OPERATIONAL", "SiteFigures", "site_figures"]
+__all__ = ["NOT_OPERATIONAL", "SiteFigures", "present", "site_figures"]
 
 NOT_OPERATIONAL = ("degraded", "partial_outage", "major_outage")
 SEVERITY_KEYS = ("extreme", "severe", "moderate", "minor", "unknown")
@@ -59,15 +59,23 @@ class SiteFigures:
         }
 
 
+def present(config: Config, read: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(code, name)`` of every site present: this one first (when it has sources of its
+    own, or nothing is read from elsewhere; "-" without a code), then those ``read``
+    (``source -> (code, name)``) by code."""
+    own = [(config.site.code or "-", config.site.name)]
+    mine = any(s.name not in read for s in config.sources) or not read
+    others = [(c, n) for c, n in sorted(set(read.values())) if c != own[0][0] or not mine]
+    return (own if mine else []) + others
+
+
 def site_figures(config: Config, store: Store, now: datetime) -> list[SiteFigures]:
-    """Every site present: this one first (when it has sources of its own), then by code."""
+    """Every site present (:func:`present`) with its figures."""
     read = store.sources.sites()
     own_code = config.site.code or "-"
     sites: dict[str, SiteFigures] = {}
-    if any(s.name not in read for s in config.sources) or not read:
-        sites[own_code] = SiteFigures(own_code, config.site.name, own=True)
-    for code, name in sorted(set(read.values())):
-        sites.setdefault(code, SiteFigures(code, name))
+    for code, name in present(config, read):
+        sites.setdefault(code, SiteFigures(code, name, own=code == own_code))
 
     def of(source: str) -> SiteFigures:
         code = read[source][0] if source in read else own_code

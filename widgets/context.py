@@ -28,6 +28,7 @@ class ConsoleContext:
     site: str | None = None
     """The site the panes show (the Wilayah view's choice; None: every site)."""
     _sites: dict[str, tuple[str, str]] | None = None
+    _codes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.keys = merged_keys({**self.config.keys, **self.keys})
@@ -36,7 +37,10 @@ class ConsoleContext:
         """``source -> (site code, name)`` of the sources read from other sites (kept until
         :meth:`forget_sites`: the panes ask for every line they draw)."""
         if self._sites is None:
+            from cc_console.sites import present
+
             self._sites = self.store.sources.sites()
+            self._codes = [code for code, _ in present(self.config, self._sites)]
         return self._sites
 
     def forget_sites(self) -> None:
@@ -49,10 +53,9 @@ class ConsoleContext:
         return found[0] if found else self.config.site.code
 
     def site_codes(self) -> list[str]:
-        """The sites present: every code read, and this site's own if it has sources."""
-        codes = sorted({code for code, _ in self.sites().values()})
-        own = any(s.name not in self.sites() for s in self.config.sources)
-        return ([self.config.site.code or "-"] if own else []) + codes
+        """The codes of the sites present (:func:`cc_console.sites.present`)."""
+        self.sites()
+        return self._codes
 
     @property
     def multi_site(self) -> bool:
