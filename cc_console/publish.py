@@ -92,7 +92,8 @@ class Documents:
     # -- dispatch -------------------------------------------------------------------
 
     def render(self, path: str) -> Document | None:
-        """The document at ``path``, or None when there is none."""
+        """The document at ``path``, or None when there is none (CAP alerts are rendered
+        all together: :meth:`cap_alerts`)."""
         fixed: dict[str, Callable[[], Document]] = {
             "/": self.public_page,
             "/status.json": self.status_json,
@@ -101,11 +102,7 @@ class Documents:
             "/actions.json": self.actions_json,
             "/cap/index.atom": self.cap_index,
         }
-        if path in fixed:
-            return fixed[path]()
-        if path.startswith("/cap/") and path.endswith(".xml"):
-            return self.cap_alerts().get(path[5:-4])
-        return None
+        return fixed[path]() if path in fixed else None
 
     # -- shared reads ---------------------------------------------------------------
 

@@ -168,7 +168,7 @@ class Server:
 
     async def _document(self, path: str) -> _Kept | None:
         """The kept document at ``path``, rendered first if the cache has changed."""
-        key = "/cap/*" if path.startswith("/cap/") and path.endswith(".xml") else path
+        key = "/cap/*" if _cap_alert(path) else path
         stamp = self._stamp()
         kept = self._kept.get(key)
         if kept is None or kept.stamp != stamp:
@@ -215,11 +215,7 @@ class Server:
             return web.Response(
                 status=401, headers={"WWW-Authenticate": 'Bearer realm="cc-console"'}
             )
-        if (
-            path not in PUBLIC_PATHS
-            and path not in PRIVATE_PATHS
-            and not (path.startswith("/cap/") and path.endswith(".xml"))
-        ):
+        if path not in PUBLIC_PATHS and path not in PRIVATE_PATHS and not _cap_alert(path):
             return web.Response(status=404, headers=SECURITY_HEADERS)
         try:
             kept = await self._document(path)
@@ -336,6 +332,11 @@ class ServerThread:
 
 async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
     response.headers["Server"] = "cc-console"  # not the library and its version
+
+
+def _cap_alert(path: str) -> bool:
+    """``/cap/<identifier>.xml``: one of the CAP alerts, kept together under ``/cap/*``."""
+    return path.startswith("/cap/") and path.endswith(".xml")
 
 
 def _tags(header: str) -> set[str]:
