@@ -16,9 +16,17 @@ import sys
 
 import cc_console
 
-for module in pkgutil.walk_packages(cc_console.__path__, "cc_console."):
-    if not module.name.endswith("__main__"):
-        importlib.import_module(module.name)
+# Everything the dropped process may import later is imported now: the checkout
+# (and the venv inside it) may sit in a folder only root can enter (a private
+# home, a 0700 CI workspace), and a lazy import after the drop would fail there.
+for package in (cc_console, *(importlib.import_module(name) for name in ("typer", "rich"))):
+    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if module.name.endswith("__main__") or ".tests" in module.name:
+            continue
+        try:
+            importlib.import_module(module.name)
+        except Exception:  # an optional extra of a library we do not use
+            continue
 
 import encodings.ascii  # noqa: E402  (codecs and zones load lazily otherwise)
 import encodings.idna  # noqa: E402
@@ -27,6 +35,14 @@ import encodings.utf_8_sig  # noqa: E402,F401
 import zoneinfo  # noqa: E402
 
 zoneinfo.ZoneInfo("Asia/Jakarta")
+
+from cc_console.i18n import Translator  # noqa: E402
+from cc_console.sources import formats  # noqa: E402
+
+# What is found by listing the package's folders or read from its data, likewise.
+formats()
+for lang in ("id", "en"):
+    Translator(lang)("app.title")
 
 if os.geteuid() == 0:
     os.setgroups([])
