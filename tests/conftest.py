@@ -17,9 +17,27 @@ import pytest
 
 from cc_console.models import FeedIncident
 from cc_console.store import PollRecord
+from tests.clock import python_path
 from tests.feedserver import FeedServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=None,
+        help="run the whole suite at this instant, ticking (ISO 8601, e.g. 2026-12-06T15:00Z;"
+        " default: tests/clock.py FROZEN, a Thursday 10:00 WIB)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import clock
+
+    given = config.getoption("--clock")
+    dest = datetime.fromisoformat(given) if given else clock.FROZEN
+    clock.start(dest if dest.tzinfo else dest.replace(tzinfo=UTC))
 
 
 @pytest.fixture(autouse=True)
@@ -180,7 +198,7 @@ def run_as_stranger(*args: str, timeout: float = 60) -> Result:
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        env={**os.environ, "PYTHONPATH": python_path(str(Path(__file__).parent.parent))},
         cwd="/",
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
@@ -217,7 +235,11 @@ def run_measured(
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), **(env or {})},
+        env={
+            **os.environ,
+            "PYTHONPATH": python_path(str(Path(__file__).parent.parent)),
+            **(env or {}),
+        },
     )
     err, _, peak = proc.stderr.rpartition("\nPEAK_KB ")
     return Result(proc.returncode, proc.stdout, err), int(peak.split()[0]) / 1024

@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.clock import python_path
 from tests.conftest import (
     incident,
     incidents_doc,
@@ -90,7 +91,7 @@ def test_a_frozen_watcher_goes_live_when_the_owners_poller_starts(shared_dir, fe
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent.parent)},
+        env={**os.environ, "PYTHONPATH": python_path(str(Path(__file__).parent.parent.parent))},
         cwd="/",
     )
     assert stranger.stdout is not None
