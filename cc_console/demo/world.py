@@ -25,6 +25,12 @@ SEVERITY_WEIGHTS = (("minor", 40), ("moderate", 35), ("severe", 18), ("extreme",
 # Reports arriving while the demo runs: mostly routine, so that the alarm
 # (and its bell) stays for what is severe.
 LIVE_WEIGHTS = (("minor", 55), ("moderate", 42), ("severe", 3), ("extreme", 0))
+# Complaints have 3 working days for a first answer: under 72 h they are never late,
+# past 6 days always (short of a holiday week). The demo answers every complaint
+# older than 60 h but the first LATE_COMPLAINTS of those past 6 days.
+COMPLAINT_ANSWERED_H = 60
+COMPLAINT_LATE_H = 6 * 24
+LATE_COMPLAINTS = 2
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,7 @@ class DemoWorld:
         self.started = self.now
         self._flashed = False
         self._counter = 0
+        self._late_complaints = 0
         for a in agencies["agencies"]:
             kpis = [
                 [k[0], float(k[1]), float(k[2]), k[3], k[4] if len(k) > 4 else True]
@@ -158,6 +165,14 @@ class DemoWorld:
             age_h > 2 and self.rng.random() < 0.3
         ):
             status = "acknowledged"
+        elif category == "complaint" and age_h > COMPLAINT_ANSWERED_H:
+            # Complaints are due in working days, so whether an open one is late
+            # depends on the hour and the weekday the demo starts at. All but the
+            # first few old ones are answered: the demo looks alike at any hour.
+            if age_h < COMPLAINT_LATE_H or self._late_complaints >= LATE_COMPLAINTS:
+                status = "acknowledged"
+            else:
+                self._late_complaints += 1
         report = Report(
             id=f"LAP-{at.astimezone(WIB):%Y%m%d}-{self._counter:04d}",
             category=category,

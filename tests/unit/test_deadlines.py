@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from cc_console.config import load_config
 from cc_console.store import Store
 from cc_console.timefmt import iso_z
@@ -186,23 +188,36 @@ def test_handover_names_the_breaches_and_what_falls_due_in_the_next_shift(tmp_pa
     assert "Banjir bandang" in text
 
 
-def test_the_demo_starts_with_a_few_breaches_and_an_extreme_flood_comes_a_minute_later(tmp_path):
+DEMO_CLOCKS = {
+    "weekday-morning": datetime(2026, 12, 3, 2, 30, tzinfo=UTC),  # Thursday 09:30 WIB
+    "weekday-night": datetime(2026, 12, 3, 15, 19, tzinfo=UTC),  # Thursday 22:19 WIB
+    "sunday": datetime(2026, 12, 6, 7, 0, tzinfo=UTC),  # Sunday 14:00 WIB
+    "independence-day": datetime(2027, 8, 17, 1, 0, tzinfo=UTC),  # 17 August, 08:00 WIB
+}
+
+
+@pytest.mark.parametrize("when", DEMO_CLOCKS)
+def test_the_demo_starts_with_a_few_breaches_and_an_extreme_flood_comes_a_minute_later(
+    tmp_path, when
+):
     from cc_console.demo import DemoServer, DemoWorld
     from cc_console.timefmt import utcnow
+    from tests import clock
     from tests.conftest import demo_store
 
-    start = utcnow()
-    world = DemoWorld(now=start)
-    with DemoServer(world, tick_seconds=3600) as server:
-        store, refresh = demo_store(server, tmp_path)
-        refresh()
-        late = store.deadlines.late(utcnow())
-        assert 3 <= len(late) <= 25, len(late)
-        alarm = store.deadlines.alarm(utcnow())
-        assert 1 <= alarm.breaches <= 10 and alarm.new == 0
-        world.tick(start + timedelta(seconds=61))
-        refresh()
-        alarm = store.deadlines.alarm(utcnow())
-        assert alarm.new == 1 and alarm.worst is not None
-        assert alarm.worst.title == "Banjir bandang menerjang permukiman di Kec. Cibatu"
-        store.close()
+    with clock.at(DEMO_CLOCKS[when]):
+        start = utcnow()
+        world = DemoWorld(now=start)
+        with DemoServer(world, tick_seconds=3600) as server:
+            store, refresh = demo_store(server, tmp_path)
+            refresh()
+            late = store.deadlines.late(utcnow())
+            assert 3 <= len(late) <= 15, len(late)
+            alarm = store.deadlines.alarm(utcnow())
+            assert 1 <= alarm.breaches <= 6 and alarm.new == 0, alarm.breaches
+            world.tick(start + timedelta(seconds=61))
+            refresh()
+            alarm = store.deadlines.alarm(utcnow())
+            assert alarm.new == 1 and alarm.worst is not None
+            assert alarm.worst.title == "Banjir bandang menerjang permukiman di Kec. Cibatu"
+            store.close()
