@@ -18,6 +18,7 @@ from cc_console.screens import IncidentDetailScreen
 from cc_console.store import PollRecord, Store
 from tests.conftest import write_config
 from tests.console.conftest import NOW, populate, until
+from tests.timing import Budget
 
 RULES = """
 [[sla]]
@@ -104,11 +105,13 @@ async def test_another_console_sees_the_alarm_clear_within_a_second(sla_config):
         operator = Store.for_config(sla_config, operator="siti")
         operator.journal.act("ack", "bpbd:NEW-2")
         operator.close()
-        started = time.monotonic()
+        budget, started = Budget(1.0), time.monotonic()
         assert await until(
-            pilot, lambda: all(k[0] != "bpbd:NEW-2" for k in watcher.alarm.keys), timeout=1.0
+            pilot,
+            lambda: all(k[0] != "bpbd:NEW-2" for k in watcher.alarm.keys),
+            timeout=budget.limit() * 3,
         )
-        assert time.monotonic() - started <= 1.0
+        assert budget.allows(time.monotonic() - started)
 
 
 async def test_the_deadline_column_and_the_most_overdue_order(sla_config):

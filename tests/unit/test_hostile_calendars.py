@@ -16,6 +16,7 @@ from cc_console.errors import ParseError
 from cc_console.sources.base import ParseContext
 from cc_console.sources.ical import MAX_OCCURRENCES, parse
 from tests.conftest import run_measured, write_config
+from tests.timing import Budget
 
 NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
@@ -73,13 +74,14 @@ def test_an_endless_rrule_refreshes_in_time_and_memory(tmp_path, feeds):
         tmp_path / "config.toml",
         [{"name": "rakor", "kind": "agenda", "format": "ical", "url": feeds.url("/rakor.ics")}],
     )
+    budget = Budget(3 + 3)  # the config's timeout is 3 s
     started = time.monotonic()
     r, peak_mb = run_measured("refresh", "--json", env={"CC_CONSOLE_CONFIG": str(cfg)})
     elapsed = time.monotonic() - started
     assert r.code == 0, r.err
     (source,) = json.loads(r.out)["sources"]
     assert source["status"] == "updated" and source["records"] >= 4
-    assert elapsed < 3 + 3  # the config's timeout is 3 s
+    assert budget.allows(elapsed), (elapsed, budget.limit())
     assert peak_mb < 250
 
 
@@ -96,10 +98,11 @@ def test_poll_stops_within_3s_of_sigterm_while_expanding(tmp_path, feeds):
             time.sleep(0.02)
         assert feeds.hits("/rakor.ics"), "poll never fetched the calendar"
         time.sleep(0.1)  # inside the expansion
+        budget = Budget(3)
         sent = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
-        assert time.monotonic() - sent < 3
+        proc.wait(timeout=30)
+        assert budget.allows(time.monotonic() - sent), budget.limit()
     finally:
         if proc.poll() is None:
             proc.kill()
