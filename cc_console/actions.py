@@ -120,8 +120,8 @@ _TOGETHER = (
     ("app", "incident", "view", "list", "followup"),
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
-    ("app", "view", "kinerja"),
-    ("app", "view", "sites"),
+    ("app", "view", "list", "kinerja"),
+    ("app", "view", "list", "sites"),
 )
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED = {

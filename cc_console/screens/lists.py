@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
@@ -59,6 +59,24 @@ class TableView(Protocol):
         """A line or two above the table (None: none)."""
 
 
+class ListTable(DataTable[Any]):
+    """A table that moves like the panes' lists: j k g G, Home and End go by rows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "jump(0)", show=False),
+        Binding("end", "jump(-1)", show=False),
+        *bind_scopes("list"),  # j k g G, remappable in [keys]
+    ]
+
+    def action_cursor(self, step: int) -> None:
+        if self.row_count:
+            self.move_cursor(row=max(0, min(self.cursor_row + step, self.row_count - 1)))
+
+    def action_jump(self, where: int) -> None:
+        if self.row_count:
+            self.move_cursor(row=0 if where == 0 else self.row_count - 1)
+
+
 class TableScreen(SubScreen):
     """A full-screen table of a :class:`TableView`; Esc goes back."""
 
@@ -70,7 +88,7 @@ class TableScreen(SubScreen):
         yield from super().compose()
         yield Static(Text(self.ctx.t(self.view.title_key)), id="table-title")
         yield Static(id="table-summary")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield ListTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.reload()
@@ -80,19 +98,50 @@ class TableScreen(SubScreen):
         self.reload()
 
     def reload(self) -> None:
-        """Read the rows again."""
+        """Read the rows again, keeping the selected row (by its key) and the scroll.
+
+        A live update must not move the operator's cursor: rows whose key and
+        place are unchanged are updated cell by cell (only changed cells are
+        redrawn); otherwise the rows are laid out again and the cursor goes back
+        to the row it was on, wherever that row now stands.
+        """
         t = self.ctx.t
         table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for key in self.view.columns():
-            table.add_column(t(key) if "." in key else key)
-        for cells, key in self.view.rows(self.ctx):
-            table.add_row(*cells, key=key)
+        headings = [t(key) if "." in key else key for key in self.view.columns()]
+        rows = list(self.view.rows(self.ctx))
+        if [str(c.label) for c in table.columns.values()] != headings:
+            table.clear(columns=True)
+            for key, heading in zip(self.view.columns(), headings, strict=True):
+                table.add_column(heading, key=key)
+        self._fill(table, rows)
         summary = self.view.summary(self.ctx)
         box = self.query_one("#table-summary", Static)
         box.display = summary is not None
         if summary is not None:
             box.update(summary)
+
+    @staticmethod
+    def _fill(table: DataTable[Any], rows: list[Row]) -> None:
+        keys = [key for _, key in rows]
+        if [k.value for k in table.rows] == keys:
+            columns = list(table.columns)
+            for cells, key in rows:
+                old = table.get_row(key)
+                for column, cell, before in zip(columns, cells, old, strict=False):
+                    if cell != before:
+                        table.update_cell(key, column, cell)
+            return
+        selected = None
+        if table.row_count and table.is_valid_row_index(table.cursor_row):
+            selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        x, y = table.scroll_x, table.scroll_y
+        table.clear()
+        for cells, key in rows:
+            table.add_row(*cells, key=key)
+        # Once the new rows are measured: the same scroll, then the cursor in view.
+        table.call_after_refresh(table.scroll_to, x, y, animate=False)
+        if selected in keys:
+            table.move_cursor(row=keys.index(selected), animate=False)
 
 
 class HealthView:

@@ -68,3 +68,38 @@ async def test_an_agency_shows_charts_of_its_service_and_of_each_kpi_against_its
         shown = app.export_screenshot().replace("&#160;", " ")
         assert f"{kpis[-1].name} (target {kpis[-1].target:g})" in shown
         assert "days ago" in shown
+
+
+def _selected(table) -> str:
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+async def test_a_live_update_keeps_the_selected_agency_and_j_k_g_G_move(
+    make_app, store, console_config
+):
+    from cc_console.store import Store
+
+    app = make_app(lang="id")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        screen = app.screen
+        assert await until(pilot, lambda: screen.kinerja.result is not None)
+        table = screen.query_one("DataTable")
+        await pilot.press("j", "j", "j", "k")
+        assert table.cursor_row == 2
+        chosen = _selected(table)
+        # Another operator acts: the console reloads, the ranking is computed again.
+        first = screen.kinerja.result
+        other = Store(console_config.cache.path, operator="budi")
+        other.journal.act("ack", "bpbd:LAP-001")
+        other.close()
+        app.check_store()
+        assert await until(pilot, lambda: screen.kinerja.result is not first)
+        await pilot.pause()
+        assert _selected(table) == chosen
+        await pilot.press("G")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1

@@ -233,3 +233,40 @@ def test_sites_handover_and_report_give_each_site_its_section(province, cli):
     # One site only: no per-site section (the center's figures are the site's).
     single = cli("--config", str(cfg), "--db", str(cfg.parent / "empty.db"), "report", "--json")
     assert "sites" not in single.json()
+
+
+async def test_a_live_update_keeps_the_wilayah_row_the_operator_is_on(province, feeds, cli):
+    import asyncio
+
+    cfg_path, _ = province
+
+    def run(cfg, *args: str):  # the CLI runs its own event loop: not in the test's
+        return asyncio.to_thread(cli, "--config", str(cfg), *args)
+
+    assert (await run(cfg_path, "refresh")).code == 0
+    config = load_config(cfg_path)
+    store = Store(config.cache.path)
+    app = CcConsoleApp(config, store, lang="id")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("6")
+            table = app.screen.query_one("DataTable")
+            await pilot.press("j", "j")
+            chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            assert chosen != "*"
+            # Garut reports two more floods; the province reads them; the view reloads.
+            feeds.route(
+                "/3205/inc.json",
+                incidents_doc(
+                    *(incident(f"L{n}", f"Banjir {n}", severity="extreme") for n in range(5))
+                ),
+            )
+            garut = cfg_path.parent.parent / "3205" / "config.toml"
+            assert (await run(garut, "refresh")).code == 0
+            assert (await run(cfg_path, "refresh")).code == 0
+            app.check_store()
+            assert await until(pilot, lambda: str(table.get_row("32.05")[2]).strip() == "5")
+            await pilot.pause()
+            assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == chosen
+    finally:
+        store.close()
