@@ -202,12 +202,26 @@ class Meeting:
     organizer: str | None = None
     participants: tuple[str, ...] = ()
     description: str = ""
+    # An occurrence of a recurring series: its RECURRENCE-ID (the original start,
+    # ``2026-11-02T01:00:00Z`` or a date for all-day), None for a single event.
+    recurrence: str | None = None
 
     @property
     def id(self) -> str:
-        """``<source>:<uid>:<start>``: one id per occurrence."""
-        key = self.start_date.isoformat() if self.all_day and self.start_date else _z(self.start)
-        return f"{self.source}:{self.uid}:{key}"
+        """``<source>:<uid>`` (``:<recurrence>`` for an occurrence of a series).
+
+        Built from what names the event in its calendar, never from its current
+        start: a meeting moved to another time keeps its id, and with it its
+        decisions, action items and minutes.
+        """
+        base = f"{self.source}:{self.uid}"
+        return f"{base}:{self.recurrence}" if self.recurrence else base
+
+    @staticmethod
+    def recurrence_of(meeting_id: str, source: str, uid: str) -> str | None:
+        """The recurrence part of ``meeting_id`` (None when it names a single event)."""
+        base = f"{source}:{uid}:"
+        return meeting_id[len(base) :] or None if meeting_id.startswith(base) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,9 +274,3 @@ class SourceHealth:
     http_status: int | None = None
     warnings: int = 0
     insecure: bool = False  # TLS verification is off for this source (config ``insecure``)
-
-
-def _z(dt: datetime) -> str:
-    from cc_console.timefmt import iso_z
-
-    return iso_z(dt) or ""

@@ -174,7 +174,7 @@ def minutes(
     now = state.now()
     decisions = store.followups.decisions(meeting.id)
     items = store.followups.items(meeting_id=meeting.id)
-    carried = store.followups.carried_over(meeting.uid, meeting.start)
+    carried = store.followups.carried_over(meeting)
     if as_json:
         state.print_json(
             {

@@ -292,10 +292,12 @@ def report_sites_table(rows: Sequence[dict[str, Any]], t: Translator) -> Table:
 
 
 def agenda_table(rows: Sequence[Meeting], t: Translator, tz: tzinfo) -> Table:
-    """Meetings: start, end, title, location, status."""
+    """Meetings: start, end, title, location, status and the id that `decide`,
+    `action add --meeting` and `minutes` take (folded, never cut: it is to be copied)."""
     table = Table(title=t("pane.agenda"))
     for key in ("col.start", "col.end", "col.title", "col.location", "col.status"):
         table.add_column(t(key))
+    table.add_column(t("col.id"), overflow="fold")
     for m in rows:
         if m.all_day:
             start = f"{t.day(m.start_date)} ({t('all_day')})" if m.start_date else ""
@@ -310,6 +312,7 @@ def agenda_table(rows: Sequence[Meeting], t: Translator, tz: tzinfo) -> Table:
             Text(m.title, style=style),
             _t(m.location),
             _t(t.word("meeting", m.status)),
+            _t(m.id),
         )
     return table
 

@@ -439,7 +439,7 @@ class MeetingView:
         parts += [Text(f"{d.id}  {d.text}") for d in decisions] or [Text(t("minutes.none"))]
         parts.append(_heading(t("detail.items")))
         parts.append(_items(ctx.store.followups.items(meeting_id=m.id), ctx))
-        carried = ctx.store.followups.carried_over(m.uid, m.start)
+        carried = ctx.store.followups.carried_over(m)
         if carried:
             parts.append(_heading(t("detail.carried")))
             parts.append(_items(carried, ctx))

@@ -10,16 +10,24 @@ a time up to :data:`MAX_OCCURRENCES` in all, and ``ctx.expired`` stops it
 when the source's time is up.  Occurrences are read over a window around ``ctx.now``;
 floating times are taken in the site's zone; all-day events keep their dates
 (DTEND exclusive).  STATUS is kept, so cancelled meetings show as cancelled.
+
+A meeting is named by its UID and, for an occurrence of a recurring series,
+its RECURRENCE-ID (the original start): never by its current start, so a
+meeting the calendar moves keeps its id (and its decisions).  Two events that
+share a UID without being a series (a broken calendar) are told apart by
+their start, with a warning.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
 
 from cc_console.models import Meeting
 from cc_console.sources.base import ParseContext, Parsed, ParseError, clean_line, clean_text
+from cc_console.timefmt import iso_z
 
 FORMAT = "ical"
 KINDS = ("agenda",)
@@ -54,6 +62,7 @@ def parse(body: bytes, ctx: ParseContext) -> Parsed:
         series_list = list(query.series)
     except Exception as exc:
         raise ParseError(f"cannot expand the calendar ({str(exc)[:80]})") from None
+    recurring = _series_uids(cal)
     occurrences: list[Any] = []
     for series in series_list:
         if ctx.expired():
@@ -79,13 +88,41 @@ def parse(body: bytes, ctx: ParseContext) -> Parsed:
         if len(occurrences) > MAX_OCCURRENCES:
             out.warnings.append(f"calendar has over {MAX_OCCURRENCES} occurrences in the window")
             break
+    seen: set[str] = set()
     for occurrence in sorted(occurrences)[:MAX_OCCURRENCES]:
         event = occurrence.as_component(False)
         try:
-            out.meetings.append(_occurrence(event, ctx))
+            meeting = _occurrence(event, ctx, recurring)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
             out.warnings.append(f"event {str(event.get('UID', '?'))[:60]!r} skipped: {exc}")
+            continue
+        if meeting.id in seen:  # a UID reused by unrelated events: their start tells them apart
+            out.warnings.append(
+                f"event {meeting.uid[:60]!r} shares its UID with another event; "
+                "told apart by its start time"
+            )
+            meeting = replace(meeting, recurrence=_key(meeting.start_date or meeting.start))
+            if meeting.id in seen:
+                continue
+        seen.add(meeting.id)
+        out.meetings.append(meeting)
     return out
+
+
+def _series_uids(cal: Any) -> set[str]:
+    """UIDs of the recurring series: an event with RRULE, RDATE or RECURRENCE-ID."""
+    return {
+        clean_line(event.get("UID"), 200)
+        for event in cal.walk("VEVENT")
+        if any(event.get(key) is not None for key in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
+
+
+def _key(value: date | datetime) -> str:
+    """An occurrence's key: the UTC time of a timed one, the date of an all-day one."""
+    if isinstance(value, datetime):
+        return iso_z(value if value.tzinfo else value.replace(tzinfo=UTC)) or ""
+    return value.isoformat()
 
 
 def _occurrences_per_day(series: Any) -> int:
@@ -124,10 +161,17 @@ def _person(value: Any) -> str | None:
     return clean_line(text, 120) or None
 
 
-def _occurrence(event: Any, ctx: ParseContext) -> Meeting:
+def _occurrence(event: Any, ctx: ParseContext, recurring: set[str]) -> Meeting:
     uid = clean_line(event.get("UID"), 200)
     if not uid:
         raise ValueError("event without UID")
+    recurrence = None
+    if uid in recurring:  # the original start names the occurrence (the expander sets it)
+        original = event.get("RECURRENCE-ID") or event.get("DTSTART")
+        value = original.dt
+        if isinstance(value, datetime):
+            value = _aware(value, ctx)
+        recurrence = _key(value)
     dtstart = event.get("DTSTART")
     if dtstart is None:
         raise ValueError("event without DTSTART")
@@ -148,6 +192,7 @@ def _occurrence(event: Any, ctx: ParseContext) -> Meeting:
         "organizer": _person(event.get("ORGANIZER")),
         "participants": tuple(p for p in (_person(a) for a in attendees[:200]) if p),
         "description": clean_text(event.get("DESCRIPTION"), 5000),
+        "recurrence": recurrence,
     }
     if isinstance(begin, date) and not isinstance(begin, datetime):
         last = finish if isinstance(finish, date) and not isinstance(finish, datetime) else None

@@ -35,6 +35,7 @@ def _meeting(r: dict[str, Any]) -> Meeting:
         organizer=r["organizer"],
         participants=tuple(json.loads(r["participants"])),
         description=r["description"],
+        recurrence=Meeting.recurrence_of(r["id"], r["source"], r["uid"]),
     )
 
 

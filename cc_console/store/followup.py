@@ -301,21 +301,26 @@ class FollowUps:
             )
             if rows:
                 r = rows[0]
+                source = meeting_id.split(":", 1)[0]
                 return Meeting(
-                    source=meeting_id.split(":", 1)[0],
+                    source=source,
                     uid=r["meeting_uid"],
                     title=r["meeting_title"],
                     start=parse_iso(r["meeting_start"]),  # type: ignore[arg-type]
+                    recurrence=Meeting.recurrence_of(meeting_id, source, r["meeting_uid"]),
                 )
         return None
 
-    def carried_over(self, meeting_uid: str, before: datetime) -> list[ActionItem]:
-        """Open items of earlier occurrences of the same (recurring) meeting."""
-        return [
-            _item(r)
-            for r in self.db.rows(
-                "SELECT * FROM action_items WHERE meeting_uid = ? AND meeting_start < ? "
-                "AND status = 'open' ORDER BY due, seq",
-                [meeting_uid, iso_z(before)],
-            )
-        ]
+    def carried_over(self, meeting: Meeting) -> list[ActionItem]:
+        """Open items of earlier occurrences of the same (recurring) meeting.
+
+        Never the meeting's own items: a meeting moved later keeps them as its own.
+        """
+        prefix = f"{meeting.source}:"
+        rows = self.db.rows(
+            "SELECT * FROM action_items WHERE meeting_uid = ? AND meeting_start < ? "
+            "AND meeting_id != ? AND substr(meeting_id, 1, ?) = ? "
+            "AND status = 'open' ORDER BY due, seq",
+            [meeting.uid, iso_z(meeting.start), meeting.id, len(prefix), prefix],
+        )
+        return [_item(r) for r in rows]

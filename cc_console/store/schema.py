@@ -470,8 +470,37 @@ CREATE INDEX incidents_late_assigned ON incidents(resolve_due, assigned_to, repo
     AND resolve_due IS NOT NULL;
 """
 
+# Meeting ids from the calendar's names, not from the start time: a single event
+# is ``<source>:<uid>``, an occurrence of a series ``<source>:<uid>:<original start>``
+# (what the old ids of unmoved occurrences already were). An old id of a meeting
+# the agenda holds once (a single event) becomes ``<source>:<uid>``, in the agenda
+# and in the decisions and items that point at it, those left behind by each move
+# of that meeting included. A uid the agenda holds many times (a series) or not at
+# all (dropped by the calendar: single or series cannot be told) keeps its ids.
+_MEETING_IDS = """
+CREATE TEMP TABLE meeting_singles AS
+    SELECT source, uid, source || ':' || uid AS new_id FROM agenda
+    GROUP BY source, uid HAVING count(*) = 1;
+UPDATE agenda SET id = source || ':' || uid
+    WHERE (source, uid) IN (SELECT source, uid FROM meeting_singles);
+UPDATE decisions SET meeting_id = (SELECT new_id FROM meeting_singles AS m
+        WHERE substr(decisions.meeting_id, 1, length(m.new_id) + 1) = m.new_id || ':'
+        AND m.uid = decisions.meeting_uid)
+    WHERE EXISTS (SELECT 1 FROM meeting_singles AS m
+        WHERE substr(decisions.meeting_id, 1, length(m.new_id) + 1) = m.new_id || ':'
+        AND m.uid = decisions.meeting_uid);
+UPDATE action_items SET meeting_id = (SELECT new_id FROM meeting_singles AS m
+        WHERE substr(action_items.meeting_id, 1, length(m.new_id) + 1) = m.new_id || ':'
+        AND m.uid = action_items.meeting_uid)
+    WHERE meeting_id IS NOT NULL AND EXISTS (SELECT 1 FROM meeting_singles AS m
+        WHERE substr(action_items.meeting_id, 1, length(m.new_id) + 1) = m.new_id || ':'
+        AND m.uid = action_items.meeting_uid);
+DROP TABLE temp.meeting_singles;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
+    _MEETING_IDS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
