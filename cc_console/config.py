@@ -32,7 +32,7 @@ from cc_console.config_values import (
     url_problem,
 )
 from cc_console.errors import ConfigError, SourceError
-from cc_console.models import CATEGORIES, SEVERITIES
+from cc_console.models import CATEGORIES, SEVERITIES, SITE_CODE_RE
 from cc_console.sla import DAYS, MATCH_KEYS, Calendar, Match, Policy, Rule, Within
 from cc_console.sources import formats
 from cc_console.urls import redact
@@ -136,6 +136,8 @@ class SourceConfig:
     token_env: str | None = None
     enabled: bool = True
     insecure: bool = False
+    # The site code a native feed must claim ("32.06"); None: the first code it claims.
+    site: str | None = None
 
     @property
     def raw_token(self) -> str:
@@ -396,7 +398,7 @@ class _Parser:
         sources_raw = raw.get("sources", [])
         if not isinstance(sources_raw, list):
             raise self.fail("[[sources]]", "must be an array of tables")
-        sources = tuple(self.source(s, i, poll) for i, s in enumerate(sources_raw))
+        sources = tuple(self.source(s, i, poll, site.code) for i, s in enumerate(sources_raw))
         seen: set[str] = set()
         for src in sources:
             if src.name in seen:
@@ -644,7 +646,7 @@ class _Parser:
             stale_after=stale_after,
         )
 
-    def source(self, t: object, index: int, poll: PollConfig) -> SourceConfig:
+    def source(self, t: object, index: int, poll: PollConfig, own: str = "") -> SourceConfig:
         if not isinstance(t, dict):
             raise self.fail(f"[[sources]] #{index + 1}", "must be a table")
         label = t.get("name")
@@ -660,6 +662,7 @@ class _Parser:
             "token_env",
             "enabled",
             "insecure",
+            "site",
         }
         self.no_unknown(t, allowed, where)
         name = self.string(t, "name", where, None)
@@ -691,6 +694,7 @@ class _Parser:
             not isinstance(token_env, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", token_env)
         ):
             raise self.fail(f"{where} key 'token_env'", "must be an environment variable name")
+        site = self.site_pin(t, where, fmt, own)
         return SourceConfig(
             name=name,
             kind=kind,
@@ -702,4 +706,24 @@ class _Parser:
             token_env=token_env,
             enabled=self.boolean(t, "enabled", where, True),
             insecure=self.boolean(t, "insecure", where, False),
+            site=site,
         )
+
+    def site_pin(self, t: dict[str, Any], where: str, fmt: str, own: str) -> str | None:
+        """A source's ``site``: the code its native feed must claim, never this site's own."""
+        if "site" not in t:
+            return None
+        code = self.string(t, "site", where, None)
+        if fmt != "native":
+            raise self.fail(f"{where} key 'site'", 'only a format = "native" feed claims a site')
+        if not SITE_CODE_RE.fullmatch(code):
+            raise self.fail(
+                f"{where} key 'site'", f'must be a site code such as "32.06", got {code!r}'
+            )
+        if own and code == own:
+            raise self.fail(
+                f"{where} key 'site'",
+                f"{code!r} is this site's own code ([site] code); a feed read from "
+                "another site has that site's code",
+            )
+        return code

@@ -7,6 +7,7 @@ to widgets and the CLI) are plain frozen dataclasses: no SQL, no Textual.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -30,6 +31,8 @@ __all__ = [
     "feed_incident",
 ]
 
+# A site's code as a native feed claims it and a source pins it (Kemendagri: "32.06").
+SITE_CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}")
 SEVERITIES = ("extreme", "severe", "moderate", "minor", "unknown")
 INCIDENT_STATUSES = ("open", "acknowledged", "resolved", "cancelled")
 AGENCY_STATUSES = (

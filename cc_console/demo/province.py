@@ -175,6 +175,7 @@ class ProvinceDemo:
                     'format = "native"',
                     f'url = "{site.server.address}{path}"',
                     f'token_env = "{_token_env(site.code)}"',
+                    f'site = "{site.code}"',
                 ]
         return "\n".join(lines) + "\n"
 

@@ -243,6 +243,9 @@ class Refresher:
         etag, last_modified, old_hash = await asyncio.to_thread(
             self.store.sources.validators, src.name
         )
+        known = await asyncio.to_thread(self.store.sources.site_of, src.name)
+        if src.site and known and known[0] != src.site:  # pinned since: read the body anew
+            etag = last_modified = old_hash = None
         async with self._slots:
             fetched = await fetch(
                 self.client(src),
@@ -302,6 +305,9 @@ class Refresher:
         parsed = await asyncio.to_thread(parse, body, ctx)
         if parsed.follow:
             await self._follow(src, ctx, parsed)
+        site = self._site(
+            src, parsed.site, await asyncio.to_thread(self.store.sources.site_of, src.name)
+        )
         parsed.drop_out_of_range(now)
         records = parsed.records(src.kind)
         poll = PollRecord(
@@ -315,12 +321,46 @@ class Refresher:
             records=len(records),
             warnings=len(parsed.warnings),
             next_attempt=outcome.next_attempt,
-            site=parsed.site,
+            site=site,
         )
         outcome.changed = await asyncio.to_thread(self.store.apply, src.kind, poll, records)
         outcome.records = len(records)
         outcome.warnings = parsed.warnings[:50]
         outcome.status = "updated" if outcome.changed else "unchanged"
+
+    def _site(
+        self, src: SourceConfig, claimed: tuple[str, str] | None, known: tuple[str, str] | None
+    ) -> tuple[str, str] | None:
+        """The site a native feed's document is from, its claim checked.
+
+        A feed may not claim this site's own code, another code than its pin
+        (``[[sources]] site``), nor, unpinned, another code than the first it
+        claimed: any of these fails the source and nothing of the document is
+        stored (a regency's feed must not count for another, nor become us).
+        A document that claims nothing stays with its pin or its known site.
+
+        Raises:
+            SourceError: the claim is refused (naming both codes).
+        """
+        own = self.config.site.code
+        expected = src.site or (known[0] if known else None)
+        if claimed is None:
+            if expected is None:
+                return None
+            return known if known and known[0] == expected else (expected, expected)
+        code = claimed[0]
+        if own and code == own:
+            raise SourceError(
+                f"source {src.name} claims site {code}, which is this site's own code "
+                f"({own}); nothing of it was stored"
+            )
+        if expected and code != expected:
+            why = "its [[sources]] site" if src.site else "the code it claimed before"
+            raise SourceError(
+                f"source {src.name} claims site {code}, not {expected} ({why}); "
+                "nothing of it was stored"
+            )
+        return claimed
 
     async def _follow(self, src: SourceConfig, ctx: ParseContext, index: Parsed) -> None:
         """Fetch the documents an index links to (CAP hubs) under the same limits."""

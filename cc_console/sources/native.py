@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +17,7 @@ from cc_console.models import (
     AGENCY_STATUSES,
     INCIDENT_STATUSES,
     SEVERITIES,
+    SITE_CODE_RE,
     Agency,
     FeedIncident,
     Kpi,
@@ -129,9 +129,6 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
     return out
 
 
-_SITE_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}")
-
-
 def _site(value: object, out: Parsed) -> tuple[str, str] | None:
     """The document's ``"site": {"code", "name"}`` (section 11), or None with a warning
     when it is not that shape."""
@@ -139,7 +136,7 @@ def _site(value: object, out: Parsed) -> tuple[str, str] | None:
         return None
     code = value.get("code") if isinstance(value, dict) else None
     name = clean_line(value.get("name"), 120) if isinstance(value, dict) else ""
-    if not isinstance(code, str) or not _SITE_CODE.fullmatch(code):
+    if not isinstance(code, str) or not SITE_CODE_RE.fullmatch(code):
         out.warnings.append('"site" ignored: expected {"code": "32.05", "name": "..."}')
         return None
     return code, name or code

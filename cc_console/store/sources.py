@@ -76,6 +76,16 @@ class SourceState:
             )
         }
 
+    def site_of(self, name: str) -> tuple[str, str] | None:
+        """``(code, name)`` of the site source ``name`` was read from (None: ours)."""
+        rows = self.db.rows(
+            "SELECT site_code, site_name FROM source_state WHERE name = ? AND site_code IS NOT NULL",
+            [name],
+        )
+        return (
+            (rows[0]["site_code"], rows[0]["site_name"] or rows[0]["site_code"]) if rows else None
+        )
+
     def last_success(self) -> datetime | None:
         """When any source last brought a good answer (None: never)."""
         return parse_iso(self.db.scalar("SELECT max(last_success) FROM source_state"))
