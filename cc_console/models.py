@@ -277,3 +277,12 @@ class SourceHealth:
     http_status: int | None = None
     warnings: int = 0
     insecure: bool = False  # TLS verification is off for this source (config ``insecure``)
+    # A site's feed: when the site last wrote its cache, as its feed said (None: not a site).
+    data_at: datetime | None = None
+
+    @property
+    def data_time(self) -> datetime | None:
+        """How recent this source's data is: the site's last write, else the last success."""
+        if self.data_at is not None and self.last_success is not None:
+            return min(self.data_at, self.last_success)
+        return self.last_success

@@ -122,10 +122,13 @@ class Documents:
     def _native(self, kind: str, items: list[dict[str, Any]]) -> Document:
         doc: dict[str, object] = {"format": f"cc-console/{kind}", "version": 1}
         doc["site"] = self._site()
-        # generated_at follows the data, not the clock: unchanged data keeps its bytes.
+        # generated_at is this site's last write to its cache (its last good poll), not
+        # the time of the response: a reading site sees a site that stopped as stale
+        # even while its server answers. Without a poll, the newest item's time.
+        written = iso_z(self.store.sources.last_success())
         stamps = [str(i["updated_at"]) for i in items if i.get("updated_at")]
-        if stamps:
-            doc["generated_at"] = max(stamps)
+        if written or stamps:
+            doc["generated_at"] = written or max(stamps)
         doc[kind] = items
         return _json(doc)
 

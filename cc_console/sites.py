@@ -94,6 +94,8 @@ def site_figures(config: Config, store: Store, now: datetime) -> list[SiteFigure
         site = of(h.name)
         site.feeds += 1
         site.failing += 1 if h.consecutive_failures else 0
-        if h.last_success and (site.oldest_success is None or h.last_success < site.oldest_success):
-            site.oldest_success = h.last_success
+        # A site's data is as old as its own last write (its generated_at), not our read.
+        data = h.data_time
+        if data and (site.oldest_success is None or data < site.oldest_success):
+            site.oldest_success = data
     return list(sites.values())

@@ -64,7 +64,7 @@ POLLER_GRACE = timedelta(minutes=2)
 
 def oldest_text(health: Sequence[SourceHealth], now: datetime, t: Translator) -> str | None:
     """``data tertua 5m``: the age of the oldest data among the feeds, or None."""
-    oldest = min((h.last_success for h in health if h.last_success), default=None)
+    oldest = min((h.data_time for h in health if h.data_time), default=None)
     return None if oldest is None else t("health.oldest", age=age(oldest, now))
 
 

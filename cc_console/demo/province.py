@@ -5,7 +5,9 @@ its agencies), served by its own :class:`~cc_console.serve.Server` on
 127.0.0.1 with its own token; the province's console reads all 27 as native
 feeds with those tokens, exactly as it would read real command centers. The
 worlds keep moving: every few seconds some sites get news, which the
-province's pollers bring in.
+province's pollers bring in, and every site records a poll each tick (as its
+own poller would), so a site whose world stops shows as stale at the province.
+A tick that fails is logged and counted, and the clock goes on.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import secrets
 import sys
 import tempfile
 import threading
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +60,22 @@ class _Site:
 class ProvinceDemo:
     """The 27 sites, their servers (one event loop in a thread) and the province's config."""
 
-    def __init__(self, folder: Path, sites: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        sites: list[dict[str, Any]] | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.folder = folder
         self.sites: list[_Site] = []
         self.servers = ServerThread()
         self.stop_ticking = threading.Event()
-        self.ticker = threading.Thread(target=self._tick, daemon=True)
+        self.ticker = threading.Thread(target=self._tick, name="demo-province-tick", daemon=True)
         self.rng = random.Random(32)
-        now = utcnow()
+        self.clock = clock
+        self.tick_errors: list[str] = []  # one line per failed tick of a site, for the end
+        now = clock()
         for spec in sites or SITES:
             self.sites.append(self._site(spec, now))
 
@@ -92,14 +105,13 @@ class ProvinceDemo:
         config = load_config(home / "config.toml")
         store = Store(config.cache.path)
         site = _Site(code, name, world, store, config)
-        self._write(site)
+        self._write(site, now)
         return site
 
-    def _write(self, site: _Site) -> None:
+    def _write(self, site: _Site, now: datetime) -> None:
         """The site's world into its cache, through the native parser as a feed would."""
         from cc_console.sources.native import parse
 
-        now = utcnow()
         with site.world.lock:
             docs = (
                 ("lapor", "incidents", native_incidents(site.world, "")),
@@ -123,13 +135,38 @@ class ProvinceDemo:
 
     def _tick(self) -> None:
         while not self.stop_ticking.wait(TICK_S):
-            now = utcnow()
-            for site in self.rng.sample(self.sites, k=3):
-                site.world.tick(now)
-                try:
-                    self._write(site)
-                except Exception as exc:
-                    sys.stderr.write(f"demo --province: {site.code}: {exc}\n")
+            self.tick(self.clock())
+
+    def tick(self, now: datetime) -> None:
+        """One step of the clock: news at three sites; every other site records a poll.
+
+        Never raises: a site whose world or cache fails is logged (stderr, and
+        :attr:`tick_errors` for the end of the demo) and the others go on, this
+        tick and the next (a dead clock thread once left the province's feeds
+        answering the same data while they looked healthy).
+        """
+        news = self.rng.sample(self.sites, k=min(3, len(self.sites)))
+        for site in self.sites:
+            try:
+                if site in news:
+                    site.world.tick(now)
+                    self._write(site, now)
+                else:  # its own poller found nothing new: the site is alive
+                    for source in ("lapor", "opd"):
+                        site.store.sources.record(PollRecord(source, now, ok=True))
+            except Exception as exc:
+                self._failed(site, exc)
+
+    def _failed(self, site: _Site, exc: Exception) -> None:
+        where = traceback.extract_tb(exc.__traceback__)[-1:]
+        place = f" at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno}" if where else ""
+        line = f"demo --province: {site.code}: tick failed: {type(exc).__name__}: {exc}{place}"
+        if len(self.tick_errors) < 100:
+            self.tick_errors.append(line)
+        try:
+            sys.stderr.write(line + "\n")
+        except (OSError, ValueError):  # no terminal left: it is kept for the end
+            pass
 
     def close(self) -> None:
         """Stop the clock and every server."""
@@ -221,3 +258,8 @@ def run_province(state: object, *, tui: bool) -> None:
             run_console(state)
         finally:
             demo.close()
+            if demo.tick_errors:  # the console hid stderr while it ran
+                sys.stderr.write(
+                    f"demo --province: {len(demo.tick_errors)} tick(s) failed; first: "
+                    f"{demo.tick_errors[0]}\n"
+                )

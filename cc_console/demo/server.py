@@ -7,6 +7,7 @@ it sees new reports and status changes arrive.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 
 from cc_console.demo.render import RENDERERS, cap_document
@@ -29,6 +30,7 @@ class DemoServer:
         self.tick_seconds = tick_seconds
         self._stop = threading.Event()
         self.inbox: list[dict[str, object]] = []  # what the demo's notification route posted
+        self.tick_errors = 0
         self.httpd = publishing_server(
             self.render, "127.0.0.1", port, "cc-console-demo", receive=self.receive
         )
@@ -70,7 +72,14 @@ class DemoServer:
 
     def _ticker(self) -> None:
         while not self._stop.wait(self.tick_seconds):
-            self.world.tick(utcnow())
+            try:
+                self.world.tick(utcnow())
+            except Exception as exc:  # logged, and the world keeps moving at the next tick
+                self.tick_errors += 1
+                try:
+                    sys.stderr.write(f"demo: tick failed: {type(exc).__name__}: {exc}\n")
+                except (OSError, ValueError):
+                    pass
 
     def start(self) -> DemoServer:
         """Serve in background threads."""

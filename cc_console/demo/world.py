@@ -311,17 +311,19 @@ class DemoWorld:
 
     def _flash(self, now: datetime) -> None:
         self._counter += 1
-        code, _, lat, lon = next(k for k in self.kecamatan if k[1] == "Cibatu")
+        # Cibatu in Garut's own world; a province's Garut has fewer kecamatan: its first.
+        place = next((k for k in self.kecamatan if k[1] == "Cibatu"), self.kecamatan[0])
+        code, kec, lat, lon = place
         self.reports.append(
             Report(
                 id=f"LAP-{now.astimezone(WIB):%Y%m%d}-{self._counter:04d}",
                 category="flood",
                 agency="bpbd",
-                title="Banjir bandang menerjang permukiman di Kec. Cibatu",
+                title=f"Banjir bandang menerjang permukiman di Kec. {kec}",
                 description="Air setinggi 1,5 m, 40 rumah terendam, warga mengungsi ke masjid.",
                 severity="extreme",
                 status="open",
-                area="Kec. Cibatu",
+                area=f"Kec. {kec}",
                 code=code,
                 lat=lat,
                 lon=lon,

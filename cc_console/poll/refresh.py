@@ -322,6 +322,9 @@ class Refresher:
             warnings=len(parsed.warnings),
             next_attempt=outcome.next_attempt,
             site=site,
+            # A site's last write, never later than now: a clock ahead (or a feed's
+            # claim) must not keep it fresh forever.
+            data_at=min(parsed.generated_at, now) if site and parsed.generated_at else None,
         )
         outcome.changed = await asyncio.to_thread(self.store.apply, src.kind, poll, records)
         outcome.records = len(records)

@@ -78,6 +78,8 @@ class Parsed:
     follow: list[str] = field(default_factory=list)
     site: tuple[str, str] | None = None
     """The (code, name) of the command center a native feed comes from (None: ours)."""
+    generated_at: datetime | None = None
+    """When that command center last wrote its cache (a native feed's ``generated_at``)."""
 
     def drop_out_of_range(self, now: datetime) -> None:
         """Skip, with a warning, each record whose time lies outside :func:`time_range`.

@@ -90,6 +90,7 @@ def _typed_decoder() -> Any:
             ("version", int),
             ("incidents", list[item]),  # type: ignore[valid-type]
             ("site", Any, None),
+            ("generated_at", Any, None),
         ],
     )
     return msgspec.json.Decoder(document)
@@ -112,6 +113,7 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
         return None
     out = Parsed()
     out.site = _site(doc.site, out)
+    out.generated_at = as_time(doc.generated_at, ctx.tz)
     rows = out.incidents
     for index, item in enumerate(doc.incidents):
         row = _clean_incident(item, ctx.source)
@@ -232,6 +234,7 @@ def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
         raise ParseError(f'"{ctx.kind}" must be a list')
     out = Parsed()
     out.site = _site(doc.get("site"), out)
+    out.generated_at = as_time(doc.get("generated_at"), ctx.tz)
     convert = _incident if ctx.kind == "incidents" else _agency
     target = out.incidents if ctx.kind == "incidents" else out.agencies
     for index, item in enumerate(items):

@@ -477,7 +477,8 @@ CREATE INDEX incidents_late_assigned ON incidents(resolve_due, assigned_to, repo
 # and in the decisions and items that point at it, those left behind by each move
 # of that meeting included. A uid the agenda holds many times (a series) or not at
 # all (dropped by the calendar: single or series cannot be told) keeps its ids.
-_MEETING_IDS = """
+# And the time a site's feed says that site last wrote its cache (its data's age).
+_MEETING_IDS_DATA_AT = """
 CREATE TEMP TABLE meeting_singles AS
     SELECT source, uid, source || ':' || uid AS new_id FROM agenda
     GROUP BY source, uid HAVING count(*) = 1;
@@ -496,11 +497,12 @@ UPDATE action_items SET meeting_id = (SELECT new_id FROM meeting_singles AS m
         WHERE substr(action_items.meeting_id, 1, length(m.new_id) + 1) = m.new_id || ':'
         AND m.uid = action_items.meeting_uid);
 DROP TABLE temp.meeting_singles;
+ALTER TABLE source_state ADD COLUMN data_at TEXT;
 """
 
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
-    _MEETING_IDS,
+    _MEETING_IDS_DATA_AT,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 

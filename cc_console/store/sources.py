@@ -34,6 +34,7 @@ class PollRecord:
     warnings: int = 0
     next_attempt: datetime | None = None
     site: tuple[str, str] | None = None  # a parsed native feed's site; None: ours
+    data_at: datetime | None = None  # when that site last wrote its cache (its generated_at)
 
 
 class SourceState:
@@ -128,7 +129,8 @@ class SourceState:
                 "warnings = ?, next_attempt = ?, "
                 # A body read anew says whose it is; an unchanged one keeps what it said.
                 "site_code = CASE WHEN ? IS NULL THEN site_code ELSE ? END, "
-                "site_name = CASE WHEN ? IS NULL THEN site_name ELSE ? END "
+                "site_name = CASE WHEN ? IS NULL THEN site_name ELSE ? END, "
+                "data_at = CASE WHEN ? IS NULL THEN data_at ELSE ? END "
                 "WHERE name = ?",
                 [
                     iso_z(poll.at),
@@ -144,6 +146,8 @@ class SourceState:
                     poll.site[0] if poll.site else None,
                     poll.records,
                     poll.site[1] if poll.site else None,
+                    poll.records,
+                    iso_z(poll.data_at),
                     poll.name,
                 ],
             )
@@ -166,7 +170,9 @@ class SourceState:
         """Health of each configured source, in config order.
 
         A source is stale when its last success is older than ``stale_after``
-        intervals, or when it never succeeded although it was tried.
+        intervals, or when it never succeeded although it was tried; and a
+        site's feed also when the data it serves is that old (its server may
+        answer while the site itself has stopped writing).
         """
         state = {r["name"]: r for r in self.db.rows("SELECT * FROM source_state")}
         out = []
@@ -175,10 +181,11 @@ class SourceState:
             last_success = parse_iso(r.get("last_success"))
             last_attempt = parse_iso(r.get("last_attempt"))
             limit = timedelta(seconds=src.interval * stale_after)
+            data_at = parse_iso(r.get("data_at"))
             if last_success is None:
                 stale = last_attempt is not None
             else:
-                stale = now - last_success > limit
+                stale = now - min(last_success, data_at or last_success) > limit
             out.append(
                 SourceHealth(
                     name=src.name,
@@ -195,6 +202,7 @@ class SourceState:
                     http_status=r.get("http_status"),
                     warnings=int(r.get("warnings") or 0),
                     insecure=src.insecure,
+                    data_at=data_at,
                 )
             )
         return out

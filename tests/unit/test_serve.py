@@ -253,10 +253,15 @@ def test_304_costs_no_rendering_and_a_change_renders_once(tmp_path, feeds, cli):
             assert r.status_code == 304 and r.content == b"" and r.headers["ETag"] == tag
         assert s.get("/incidents.json", TOKEN).content == first.content  # kept, not rendered
         assert s.renders() == before
-        # A poll that changes nothing moves the cache's version: one render, same bytes.
+        # A poll that changes nothing is still a write: one render, and a new generated_at
+        # (the site's last write) tells the province this site is alive.
+        time.sleep(1.05)  # generated_at counts whole seconds
         assert cli("--config", str(cfg), "refresh").code == 0
-        assert s.get("/incidents.json", TOKEN, If_None_Match=tag).status_code == 304
+        polled = s.get("/incidents.json", TOKEN, If_None_Match=tag)
+        assert polled.status_code == 200 and polled.json()["incidents"] == first.json()["incidents"]
+        assert polled.json()["generated_at"] > first.json()["generated_at"]
         assert s.renders() == before + 1
+        tag = polled.headers["ETag"]
         # A real change: a new ETag.
         assert cli("--config", str(cfg), "resolve", "bpbd:B2").code == 0
         changed = s.get("/incidents.json", TOKEN, If_None_Match=tag)
