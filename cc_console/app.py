@@ -10,7 +10,9 @@ another process for several SSH operators.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +43,7 @@ from cc_console.screens.base import SubScreen
 from cc_console.screens.detail import IncidentDetailScreen
 from cc_console.store import Alarm, Store
 from cc_console.timefmt import utcnow
+from cc_console.watchdog import GRACE_S, TerminalWatch, Watchdog
 from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
@@ -416,16 +419,42 @@ def run_console(state: State) -> None:
         cfg, store, lang=state.language, read_only=state.read_only, poll_store=poll_store
     )
     # A dropped SSH link sends SIGHUP (and a service stop SIGTERM): leave as if
-    # the operator pressed q, so the cache is closed and the demo cleans up.
+    # the operator pressed q, so the cache is closed and the demo cleans up. And
+    # whatever the console is drawing, the process ends a few seconds later: the
+    # watchdog closes the caches and exits if the clean way hangs (it has, in
+    # Textual's shutdown on a dead terminal).
+    watchdog = Watchdog([store] + ([poll_store] if poll_store is not None else []))
+
+    def leave(signum: int, _frame: object) -> None:
+        watchdog.arm(128 + signum)
+        app.exit()
+
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGHUP, signal.SIGTERM)}
     for sig in previous:
-        signal.signal(sig, lambda *_: app.exit())
+        signal.signal(sig, leave)
+    # A terminal that hangs up without a signal reaching us is the same as SIGHUP.
+    tty = _terminal_watch(lambda: os.kill(os.getpid(), signal.SIGHUP))
     try:
         app.run(mouse=not state.no_mouse)
+        watchdog.extend(GRACE_S)  # the console has closed: the rest is short
         if app.return_code:  # a crash: Textual has printed it and restored the terminal
             raise SystemExit(app.return_code)
     finally:
+        if tty is not None:
+            tty.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if poll_store is not None:
             poll_store.close()
+
+
+def _terminal_watch(gone: Callable[[], None]) -> TerminalWatch | None:
+    """Watch the terminal the console runs in for a hang-up (None: not a terminal)."""
+    stream = sys.__stdin__
+    try:
+        fd = stream.fileno() if stream is not None else -1
+    except (OSError, ValueError):
+        return None
+    if fd < 0 or not os.isatty(fd):
+        return None
+    return TerminalWatch(fd, gone).start()
