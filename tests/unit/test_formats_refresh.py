@@ -152,7 +152,7 @@ def test_agenda_window_at_the_edges_of_the_site_day(tmp_path, feeds, cli):
     assert [m["uid"] for m in rows] == ["midnight", "allday"]
     assert (
         rows[0]["start"] == "2026-11-30T17:00:00Z"
-        and rows[0]["id"] == "rakor:midnight:2026-11-30T17:00:00Z"
+        and rows[0]["id"] == "rakor:midnight"  # a single event: its UID, not its start
     )
     assert (
         rows[1]["start"] == "2026-12-02" and rows[1]["end"] == "2026-12-03" and rows[1]["all_day"]
