@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_TEXT", "MAX_TITLE", "clean_line", "clean_text", "operator_name", "shown"]
+__all__ = [
+    "MAX_TEXT",
+    "MAX_TITLE",
+    "clean_line",
+    "clean_text",
+    "operator_name",
+    "shown",
+    "without_paths",
+]
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
 # that can make a line read differently from what it says (Trojan Source).
@@ -22,6 +30,9 @@ _SPACES = re.compile(r"[ \t]+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # An operator's name: letters or digits first, then letters, digits, spaces, . @ ' - _
 _OPERATOR = re.compile(r"[^\W_][\w .@'-]{0,63}")
+# A local file path in an error: ``/…/…``, ``~/…`` or ``./…``, standing alone (not
+# the path of a URL, which follows its host or the ``:`` of its scheme).
+_PATH = re.compile(r"(?<![\w:/.~-])(?:~|\.\.?)?(?:/[^\s/:'\"()\[\]<>]+)+/?")
 MAX_TITLE = 300
 MAX_TEXT = 20_000
 
@@ -74,3 +85,14 @@ def shown(value: str, limit: int = 60) -> str:
     """``value`` quoted for an error message, control characters escaped (never raw)."""
     text = value if len(value) <= limit else value[:limit] + "…"
     return "'" + text.encode("unicode_escape", "backslashreplace").decode("ascii") + "'"
+
+
+def without_paths(text: str) -> str:
+    """``text`` with each local file path cut to its file name (``demo.db``).
+
+    For errors that leave this machine (notifications, public documents): they
+    may tell what failed, not where this site keeps its files.
+    """
+    if "/" not in text:
+        return text
+    return _PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1], text)

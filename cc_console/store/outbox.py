@@ -29,7 +29,7 @@ from cc_console.errors import NotFoundError, RefusedError, StoreError
 from cc_console.models import SEVERITIES
 from cc_console.store.base import Cache, read_old
 from cc_console.store.sources import FAILING_AFTER
-from cc_console.text import clean_line
+from cc_console.text import clean_line, without_paths
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
 if TYPE_CHECKING:
@@ -378,7 +378,8 @@ class Outbox:
                 detail = clean_line(d.get("summary") or (d.get("status") or [None, ""])[-1], 200)
             elif kind == "source.failing":
                 source, title = target, target
-                detail = clean_line(d.get("error") or "", 200)
+                # The error goes to phones outside this machine: no local paths.
+                detail = clean_line(without_paths(d.get("error") or ""), 200)
             else:  # action.overdue
                 agency, title = clean_line(d.get("owner") or "", 64), clean_line(d.get("text"), 120)
                 detail = str(d.get("due") or "")
