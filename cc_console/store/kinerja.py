@@ -45,12 +45,18 @@ def _week_case(column: str, starts: list[datetime]) -> tuple[str, dict[str, str]
 
 _MARK = "kinerja.seq"
 _OFFSET = "kinerja.offset"
+# When an incident was resolved: a feed that resolves one without saying when is
+# dated at its update (the schema's triggers count it the same way).
+RESOLVED_AT = "coalesce(resolved_at, updated_at, reported_at)"
+# Each figure is 0 or 1 whatever is missing (IS 1: a NULL comparison is no).
+_ON_TIME = f"(status = 'resolved' AND (resolve_due IS NULL OR {RESOLVED_AT} <= resolve_due)) IS 1"
+_ACK_ON_TIME = (
+    "(acknowledged_at IS NOT NULL AND (ack_due IS NULL OR acknowledged_at <= ack_due)) IS 1"
+)
 # The counts of a day's incidents per assignee ('' for none), as they stand now.
 _DAY_COUNTS = (
-    "count(*), sum(status = 'resolved'), "
-    "sum(status = 'resolved' AND (resolve_due IS NULL OR resolved_at <= resolve_due)), "
-    "sum(breached IS NOT NULL), sum(acknowledged_at IS NOT NULL), "
-    "sum(acknowledged_at IS NOT NULL AND (ack_due IS NULL OR acknowledged_at <= ack_due))"
+    f"count(*), sum(status = 'resolved'), sum({_ON_TIME}), "
+    f"sum(breached IS NOT NULL), sum(acknowledged_at IS NOT NULL), sum({_ACK_ON_TIME})"
 )
 _DAY_COLUMNS = ("incidents", "resolved", "on_time", "breaches", "acknowledged",
                 "acknowledged_on_time")  # fmt: skip
@@ -112,9 +118,10 @@ class KinerjaReads:
     @staticmethod
     def _fold(c: Any, modifier: str, mark: int, last: int) -> None:
         """Add the incidents that arrived after ``mark`` (up to ``last``) to their days."""
+        # (A row whose day cannot be computed is counted nowhere, as by the triggers.)
         where = (
             "FROM incidents WHERE seq > ? AND seq <= ? AND reported_at IS NOT NULL "
-            "AND status != 'cancelled'"
+            f"AND status != 'cancelled' AND date(reported_at, '{modifier}') IS NOT NULL"
         )
         sums = ", ".join(f"{k} = {k} + excluded.{k}" for k in _DAY_COLUMNS)
         c.execute(
@@ -212,8 +219,7 @@ class KinerjaReads:
             "sum(acknowledged_at IS NOT NULL AND (ack_due IS NULL OR acknowledged_at <= ack_due))"
             "    AS acknowledged_on_time, "
             "sum(status = 'resolved') AS resolved, "
-            "sum(status = 'resolved' AND (resolve_due IS NULL OR resolved_at <= resolve_due)) "
-            "    AS resolved_on_time, "
+            f"sum({_ON_TIME}) AS resolved_on_time, "
             "sum(breached IS NOT NULL) AS breaches "
             "FROM incidents INDEXED BY incidents_by_reported "
             "WHERE reported_at >= :a AND reported_at <= :b AND status != 'cancelled' GROUP BY 1",
@@ -234,9 +240,9 @@ class KinerjaReads:
         weeks, params = _week_case("reported_at", starts)
         counts = (
             "count(*) AS assigned, "
-            "sum(status = 'resolved' AND resolved_at <= :b) AS resolved, "
-            "sum(status = 'resolved' AND resolved_at <= :b "
-            "    AND (resolve_due IS NULL OR resolved_at <= resolve_due)) AS on_time, "
+            f"sum(status = 'resolved' AND {RESOLVED_AT} <= :b) AS resolved, "
+            f"sum(status = 'resolved' AND {RESOLVED_AT} <= :b "
+            f"    AND (resolve_due IS NULL OR {RESOLVED_AT} <= resolve_due)) AS on_time, "
             "sum(status != 'resolved' AND resolve_due IS NOT NULL AND resolve_due <= :b) "
             "    AS late_open, "
             "sum(breached IS NOT NULL) AS breaches, "

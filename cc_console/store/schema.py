@@ -500,9 +500,60 @@ DROP TABLE temp.meeting_singles;
 ALTER TABLE source_state ADD COLUMN data_at TEXT;
 """
 
+# v14: the kinerja triggers never refuse a write. A feed update that resolves an
+# incident sets its status before its resolution time is filled (later in the same
+# transaction): v12 computed "on time" from the missing time as NULL, and the NOT
+# NULL column refused the feed's write from then on. Each figure is now 0 or 1
+# whatever is missing (a resolution without a time counts at the incident's update
+# time), a row whose day cannot be computed is not counted, and a change of the
+# update time moves the counts too. Caches written before: their resolved and
+# acknowledged incidents without a time get one, and the kept counts are counted
+# anew on the next read (the marks are dropped).
+_KINERJA_NEVER_REFUSES = """
+DROP TRIGGER kinerja_update;
+DROP TRIGGER kinerja_delete;
+UPDATE incidents SET
+    acknowledged_at = coalesce(acknowledged_at, op_at, updated_at, reported_at)
+    WHERE status IN ('acknowledged', 'resolved') AND acknowledged_at IS NULL;
+UPDATE incidents SET resolved_at = coalesce(op_at, updated_at, reported_at)
+    WHERE status = 'resolved' AND resolved_at IS NULL;
+DELETE FROM kinerja_days;
+DELETE FROM kinerja_areas;
+DELETE FROM meta WHERE key IN ('kinerja.seq', 'kinerja.offset');
+CREATE TRIGGER kinerja_update AFTER UPDATE OF
+    status, assigned_to, resolved_at, acknowledged_at, ack_due, resolve_due, breached,
+    reported_at, updated_at, category, area
+ON incidents WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'kinerja.seq')
+BEGIN
+    UPDATE kinerja_days SET incidents = incidents - 1, resolved = resolved - (old.status = 'resolved'), on_time = on_time - ((old.status = 'resolved' AND (old.resolve_due IS NULL OR coalesce(old.resolved_at, old.updated_at, old.reported_at) <= old.resolve_due)) IS 1), breaches = breaches - (old.breached IS NOT NULL), acknowledged = acknowledged - (old.acknowledged_at IS NOT NULL), acknowledged_on_time = acknowledged_on_time - ((old.acknowledged_at IS NOT NULL AND (old.ack_due IS NULL OR old.acknowledged_at <= old.ack_due)) IS 1)
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND agency = coalesce(old.assigned_to, '');
+    UPDATE kinerja_areas SET n = n - 1
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
+    INSERT INTO kinerja_days(day, agency, incidents, resolved, on_time, breaches, acknowledged, acknowledged_on_time)
+    SELECT date(new.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AS d, coalesce(new.assigned_to, ''), 1, (new.status = 'resolved'), ((new.status = 'resolved' AND (new.resolve_due IS NULL OR coalesce(new.resolved_at, new.updated_at, new.reported_at) <= new.resolve_due)) IS 1), (new.breached IS NOT NULL), (new.acknowledged_at IS NOT NULL), ((new.acknowledged_at IS NOT NULL AND (new.ack_due IS NULL OR new.acknowledged_at <= new.ack_due)) IS 1)
+    WHERE new.status IS NOT 'cancelled' AND new.reported_at IS NOT NULL AND d IS NOT NULL
+    ON CONFLICT(day, agency) DO UPDATE SET incidents = incidents + excluded.incidents, resolved = resolved + excluded.resolved, on_time = on_time + excluded.on_time, breaches = breaches + excluded.breaches, acknowledged = acknowledged + excluded.acknowledged, acknowledged_on_time = acknowledged_on_time + excluded.acknowledged_on_time;
+    INSERT INTO kinerja_areas(day, category, area, n)
+    SELECT date(new.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AS d, new.category, new.area, 1
+    WHERE new.status IS NOT 'cancelled' AND new.reported_at IS NOT NULL AND d IS NOT NULL
+    ON CONFLICT(day, category, area) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER kinerja_delete AFTER DELETE ON incidents WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'kinerja.seq')
+BEGIN
+    UPDATE kinerja_days SET incidents = incidents - 1, resolved = resolved - (old.status = 'resolved'), on_time = on_time - ((old.status = 'resolved' AND (old.resolve_due IS NULL OR coalesce(old.resolved_at, old.updated_at, old.reported_at) <= old.resolve_due)) IS 1), breaches = breaches - (old.breached IS NOT NULL), acknowledged = acknowledged - (old.acknowledged_at IS NOT NULL), acknowledged_on_time = acknowledged_on_time - ((old.acknowledged_at IS NOT NULL AND (old.ack_due IS NULL OR old.acknowledged_at <= old.ack_due)) IS 1)
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND agency = coalesce(old.assigned_to, '');
+    UPDATE kinerja_areas SET n = n - 1
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
+END;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
-    _MEETING_IDS_DATA_AT,
+    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
