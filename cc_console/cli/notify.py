@@ -140,6 +140,31 @@ def notify_flush(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         raise typer.Exit(1)
 
 
+def _known_values(state: State, store: Store) -> dict[str, list[str]]:
+    """The values a silence may name, per key that has a closed list of them: a value
+    outside these can never match (the source: a configured one)."""
+    from cc_console.config import NOTIFY_EVENTS
+    from cc_console.models import SEVERITIES
+
+    return {
+        "event": list(NOTIFY_EVENTS),
+        "severity": list(SEVERITIES),
+        "source": [s.name for s in state.config.sources],
+        "agency": sorted(store.agencies.ids()),
+    }
+
+
+def _check_values(state: State, store: Store, matchers: dict[str, str]) -> None:
+    """Refuse a matcher that can never match, naming the values that can."""
+    known = _known_values(state, store)
+    for key, want in matchers.items():
+        if key in known and want not in known[key]:
+            values = ", ".join(known[key]) or state.t("silence.none_known")
+            raise ConfigError(
+                state.t("silence.unknown_value", name=key, value=shown(want), known=values)
+            )
+
+
 def _matchers(values: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values:
@@ -171,9 +196,19 @@ def silence_add(
     ],
     duration: Annotated[str, typer.Option("--for", help='How long: "2h", "3d" (at most 90d).')],
     reason: Annotated[str, typer.Option("--reason", help="Why (journaled).")],
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="List the messages of the last 24 h it would have held; add nothing."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Silence the messages that match, from now for DURATION (journaled); prints its id."""
+    """Silence the messages that match, from now for DURATION (journaled); prints its id.
+
+    ``source=NAME`` holds every message that source causes: its incidents, the
+    agencies it reports down (and up again), its own failure.
+    """
     state: State = ctx.obj
     matchers = _matchers(match)
     try:
@@ -182,7 +217,13 @@ def silence_add(
         raise ConfigError(f"--for: {exc}") from None
     if not reason.strip() or not reason.isprintable():
         raise ConfigError("--reason: say why, on one line")
+    if dry_run:
+        store = state.store()
+        _check_values(state, store, matchers)
+        _dry_run(state, store, matchers, as_json)
+        return
     store = _writable(state, "silence add")
+    _check_values(state, store, matchers)
     silence = store.outbox.silence(matchers, seconds, clean_line(reason, 200), state.now())
     if as_json:
         state.print_json(silence.as_json(state.now()))
@@ -197,6 +238,25 @@ def silence_add(
     )
 
 
+DRY_RUN_HOURS = 24  # how far back `silence add --dry-run` looks
+
+
+def _dry_run(state: State, store: Store, matchers: dict[str, str], as_json: bool) -> None:
+    """What a silence of ``matchers`` would have held in the last day (nothing is added)."""
+    from datetime import timedelta
+
+    rows = store.outbox.would_hold(matchers, state.now() - timedelta(hours=DRY_RUN_HOURS))
+    if as_json:
+        state.print_json([m.as_json() for m in rows])
+        return
+    t = state.t
+    state.err.print(t("silence.dry_run", n=len(rows), hours=DRY_RUN_HOURS))
+    if rows:
+        from cc_console.cli import tables
+
+        state.out.print(tables.outbox_table(rows, t, state.config.site.tz))
+
+
 @silence_app.command("list")
 def silence_list(
     ctx: typer.Context,
@@ -206,16 +266,18 @@ def silence_list(
     """Silences, newest first."""
     state: State = ctx.obj
     now = state.now()
-    rows = state.store().outbox.silences(now, active_only=active)
+    outbox = state.store().outbox
+    rows = outbox.silences(now, active_only=active)
+    hits = outbox.hits()
     if as_json:
-        state.print_json([s.as_json(now) for s in rows])
+        state.print_json([s.as_json(now, hits.get(s.id, 0)) for s in rows])
         return
     if not rows:
         state.out.print(state.t("silence.empty"))
         return
     from cc_console.cli import tables
 
-    state.out.print(tables.silences_table(rows, state.t, state.config.site.tz, now))
+    state.out.print(tables.silences_table(rows, state.t, state.config.site.tz, now, hits))
 
 
 @silence_app.command("expire")

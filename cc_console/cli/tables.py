@@ -6,7 +6,7 @@ title such as ``[bold]`` or an escape sequence is printed literally.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -142,11 +142,23 @@ def outbox_table(rows: Sequence[Message], t: Translator, tz: tzinfo) -> Table:
     return table
 
 
-def silences_table(rows: Sequence[Silence], t: Translator, tz: tzinfo, now: datetime) -> Table:
-    """Silences: id, active, what they match, until when, why and who."""
+def silences_table(
+    rows: Sequence[Silence],
+    t: Translator,
+    tz: tzinfo,
+    now: datetime,
+    hits: Mapping[int, int] | None = None,
+) -> Table:
+    """Silences: id, active, what they match, how many messages they held, until when,
+    why and who."""
     table = Table(title=t("silence.title"))
-    for key in ("col.id", "col.status", "col.matchers", "col.until", "col.reason", "col.by"):
-        table.add_column(t(key), overflow="fold" if key == "col.reason" else "ellipsis")
+    for key in ("col.id", "col.status", "col.matchers", "col.hits", "col.until", "col.reason",
+                "col.by"):  # fmt: skip
+        table.add_column(
+            t(key),
+            overflow="fold" if key == "col.reason" else "ellipsis",
+            justify="right" if key == "col.hits" else "left",
+        )
     for s in rows:
         active = s.active(now)
         table.add_row(
@@ -156,6 +168,7 @@ def silences_table(rows: Sequence[Silence], t: Translator, tz: tzinfo, now: date
                 style="bold" if active else "dim",
             ),
             _t(" ".join(f"{k}={v}" for k, v in s.matchers.items())),
+            _t(str((hits or {}).get(s.id, 0))),
             _t(t.when(s.ends_at, tz, year=False)),
             _t(s.reason),
             _t(s.created_by),

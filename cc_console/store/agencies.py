@@ -67,9 +67,12 @@ DOWN = ("partial_outage", "major_outage")
 
 
 def _status_events(
-    old: dict[str, tuple[Any, ...]], changed: dict[str, tuple[Any, ...]], at: str
+    old: dict[str, tuple[Any, ...]], changed: dict[str, tuple[Any, ...]], at: str, source: str
 ) -> list[tuple[str, str, str, str | None, str | None]]:
-    """``agency.down`` when an agency enters an outage, ``agency.up`` when it leaves one."""
+    """``agency.down`` when an agency enters an outage, ``agency.up`` when it leaves one.
+
+    Each names the source that reported it (a silence by source holds its messages).
+    """
     events: list[tuple[str, str, str, str | None, str | None]] = []
     for k, v in changed.items():
         before = old[k][1] if k in old else None
@@ -80,7 +83,9 @@ def _status_events(
             kind = "agency.up"
         else:
             continue
-        data = json.dumps({"name": v[0], "status": [before, after], "summary": v[2]})
+        data = json.dumps(
+            {"name": v[0], "status": [before, after], "summary": v[2], "source": source}
+        )
         events.append((at, kind, k, None, data))
     return events
 
@@ -139,7 +144,7 @@ class Agencies:
             ],
         )
         if old:  # a source's first snapshot is its baseline, not news
-            Events.add_many(c, _status_events(old, changed, at or ""))
+            Events.add_many(c, _status_events(old, changed, at or "", source))
         return len(gone) + len(changed)
 
     def add_history(self, rows: Sequence[tuple[str, Agency]]) -> int:

@@ -46,6 +46,7 @@ __all__ = [
     "OutboxState",
     "Silence",
     "backoff",
+    "matches",
     "me",
 ]
 
@@ -57,6 +58,12 @@ STANDING = ("incident.breach", "agency.down", "source.failing")
 # must repeat it (SQLite uses a partial index only for a query with its terms).
 STANDING_SQL = "event IN ('incident.breach', 'agency.down', 'source.failing')"
 _INCIDENT_EVENTS = ("incident.new", "incident.severity", "incident.breach")
+# The source that caused an outbox row ``o``: an agency's outage written before
+# its event named its source is the source that reports that agency.
+_SOURCE_OF = (
+    "coalesce(o.source, CASE WHEN o.event = 'agency.down' THEN "
+    "(SELECT min(a.source) FROM agencies a WHERE a.id = o.agency) END)"
+)
 _COLUMNS = (
     "route, event, phase, target, event_seq, at, severity, category, source, area, agency, "
     "title, detail, created_at, status"
@@ -232,17 +239,11 @@ class Silence:
         return self.starts_at <= now < self.ends_at
 
     def holds(self, fields: Mapping[str, str]) -> bool:
-        """Whether a message with these fields is silenced (``area``: a substring)."""
-        for key, want in self.matchers.items():
-            have = fields.get(key, "")
-            if key == "area":
-                if want.casefold() not in have.casefold():
-                    return False
-            elif have != want:
-                return False
-        return True
+        """Whether a message with these fields is silenced (see :func:`matches`)."""
+        return matches(self.matchers, fields)
 
-    def as_json(self, now: datetime) -> dict[str, Any]:
+    def as_json(self, now: datetime, hits: int = 0) -> dict[str, Any]:
+        """The silence; ``hits``: how many messages it has held."""
         return {
             "id": self.id,
             "matchers": self.matchers,
@@ -251,7 +252,21 @@ class Silence:
             "starts_at": iso_z(self.starts_at),
             "ends_at": iso_z(self.ends_at),
             "active": self.active(now),
+            "hits": hits,
         }
+
+
+def matches(matchers: Mapping[str, str], fields: Mapping[str, str]) -> bool:
+    """Whether a message with ``fields`` has every value of ``matchers`` (``area``: a
+    substring, in any case)."""
+    for key, want in matchers.items():
+        have = fields.get(key, "")
+        if key == "area":
+            if want.casefold() not in have.casefold():
+                return False
+        elif have != want:
+            return False
+    return True
 
 
 def _silence(r: Mapping[str, Any]) -> Silence:
@@ -375,6 +390,13 @@ class Outbox:
             agency = source = None
             if kind == "agency.down":
                 agency, title = target, clean_line(d.get("name") or target, 120)
+                # The source that reported it (a silence by source holds it too).
+                source = (
+                    d.get("source")
+                    or c.execute(
+                        "SELECT min(source) FROM agencies WHERE id = ?", [target]
+                    ).fetchone()[0]
+                )
                 detail = clean_line(d.get("summary") or (d.get("status") or [None, ""])[-1], 200)
             elif kind == "source.failing":
                 source, title = target, target
@@ -388,7 +410,11 @@ class Outbox:
                     continue
                 if agency is not None and route.agency and agency not in route.agency:
                     continue
-                if source is not None and route.match.source and source not in route.match.source:
+                if (
+                    kind == "source.failing"
+                    and route.match.source
+                    and source not in route.match.source
+                ):
                     continue
                 out.append(
                     (route.name, kind, "alert", target, seq, at, None, None, source, None,
@@ -562,8 +588,9 @@ class Outbox:
         for route in self.routes:
             sent, _ = self._marks(route)
             for r in self.db.rows(
-                "SELECT id, event, severity, category, source, area, agency FROM outbox "
-                "INDEXED BY outbox_by_route WHERE route = ? AND id > ? AND status = 'pending'",
+                f"SELECT id, event, severity, category, {_SOURCE_OF} AS source, area, agency "
+                "FROM outbox o INDEXED BY outbox_by_route WHERE route = ? AND id > ? "
+                "AND status = 'pending'",
                 [route, sent],
             ):
                 fields = {key: r[key] or "" for key in SILENCE_KEYS}
@@ -741,6 +768,34 @@ class Outbox:
         else:
             rows = self.db.rows("SELECT * FROM silences ORDER BY id DESC")
         return [_silence(r) for r in rows]
+
+    def hits(self) -> dict[int, int]:
+        """How many messages each silence has held, by silence id (a partial index)."""
+        return dict(
+            self.db.tuples(
+                "SELECT silence_id, count(*) FROM outbox INDEXED BY outbox_silenced "
+                "WHERE silence_id IS NOT NULL GROUP BY 1"
+            )
+        )
+
+    def would_hold(
+        self, matchers: Mapping[str, str], since: datetime, limit: int = 1000
+    ) -> list[Message]:
+        """The messages written since ``since`` that a silence of ``matchers`` would have
+        held, newest first (what ``silence add --dry-run`` shows)."""
+        rows = (
+            f"(SELECT *, {_SOURCE_OF} AS caused_by FROM outbox o "
+            "WHERE created_at >= :since ORDER BY id DESC)"
+        )
+        found: list[Message] = []
+        for r in self.db.rows(self._WITH_DELIVERY.format(rows=rows), {"since": iso_z(since)}):
+            fields = {key: r[key] or "" for key in SILENCE_KEYS}
+            fields["source"] = r["caused_by"] or ""
+            if matches(matchers, fields):
+                found.append(_message(r))
+                if len(found) >= limit:
+                    break
+        return found
 
     def active_silences(self, now: datetime) -> int:
         """How many silences hold at ``now``."""

@@ -508,8 +508,10 @@ ALTER TABLE source_state ADD COLUMN data_at TEXT;
 # time), a row whose day cannot be computed is not counted, and a change of the
 # update time moves the counts too. Caches written before: their resolved and
 # acknowledged incidents without a time get one, and the kept counts are counted
-# anew on the next read (the marks are dropped).
+# anew on the next read (the marks are dropped). And the messages each silence held,
+# indexed by silence (``silence list`` counts them).
 _KINERJA_NEVER_REFUSES = """
+CREATE INDEX outbox_silenced ON outbox(silence_id) WHERE silence_id IS NOT NULL;
 DROP TRIGGER kinerja_update;
 DROP TRIGGER kinerja_delete;
 UPDATE incidents SET
