@@ -21,6 +21,7 @@ import platformdirs
 
 from cc_console.actions import DEFAULT_KEYS, clashes, key_problem
 from cc_console.config_values import (
+    FRESH,
     GROUP_WAIT,
     INTERVAL,
     MAX_BYTES,
@@ -79,6 +80,9 @@ class AlertConfig:
 
     severity: str = "severe"  # a new incident at or above this
     bell: bool = True  # ring the terminal bell once per new alarm
+    # A source's first snapshot is its baseline (its rolling window is not news),
+    # except the incidents reported within this many seconds before it: those are.
+    fresh: float = 3600.0
 
     @property
     def rank(self) -> int:
@@ -430,7 +434,7 @@ class _Parser:
             sources=sources,
             keys=keys,
             sla=Policy(self.sla_rules(raw.get("sla", [])), self.calendar(site, site_raw)),
-            alert=self.alert(self.table(raw, "alert", {"severity", "bell"})),
+            alert=self.alert(self.table(raw, "alert", {"severity", "bell", "fresh"})),
             notify=self.routes(raw.get("notify", [])),
             serve=self.serve(self.table(raw, "serve", {"tokens_env", "public_categories"})),
         )
@@ -596,7 +600,11 @@ class _Parser:
                 "[alert] key 'severity'",
                 f"must be one of {', '.join(SEVERITIES)}, got {severity!r}",
             )
-        return AlertConfig(severity, self.boolean(t, "bell", "[alert]", AlertConfig.bell))
+        return AlertConfig(
+            severity,
+            self.boolean(t, "bell", "[alert]", AlertConfig.bell),
+            self.convert(t, "fresh", "[alert]", AlertConfig.fresh, FRESH),
+        )
 
     def site(self, t: dict[str, Any]) -> SiteConfig:
         site = SiteConfig(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 __all__ = [
+    "FRESH",
     "GROUP_WAIT",
     "INTERVAL",
     "MAX_BYTES",
@@ -124,6 +125,13 @@ MAX_BYTES = bounded(parse_size, 1_000, 2_000_000_000, "bytes")
 # silence ends within 90 days (never "forever": planned work ends).
 REPEAT = bounded(parse_duration, 60, 7 * 86_400, "s")
 SILENCE = bounded(parse_duration, 60, 90 * 86_400, "s")
+
+
+def FRESH(value: object) -> float:
+    """``[alert] fresh``: 0 to 7 days ("0s": a source's first snapshot is all baseline)."""
+    if value in (0, "0", "0s"):
+        return 0.0
+    return bounded(parse_duration, 0, 7 * 86_400, "s")(value)
 
 
 def GROUP_WAIT(value: object) -> float:

@@ -73,6 +73,7 @@ class Store:
         sla: Policy | None = None,
         alert_rank: int = 1,
         notify: Sequence[NotifyRoute] = (),
+        fresh: float = 0.0,
     ):
         """Open the cache at ``path``.
 
@@ -82,7 +83,8 @@ class Store:
         ``alert_rank``: the severity rank at or above which a new incident
         raises the alarm. ``notify``: the routes whose messages this
         process's writes put in the outbox (none: the events wait for a
-        process that has them).
+        process that has them). ``fresh``: seconds before a source's first
+        snapshot within which its incidents' reports are news, not baseline.
         """
         self.db = Cache(path, read_only=read_only)
         self.sources = SourceState(self.db)
@@ -95,6 +97,7 @@ class Store:
         self.followups = FollowUps(self.db, self.journal)
         self.outbox = Outbox(self.db, self.journal, notify)
         self.kinerja = KinerjaReads(self.db)
+        self.fresh = fresh
         self._writers: dict[str, Callable[..., int]] = {
             "incidents": self._apply_incidents,
             "agencies": self.agencies.apply,
@@ -108,6 +111,7 @@ class Store:
         """The cache of ``config`` (or at ``path``) with its deadline rules, alert level
         and notification routes."""
         options.setdefault("notify", config.notify)
+        options.setdefault("fresh", config.alert.fresh)
         return cls(
             path or config.cache.path, sla=config.sla, alert_rank=config.alert.rank, **options
         )
@@ -145,7 +149,7 @@ class Store:
 
     def _apply_incidents(self, c: Any, poll: PollRecord, records: Sequence[Any]) -> int:
         first_event = Events.next_seq(c)
-        written = apply_snapshot(c, poll, records)
+        written = apply_snapshot(c, poll, records, self.fresh)
         self.deadlines.after_write(c, written.first_new, written.updated, first_event)
         return written.changed
 

@@ -15,6 +15,7 @@ import pickle
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from cc_console.models import SEVERITY_RANK, FeedIncident, Incident, feed_incident
@@ -124,13 +125,18 @@ def _same_feed(old: str | bytes, new: str, row: FeedIncident, reported: str) -> 
 
 
 def apply_snapshot(
-    c: sqlite3.Connection, poll: PollRecord, records: Sequence[Incident | FeedIncident]
+    c: sqlite3.Connection,
+    poll: PollRecord,
+    records: Sequence[Incident | FeedIncident],
+    news_within: float = 0.0,
 ) -> Written:
     """Write one snapshot of incidents, and its events, inside the caller's transaction.
 
     A new incident is an ``incident.new`` event, except in a source's first
-    snapshot (its baseline: a feed's rolling window is not news); a change is
-    ``incident.changed``, or ``incident.severity`` when the severity rose.
+    snapshot (its baseline: a feed's rolling window is not news) where only
+    those reported within ``news_within`` seconds before the poll are (a flood
+    reported a minute before a new install's first poll pages someone); a
+    change is ``incident.changed``, or ``incident.severity`` when the severity rose.
     """
     source = poll.name
     prefix = source + ":"
@@ -160,12 +166,13 @@ def apply_snapshot(
         baseline = c.execute(
             "SELECT last_success IS NULL FROM source_state WHERE name = ?", [source]
         ).fetchone()
+        news = "INSERT INTO events(at, kind, target, severity) SELECT ?, 'incident.new', id, "
+        news += "severity FROM incidents WHERE seq >= ?"
         if not (baseline is None or baseline[0]):
-            c.execute(
-                "INSERT INTO events(at, kind, target, severity) "
-                "SELECT ?, 'incident.new', id, severity FROM incidents WHERE seq >= ?",
-                [now_z, first_new],
-            )
+            c.execute(news, [now_z, first_new])
+        elif news_within > 0:  # a first snapshot: only what was reported just before
+            since = iso_z(poll.at - timedelta(seconds=news_within))
+            c.execute(f"{news} AND reported_at >= ?", [now_z, first_new, since])
     if updates:
         c.executemany(_UPDATE, updates)
     if events:
