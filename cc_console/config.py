@@ -209,12 +209,22 @@ class NotifyRoute:
         return (*self.urls, *extra)
 
     def secrets(self) -> tuple[str, ...]:
-        """Every URL, and each of its parts long enough to be a token: what output must hide."""
+        """Every URL and every part of it, whatever its length: what output must hide.
+
+        Apprise's URLs carry their secrets anywhere (a bot token as the host, a
+        chat id or a topic as the path, a user, a short PIN): every part of the
+        host, user, password and path is one, and every value of the query
+        (its keys are only option names).
+        """
         out: set[str] = set()
         for url in self.all_urls():
             out.add(url)
             _, _, rest = url.partition("://")
-            out.update(p for p in re.split(r"[/:@?&=#,]+", rest) if len(p) >= 6)
+            rest, _, query = rest.partition("?")
+            out.update(re.split(r"[/:@#,]+", rest.partition("#")[0]))
+            for pair in query.split("&"):
+                out.update(pair.partition("=")[2].split(","))
+        out.discard("")
         return tuple(sorted(out, key=len, reverse=True))
 
     def env_missing(self) -> str | None:

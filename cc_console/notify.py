@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -41,6 +42,7 @@ _KIND_KEY = {
     "source.failing": "failing",
     "action.overdue": "overdue",
 }
+_SHORT = 6  # a secret this long is masked wherever it appears
 _send_lock = threading.Lock()  # Apprise's log capture is process-wide
 # One round of sending per process at a time: two notifiers of one process
 # share its lease holder name, so the lease alone would not keep them apart.
@@ -48,10 +50,17 @@ _delivering = threading.Lock()
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
-    """``text`` with every secret (longest first) replaced by ``***``."""
+    """``text`` with every secret (longest first) replaced by ``***``.
+
+    A short one (a chat id, a topic, a user: under six characters) only where it
+    stands as a word of its own, so that "to" or "1" does not mask every word
+    holding it; a long one wherever it appears.
+    """
     for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
+        if len(secret) >= _SHORT:
             text = text.replace(secret, "***")
+        elif secret:
+            text = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", "***", text)
     return text
 
 
