@@ -176,15 +176,17 @@ class Refresher:
 
     async def check_deadlines(self) -> int:
         """Record the deadlines passed since the last check (also when no feed changed),
-        and queue the repeats and all-clears of what routes were told."""
-        try:
-            now = utcnow()
-            found = await asyncio.to_thread(self.store.deadlines.check, now)
-            found += await asyncio.to_thread(self.store.followups.check, now)
-            await asyncio.to_thread(self.store.outbox.check, now)
-            return found
-        except StoreError:  # locked past the timeout: the next cycle checks again
-            return 0
+        and queue the repeats and all-clears of what routes were told.
+
+        Raises:
+            StoreError: the check failed (the caller says so; swallowed, it once
+                hid a broken query while no breach was ever recorded).
+        """
+        now = utcnow()
+        found = await asyncio.to_thread(self.store.deadlines.check, now)
+        found += await asyncio.to_thread(self.store.followups.check, now)
+        await asyncio.to_thread(self.store.outbox.check, now)
+        return found
 
     async def send_notifications(self, force: bool = False) -> Delivery:
         """Send what the outbox holds, if this process holds the sender lease."""

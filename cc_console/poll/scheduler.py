@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 
 from cc_console.config import Config, SourceConfig
+from cc_console.errors import StoreError
 from cc_console.poll.refresh import Refresher, SourceOutcome
 from cc_console.store import Store
 from cc_console.timefmt import utcnow
@@ -51,7 +53,10 @@ async def run_pollers(
     async def deadlines() -> None:
         # Deadlines pass with the clock, not with feeds: checked on their own cycle.
         while not stop.is_set():
-            await refresher.check_deadlines()
+            try:
+                await refresher.check_deadlines()
+            except StoreError as exc:  # said, and tried again next cycle
+                print(f"cc-console: deadline check failed: {exc}", file=sys.stderr, flush=True)
             await _sleep(stop, DEADLINE_CHECK_EVERY)
 
     async def notifications() -> None:

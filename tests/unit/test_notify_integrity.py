@@ -3,12 +3,17 @@ the deadline check's errors, the console's bounded count of waiting messages."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, write_config
+from cc_console.store import Store
+from cc_console.timefmt import iso_z, utcnow
+from tests.conftest import Result, incident, incidents_doc, native_source, write_config
+from tests.feedserver import FeedServer
 from tests.receiver import Receiver
 
 
@@ -33,3 +38,27 @@ def test_notify_test_masks_every_part_of_a_route_url_however_short(
         assert "500" in text  # the error itself is told
         assert "tpk12" not in text and port not in text, text
         assert "notification" in text  # words are not masked
+
+
+def test_a_failing_deadline_check_is_a_failure_of_refresh_not_silence(
+    tmp_path: Path, feeds: FeedServer, cli: Callable[..., Result]
+) -> None:
+    reported = iso_z(utcnow() - timedelta(hours=2))
+    url = feeds.route(
+        "/inc.json",
+        incidents_doc(incident("late", severity="severe", reported_at=reported)),
+    )
+    rules = '[[sla]]\nmatch = { severity = ["severe"] }\nacknowledge_within = "15m"\n'
+    cfg = write_config(tmp_path / "config.toml", [native_source("bpbd", url)], extra=rules)
+    # The check's write fails (as a broken query once did, unseen for weeks).
+    Store(tmp_path / "cache.db").close()
+    with sqlite3.connect(tmp_path / "cache.db") as c:
+        c.execute(
+            "CREATE TRIGGER refuse BEFORE UPDATE OF breached ON incidents "
+            "BEGIN SELECT RAISE(ABORT, 'breach refused by the test'); END"
+        )
+    r = cli("--config", str(cfg), "refresh")
+    assert r.code != 0, r.out + r.err
+    assert "breach refused by the test" in r.err
+    # The feed itself was stored: only the check failed.
+    assert cli("--config", str(cfg), "incidents", "--json").json()[0]["id"] == "bpbd:late"  # type: ignore[index]
