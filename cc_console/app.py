@@ -42,6 +42,7 @@ from cc_console.screens import (
 from cc_console.screens.base import SubScreen
 from cc_console.screens.detail import IncidentDetailScreen
 from cc_console.store import Alarm, Store
+from cc_console.store.outbox import WAITING_BOUND
 from cc_console.timefmt import utcnow
 from cc_console.watchdog import GRACE_S, TerminalWatch, Watchdog
 from widgets.alarm_line import AlarmLine
@@ -234,7 +235,7 @@ class CcConsoleApp(App[None]):
         )
         outbox = self.ctx.store.outbox
         now = self.ctx.now()
-        sending = outbox.state(now)
+        sending = outbox.state(now, WAITING_BOUND)  # (on the UI thread: bounded)
         self.notices = (sending.silences, sending.failed)
         for bar in self._status_bars():
             bar.health = self.health

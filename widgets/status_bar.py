@@ -19,6 +19,7 @@ from textual.widgets import Static
 from cc_console.i18n import Translator
 from cc_console.looks import SEVERITY_LOOK
 from cc_console.models import SEVERITIES, SourceHealth
+from cc_console.store.outbox import shown_count
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
 
@@ -171,7 +172,8 @@ class StatusBar(Static):
         silences, failed = self.notices
         if failed:
             style = "bold red"
-            add(0, Text(t("top.failed", n=failed), style=style), Text(f"✉✖{failed}", style=style))
+            n = shown_count(failed)
+            add(0, Text(t("top.failed", n=n), style=style), Text(f"✉✖{n}", style=style))
         if self.counts is not None:
             add(1, active_text(self.counts, t), active_text(self.counts, t, word=False))
         if silences:

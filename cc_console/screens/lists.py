@@ -22,6 +22,7 @@ from cc_console.looks import (
     outbox_words,
 )
 from cc_console.screens.base import Dialog, SubScreen
+from cc_console.store.outbox import WAITING_BOUND, shown_count
 from cc_console.timefmt import age, local
 from widgets.bindings import bind, bind_scopes
 from widgets.cells import fit
@@ -185,11 +186,12 @@ class HealthView:
 def outbox_summary(ctx: ConsoleContext) -> Text | None:
     """``Notifikasi: 2 menunggu · 1 gagal — galat … · terakhir terkirim … · 1 senyap aktif``."""
     t, now = ctx.t, ctx.now()
-    state = ctx.store.outbox.state(now)
+    state = ctx.store.outbox.state(now, WAITING_BOUND)  # (on the UI thread: bounded)
     if not ctx.config.notify and not (state.pending or state.failed or state.last_sent_at):
         return None
     text = Text(f"{t('outbox.heading')}: ", style="bold")
-    text.append(t("outbox.counts", pending=state.pending, failed=state.failed))
+    pending, failed = shown_count(state.pending), shown_count(state.failed)
+    text.append(t("outbox.counts", pending=pending, failed=failed))
     if state.last_sent_at is not None:
         text.append(" · " + t("outbox.last_sent", when=local(state.last_sent_at, ctx.tz)))
     if state.silences:

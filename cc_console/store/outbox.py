@@ -40,6 +40,7 @@ __all__ = [
     "GROUP_LINES",
     "SILENCE_KEYS",
     "STANDING",
+    "WAITING_BOUND",
     "Group",
     "Message",
     "Outbox",
@@ -48,6 +49,7 @@ __all__ = [
     "backoff",
     "matches",
     "me",
+    "shown_count",
 ]
 
 _CURSOR = "notify.cursor"
@@ -69,6 +71,14 @@ _COLUMNS = (
     "title, detail, created_at, status"
 )
 LEASE_S = 120.0  # a sender renews before each message; a dead one's lease lapses
+
+
+WAITING_BOUND = 1000  # the console counts waiting (and failed) messages up to this many
+
+
+def shown_count(n: int, bound: int = WAITING_BOUND) -> str:
+    """``n`` as the console says it: ``999+`` once a bounded count reached its bound."""
+    return f"{bound - 1}+" if n >= bound else str(n)
 
 
 def backoff(attempts: int) -> float:
@@ -836,25 +846,42 @@ class Outbox:
             )
         ]
 
-    def state(self, now: datetime) -> OutboxState:
-        """What waits, what failed (and why, last), the last send, the active silences."""
+    def state(self, now: datetime, bound: int | None = None) -> OutboxState:
+        """What waits, what failed (and why, last), the last send, the active silences.
+
+        ``bound``: count the waiting and the failed messages up to this many each
+        (the console's top line, read on its UI thread, must stay cheap under a
+        flood of 100,000 waiting rows: see :func:`shown_count`).
+        """
         pending = failed_count = 0
         last_error: str | None = None
         for route in self.routes:
             sent, failed = self._marks(route)
             upto = failed["last_id"] if failed else sent
-            counts = self.db.rows(
-                "SELECT id <= ? AS retried, count(*) AS n FROM outbox INDEXED BY outbox_by_route "
-                "WHERE route = ? AND id > ? AND status = 'pending' GROUP BY 1",
-                [upto, route, sent],
-            )
-            for r in counts:
-                if r["retried"]:
-                    failed_count += r["n"]
-                else:
-                    pending += r["n"]
+            if bound is None:
+                counts = self.db.rows(
+                    "SELECT id <= ? AS retried, count(*) AS n FROM outbox "
+                    "INDEXED BY outbox_by_route WHERE route = ? AND id > ? "
+                    "AND status = 'pending' GROUP BY 1",
+                    [upto, route, sent],
+                )
+                for r in counts:
+                    if r["retried"]:
+                        failed_count += r["n"]
+                    else:
+                        pending += r["n"]
+            else:
+                bounded = (
+                    "SELECT count(*) FROM (SELECT 1 FROM outbox INDEXED BY outbox_by_route "
+                    "WHERE route = ? AND id > ? AND id <= ? AND status = 'pending' LIMIT ?)"
+                )
+                if upto > sent:
+                    failed_count += int(self.db.scalar(bounded, [route, sent, upto, bound]))
+                pending += int(self.db.scalar(bounded, [route, upto, 2**62, bound]))
             if failed:
                 last_error = failed["error"]
+        if bound is not None:
+            pending, failed_count = min(pending, bound), min(failed_count, bound)
         last_sent = self.db.scalar("SELECT max(sent_at) FROM deliveries WHERE status = 'sent'")
         return OutboxState(
             pending=pending,

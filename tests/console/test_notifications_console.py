@@ -103,3 +103,39 @@ async def test_a_console_that_polls_for_itself_sends_once(tmp_path, feeds):
         poller.close()
         assert len(receiver.requests) == 1
         assert "Banjir bandang Cibatu" in receiver.messages[0].body["message"]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_a_flood_of_waiting_messages_is_counted_up_to_a_bound(tmp_path, lang):
+    """100,000 waiting rows (5,000 of them failed once): the top line, read on the UI
+    thread at every poll, counts at most a thousand of each and says "999+"."""
+    path = write_config(tmp_path / "config.toml", [], ROUTE.format(url="json://127.0.0.1:9/never"))
+    cfg = load_config(path)
+    store = Store.for_config(cfg)
+    with store.db.tx() as c:
+        c.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+            "INSERT INTO outbox(route, event, target, at, title, created_at) "
+            "SELECT 'piket', 'incident.new', 'bpbd:' || i, ?, 'Banjir ' || i, ? FROM n",
+            ["2026-11-27T02:00:00Z", "2026-11-27T02:00:00Z"],
+        )
+        c.execute(
+            "INSERT INTO deliveries(route, first_id, last_id, status, attempts, next_try, error) "
+            "VALUES ('piket', 1, 5000, 'failed', 1, '2026-11-27T02:30:00Z', 'HTTP 502')"
+        )
+    store.close()
+    app = CcConsoleApp(cfg, Store.for_config(cfg), lang=lang, clock=lambda: NOW)
+    words = {
+        "id": ("✉ 999+ gagal kirim", "999+ menunggu · 999+ gagal"),
+        "en": ("✉ 999+ not sent", "999+ pending · 999+ failed"),
+    }[lang]
+    async with app.run_test(size=(100, 24)) as pilot:
+        top = app.screen.query_one("#status-bar").render().plain
+        assert words[0] in top, top
+        await pilot.press("N")
+        summary = app.screen.query_one("#table-summary").render().plain
+        assert words[1] in summary, summary
+    # The command line still counts them all.
+    with Store.for_config(cfg) as store:
+        state = store.outbox.state(NOW)
+    assert (state.pending, state.failed) == (95_000, 5_000)
