@@ -63,7 +63,8 @@ def sparkline(statuses: list[str]) -> str:
     return "".join(SPARK[SPARK_LEVEL.get(s, 3)] for s in statuses)
 
 
-OUTBOX_STYLE = {"pending": "yellow", "sent": "green", "failed": "bold red", "silenced": "dim"}
+OUTBOX_STYLE = {"pending": "yellow", "sent": "green", "failed": "bold red", "silenced": "dim",
+                "dropped": "dim"}  # fmt: skip
 
 
 def outbox_words(m: Message, t: Translator) -> tuple[Text, str]:

@@ -175,6 +175,7 @@ class Delivery:
     sent: int = 0  # messages (outbox rows) delivered
     failed: int = 0
     silenced: int = 0
+    dropped: int = 0  # unsent messages of routes removed from the config
     groups: int = 0  # messages sent out (one per route group)
     busy: str | None = None  # another process holds the lease
     errors: list[str] | None = None
@@ -191,6 +192,9 @@ class Notifier:
         self.routes = {r.name: r for r in config.notify}
         self.holder = holder or me()
         self.t = Translator(config.site.language)
+        # The routes of a process do not change: what a removed route left unsent
+        # is dropped once, at this process's first send pass.
+        self._orphans_checked = False
 
     def warm(self) -> None:
         """Load Apprise and its service plugins now (about 0.2 s, once per process).
@@ -215,6 +219,9 @@ class Notifier:
         if not self.active:
             return done
         outbox = self.store.outbox
+        if not self._orphans_checked:
+            self._orphans_checked = True
+            done.dropped = await asyncio.to_thread(outbox.drop_removed)
         if not force and not await asyncio.to_thread(outbox.has_waiting):
             return done
         if not _delivering.acquire(blocking=False):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # (Apprise's side loads when a command sends)
 __all__ = ["notify_app", "silence_app"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-STATUSES = ("pending", "sent", "failed", "silenced")
+STATUSES = ("pending", "sent", "failed", "silenced", "dropped")
 FLUSH_WAIT_S = 30.0  # how long `notify flush` waits for another sender to finish
 
 notify_app = typer.Typer(
@@ -46,7 +46,8 @@ def notify(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="At most N.")] = 100,
     status: Annotated[
-        str | None, typer.Option("--status", help="Only pending, sent, failed or silenced.")
+        str | None,
+        typer.Option("--status", help="Only pending, sent, failed, silenced or dropped."),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

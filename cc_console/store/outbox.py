@@ -128,7 +128,7 @@ class Message:
     title: str
     detail: str | None
     created_at: datetime
-    status: str  # pending | sent | failed | silenced
+    status: str  # pending | sent | failed | silenced | dropped (its route was removed)
     attempts: int
     next_try: datetime | None
     sent_at: datetime | None
@@ -168,9 +168,9 @@ class Message:
 def _message(r: Mapping[str, Any]) -> Message:
     """A row, its state taken from the delivery that covers it (``d_*`` columns), if any."""
     covered = r.get("d_first") is not None and r["d_first"] <= r["id"]
-    if r["status"] == "silenced" or not covered:
+    if r["status"] in ("silenced", "dropped") or not covered:
         state = {"status": r["status"], "attempts": 0, "next_try": None, "sent_at": None,
-                 "error": None}  # fmt: skip
+                 "error": r["error"] if r["status"] == "dropped" else None}  # fmt: skip
     else:
         state = {"status": r["d_status"], "attempts": r["d_attempts"],
                  "next_try": r["d_next_try"], "sent_at": r["d_sent_at"], "error": r["d_error"]}  # fmt: skip
@@ -589,6 +589,32 @@ class Outbox:
                 return True
         return False
 
+    def drop_removed(self) -> int:
+        """Mark ``dropped`` the unsent messages of routes no longer in the config (they
+        would wait forever: no route sends them); how many. Run by the sender."""
+        if self.db.read_only:
+            return 0
+        names = list(self.routes)
+        others = "" if not names else f"AND route NOT IN ({', '.join('?' * len(names))})"
+        find = f"SELECT DISTINCT route FROM outbox WHERE status = 'pending' {others}"
+        if not self.db.tuples(find, names):  # (the common case: no write at all)
+            return 0
+        with self.db.tx() as c:
+            gone = c.execute(find, names).fetchall()
+            dropped = 0
+            for (route,) in gone:
+                (sent,) = c.execute(
+                    "SELECT coalesce(max(last_id), 0) FROM deliveries INDEXED BY "
+                    "deliveries_by_status WHERE route = ? AND status = 'sent'",
+                    [route],
+                ).fetchone()
+                dropped += c.execute(
+                    "UPDATE outbox SET status = 'dropped', error = ? WHERE route = ? AND id > ? "
+                    "AND status = 'pending'",
+                    [f"route {route} was removed from the config", route, sent],
+                ).rowcount
+        return dropped
+
     def apply_silences(self, now: datetime) -> int:
         """Mark each waiting message an active silence matches ``silenced``; how many."""
         silences = [s for s in self.silences(now) if s.active(now)]
@@ -835,7 +861,7 @@ class Outbox:
                 for r in self.db.rows(self._WITH_DELIVERY.format(rows=rows) + " ORDER BY o.id DESC")
             ]
         derived = (
-            "CASE WHEN o.status = 'silenced' THEN 'silenced' "
+            "CASE WHEN o.status IN ('silenced', 'dropped') THEN o.status "
             "WHEN d.first_id IS NOT NULL AND d.first_id <= o.id THEN d.status ELSE 'pending' END"
         )
         sql = self._WITH_DELIVERY.format(rows="outbox")

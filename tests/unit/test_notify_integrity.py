@@ -62,3 +62,36 @@ def test_a_failing_deadline_check_is_a_failure_of_refresh_not_silence(
     assert "breach refused by the test" in r.err
     # The feed itself was stored: only the check failed.
     assert cli("--config", str(cfg), "incidents", "--json").json()[0]["id"] == "bpbd:late"  # type: ignore[index]
+
+
+def test_the_unsent_messages_of_a_removed_route_are_dropped_saying_why(
+    tmp_path: Path, feeds: FeedServer, cli: Callable[..., Result]
+) -> None:
+    url = feeds.route("/inc.json", incidents_doc(incident("base")))
+    with Receiver() as ok, Receiver(status=500) as broken:
+        routes = {
+            name: f'[[notify]]\nname = "{name}"\nurls = ["{r.url()}"]\n'
+            'events = ["incident.new"]\ngroup_wait = "0s"\n'
+            for name, r in (("piket", ok), ("lama", broken))
+        }
+        cfg = write_config(
+            tmp_path / "config.toml", [native_source("bpbd", url)], "".join(routes.values())
+        )
+        assert cli("--config", str(cfg), "refresh").code == 0
+        feeds.route("/inc.json", incidents_doc(incident("base"), incident("n1", "Banjir")))
+        cli("--config", str(cfg), "refresh")
+        feeds.route(
+            "/inc.json", incidents_doc(incident("base"), incident("n1"), incident("n2", "Longsor"))
+        )
+        cfg.write_text(cfg.read_text().replace(routes["lama"], ""))  # the route is removed
+        assert cli("--config", str(cfg), "refresh").code == 0
+        assert len(ok.messages) == 2 and broken.messages == []
+    rows = cli("--config", str(cfg), "notify", "--json").json()
+    lama = [r for r in rows if r["route"] == "lama"]  # type: ignore[union-attr, index]
+    assert [r["target"] for r in lama] == ["bpbd:n1"]
+    assert lama[0]["status"] == "dropped" and "lama" in lama[0]["error"]
+    dropped = cli("--config", str(cfg), "notify", "--status", "dropped", "--json").json()
+    assert [r["target"] for r in dropped] == ["bpbd:n1"]  # type: ignore[index]
+    table = cli("--config", str(cfg), "notify", "--status", "dropped")
+    assert "dibuang" in table.out
+    assert cli("--config", str(cfg), "--lang", "en", "notify").out.count("dropped") >= 1
