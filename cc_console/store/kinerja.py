@@ -149,7 +149,7 @@ class KinerjaReads:
         """The kept counts per category and area over the site days ``[first, last]``."""
         return self.db.rows(
             "SELECT category, area, sum(n) AS n FROM kinerja_areas "
-            "WHERE day >= ? AND day <= ? GROUP BY 1, 2",
+            "WHERE day >= ? AND day <= ? GROUP BY 1, 2 HAVING sum(n) > 0",
             [first.isoformat(), last.isoformat()],
         )
 
