@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from cc_console.models import FeedIncident
 from cc_console.store import PollRecord
@@ -21,6 +22,13 @@ from tests.clock import python_path
 from tests.feedserver import FeedServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+# Property tests draw the same examples on every run (a failure found once is found
+# again on every machine); HYPOTHESIS_PROFILE=explore draws new ones for a hunt.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
