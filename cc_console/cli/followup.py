@@ -8,6 +8,7 @@ unknown agency, meeting or incident exit 3; read-only exit 3.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -166,9 +167,23 @@ def minutes(
     fmt: Annotated[
         str | None, typer.Option("--format", help="md: Markdown for the official minutes.")
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to FILE, not stdout (with --json or --format md)."),
+    ] = None,
 ) -> None:
     """The meeting's record (notulen): decisions, action items, items carried over."""
     state: State = ctx.obj
+    if as_json and fmt:
+        raise ConfigError("--json and --format: choose one")
+    if fmt not in (None, "md"):
+        raise ConfigError(f"--format must be md, not {shown(fmt)}")
+    if out is not None:
+        if not (as_json or fmt):
+            raise ConfigError("--out: say what to write with --json or --format md")
+        from cc_console.outfile import check_target
+
+        check_target(out, state.config)
     store = state.store()
     meeting = _meeting(store, meeting_id)
     now = state.now()
@@ -176,28 +191,37 @@ def minutes(
     items = store.followups.items(meeting_id=meeting.id)
     carried = store.followups.carried_over(meeting)
     if as_json:
-        state.print_json(
-            {
-                "meeting": meeting_json(meeting),
-                "decisions": [decision_json(d) for d in decisions],
-                "actions": [item_json(i, now) for i in items],
-                "carried_over": [item_json(i, now) for i in carried],
-            }
-        )
-        return
-    from cc_console.cli import tables
+        doc = {
+            "meeting": meeting_json(meeting),
+            "decisions": [decision_json(d) for d in decisions],
+            "actions": [item_json(i, now) for i in items],
+            "carried_over": [item_json(i, now) for i in carried],
+        }
+        if out is None:
+            state.print_json(doc)
+            return
+        import json
 
-    text = tables.minutes_markdown(meeting, decisions, items, carried, state.t, state.config, now)
-    if fmt == "md":
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from cc_console.cli import tables
+
+        text = tables.minutes_markdown(
+            meeting, decisions, items, carried, state.t, state.config, now
+        )
+    if out is not None:
+        from cc_console.outfile import write_output
+
+        write_output(out, text, state.config)
+        state.err.print(state.t("notify.saved", path=str(out)), markup=False)
+    elif fmt == "md":
         import sys
 
         sys.stdout.write(text)
-        return
-    if fmt not in (None, "md"):
-        raise ConfigError(f"--format must be md, not {shown(fmt)}")
-    from rich.markdown import Markdown
+    else:
+        from rich.markdown import Markdown
 
-    state.out.print(Markdown(text))
+        state.out.print(Markdown(text))
 
 
 COMMANDS = {"decide": decide, "minutes": minutes}

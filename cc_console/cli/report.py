@@ -92,15 +92,31 @@ def report(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, max=366, help="The last N days.")] = 7,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="md: one Markdown document.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to FILE, not stdout.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="md: one Markdown document; html: one page to print."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to FILE, not stdout (with --json or --format)."),
+    ] = None,
 ) -> None:
-    """How each agency and the center did over the last --days days (ranked by score)."""
+    """How each agency and the center did over the last --days days (ranked by score).
+
+    As a table, or as JSON, Markdown or HTML (--json, --format md|html), on stdout or
+    into a file (--out).
+    """
     state: State = ctx.obj
     if as_json and fmt:
         raise ConfigError("--json and --format: choose one")
     if fmt not in (None, "md", "html"):
         raise ConfigError(f"--format: md or html (got {fmt!r})")
+    if out is not None:
+        if not (as_json or fmt):
+            raise ConfigError("--out: say what to write with --json or --format md|html")
+        from cc_console.outfile import check_target
+
+        check_target(out, state.config)  # refused before the work, not after
     store = state.store()
     from cc_console.kinerja import compute, duration, period, site_rows
 
@@ -123,7 +139,9 @@ def report(
         else:
             text = markdown(k, state)
         if out is not None:
-            out.write_text(text, encoding="utf-8")
+            from cc_console.outfile import write_output
+
+            write_output(out, text, state.config)
             state.err.print(state.t("report.written", path=str(out)), markup=False)
         elif as_json:
             state.print_json(k.as_json())

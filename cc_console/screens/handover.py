@@ -1,6 +1,7 @@
 """The shift handover as a view of the console: the page `cc-console handover` prints.
 
-``w`` saves it as plain text in the operator's home folder, to print or send.
+``w`` saves it as plain text in the operator's home folder, to print or send (never
+over the cache or the config: :func:`cc_console.outfile.write_output`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from cc_console.cli.handover import collect, render
+from cc_console.outfile import OutputRefused, write_output
 from cc_console.screens.base import SubScreen
 from widgets.bindings import bind_scopes
 from widgets.messages import StoreChanged
@@ -59,8 +61,10 @@ class HandoverScreen(SubScreen):
         code = (self.ctx.config.site.code or "cc").replace(".", "")
         path = Path.home() / f"handover-{code}-{stamp}.txt"
         try:
-            path.write_text(out.getvalue(), encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"{path}: {exc.strerror}", severity="error")
+            written = write_output(path, out.getvalue(), self.ctx.config)
+        except OutputRefused as exc:
+            # A file name with brackets is a name, not markup.
+            text = self.ctx.t(f"save.{exc.reason}", path=str(path), detail=exc.detail)
+            self.notify(text, severity="error", markup=False)
             return
-        self.notify(self.ctx.t("notify.saved", path=str(path)))
+        self.notify(self.ctx.t("notify.saved", path=str(written)), markup=False)
