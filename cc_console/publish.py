@@ -20,12 +20,15 @@ public ones are built from an allow-list of fields.
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 from cc_console.config import Config
 from cc_console.export import agency_json, incident_json, item_json
@@ -54,7 +57,72 @@ _CAP_CATEGORY = {
     "security": "Security", "complaint": "Other", "other": "Other",
 }  # fmt: skip
 _CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
+_CAP_SEVERITY = {"extreme": "Extreme", "severe": "Severe", "moderate": "Moderate", "minor": "Minor"}
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]")
+# Characters XML 1.0 forbids even escaped (C0 controls but tab and newlines, lone
+# surrogates, U+FFFE/U+FFFF): one of them makes the whole document malformed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_POLYGON_MAX = 500  # points; a ring longer than this is a feed's mistake, not an area
+
+
+def escape(text: object) -> str:
+    """Feed text as XML character data: markup escaped, characters XML forbids dropped."""
+    return _escape(_NOT_XML.sub("", str(text)))
+
+
+def quoteattr(text: object) -> str:
+    """Feed text as a quoted XML attribute value (see :func:`escape`)."""
+    return _quoteattr(_NOT_XML.sub("", str(text)))
+
+
+def _number(value: object, low: float, high: float) -> float | None:
+    """``value`` if it is a finite number within [low, high] (not a boolean, not text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int) and not low <= value <= high:
+        return None  # before float(): 10**400 does not fit one
+    number = float(value)
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def _decimal(number: float) -> str:
+    """``number`` as a plain decimal: CAP's coordinates are decimals, with no exponent."""
+    text = repr(number)
+    if "e" in text:  # 1e-05: to 0.01 m, which is more than any feed means
+        text = f"{number:.7f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "-0.0") else text
+
+
+def _point(value: object) -> str | None:
+    """A CAP ``lat,lon`` pair from ``[lat, lon]`` (WGS 84), or None when it is not one."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    lat, lon = _number(value[0], -90, 90), _number(value[1], -180, 180)
+    return None if lat is None or lon is None else f"{_decimal(lat)},{_decimal(lon)}"
+
+
+def cap_polygon(ring: object) -> str | None:
+    """A CAP ``<polygon>``'s text from a list of ``[lat, lon]`` points, closed, or None
+    when any point is not a pair of numbers in range or there are too few of them."""
+    if not isinstance(ring, list) or not 3 <= len(ring) <= _POLYGON_MAX:
+        return None
+    points = [_point(p) for p in ring]
+    if any(p is None for p in points):
+        return None
+    if points[0] != points[-1]:
+        points.append(points[0])  # CAP polygons are closed
+    if len(points) < 4:
+        return None
+    return " ".join(p for p in points if p is not None)
+
+
+def cap_circle(circle: object) -> str | None:
+    """A CAP ``<circle>``'s text (``lat,lon radius-km``) from ``[lat, lon, radius]``."""
+    if not isinstance(circle, list | tuple) or len(circle) != 3:
+        return None
+    centre = _point(list(circle[:2]))
+    radius = _number(circle[2], 0, 20_037.5)  # half the Earth's circumference, in km
+    return None if centre is None or radius is None else f"{centre} {_decimal(radius)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +156,7 @@ class Documents:
         self.days = days
         self.site = config.site
         self.t = Translator(config.site.language)
+        self._said: set[str] = set()  # problems already reported (see _say_once)
 
     # -- dispatch -------------------------------------------------------------------
 
@@ -267,7 +336,7 @@ class Documents:
         """An Atom feed with one entry per published incident, linking its CAP alert."""
         entries = []
         updated = []
-        for ident, inc in self._messages():
+        for ident, inc, _ in self._rendered():  # no entry links to an alert left out
             stamp = self._cap_time(self._changed_at(inc) or inc.reported_at)
             updated.append(stamp)
             entries.append(
@@ -275,7 +344,8 @@ class Documents:
                 f"<id>urn:cc-console:{escape(ident)}</id>"
                 f"<title>{escape(inc.title)}</title>"
                 f"<updated>{stamp}</updated>"
-                f'<link rel="alternate" type="application/cap+xml" href="/cap/{ident}.xml"/>'
+                '<link rel="alternate" type="application/cap+xml" '
+                f"href={quoteattr(f'/cap/{ident}.xml')}/>"
                 f"<category term={quoteattr(inc.category)}/>"
                 "</entry>"
             )
@@ -293,9 +363,30 @@ class Documents:
     def cap_alerts(self) -> dict[str, Document]:
         """Every published incident's latest CAP message, by identifier."""
         return {
-            ident: Document(self._alert(ident, inc).encode(), "application/cap+xml")
-            for ident, inc in self._messages()
+            ident: Document(body.encode(), "application/cap+xml")
+            for ident, _, body in self._rendered()
         }
+
+    def _rendered(self) -> list[tuple[str, Incident, str]]:
+        """(identifier, incident, alert) of each message that renders.
+
+        One incident whose data cannot be rendered is left out (and said once on
+        stderr); it never takes the index or the other alerts down with it.
+        """
+        out = []
+        for ident, inc in self._messages():
+            try:
+                out.append((ident, inc, self._alert(ident, inc)))
+            except Exception as exc:  # anything: one feed's item must not stop the rest
+                self._say_once(ident, f"left out: {type(exc).__name__}: {exc}")
+        return out
+
+    def _say_once(self, ident: str, what: str) -> None:
+        """One line on stderr per message and problem, not one per request."""
+        key = f"{ident} {what}"
+        if key not in self._said:
+            self._said.add(key)
+            sys.stderr.write(f"cc-console serve: CAP {ident}: {' '.join(what.split())[:300]}\n")
 
     def _alert(self, ident: str, inc: Incident) -> str:
         first = cap_identifier(self.site.code, inc)
@@ -332,7 +423,7 @@ class Documents:
             f"<event>{escape(self.t(f'category.{inc.category}'))}</event>",
             "<responseType>AllClear</responseType>" if resolved else "",
             "<urgency>Unknown</urgency>",
-            f"<severity>{inc.severity.capitalize()}</severity>",
+            f"<severity>{_CAP_SEVERITY.get(inc.severity, 'Unknown')}</severity>",
             "<certainty>Unknown</certainty>",
             f"<expires>{self._cap_time(self._ended_at(inc) or inc.reported_at)}</expires>"
             if resolved
@@ -346,29 +437,42 @@ class Documents:
             info.append(f"<web>{escape(inc.url)}</web>")
         info.append(
             "<parameter><valueName>cc-console:category</valueName>"
-            f"<value>{inc.category}</value></parameter>"
+            f"<value>{escape(inc.category)}</value></parameter>"
         )
-        area = self._area(inc)
+        area = self._area(ident, inc)
         if area:
             info.append(area)
         info.append("</info>")
         return "".join(parts + info) + "</alert>\n"
 
-    def _area(self, inc: Incident) -> str:
+    def _area(self, ident: str, inc: Incident) -> str:
+        """The ``<area>``: its name, the feed's shapes that are valid, and the point.
+
+        Coordinates are written only as numbers in range: a shape with anything
+        else (text, a missing radius, NaN) is left out and said once.
+        """
         shapes = inc.extra.get("shapes") if isinstance(inc.extra, dict) else None
         inner = [f"<areaDesc>{escape(inc.area or self.site.name)}</areaDesc>"]
+        polygons, circles = [], []
         for shape in shapes if isinstance(shapes, list) else []:
-            if isinstance(shape, dict) and isinstance(shape.get("polygon"), list):
-                ring = shape["polygon"]
-                if ring and ring[0] != ring[-1]:
-                    ring = [*ring, ring[0]]  # CAP polygons are closed
-                inner.append("<polygon>" + " ".join(f"{p[0]},{p[1]}" for p in ring) + "</polygon>")
-            elif isinstance(shape, dict) and isinstance(shape.get("circle"), list):
-                lat, lon, radius = shape["circle"]
-                inner.append(f"<circle>{lat},{lon} {radius}</circle>")
-        if inc.lat is not None and inc.lon is not None:  # the point itself: radius 0
-            inner.append(f"<circle>{inc.lat},{inc.lon} 0</circle>")
-        return "<area>" + "".join(inner) + "</area>"
+            if isinstance(shape, dict) and "polygon" in shape:
+                polygon = cap_polygon(shape["polygon"])
+                if polygon is not None:
+                    polygons.append(f"<polygon>{polygon}</polygon>")
+                    continue
+            elif isinstance(shape, dict) and "circle" in shape:
+                circle = cap_circle(shape["circle"])
+                if circle is not None:
+                    circles.append(f"<circle>{circle}</circle>")
+                    continue
+            self._say_once(
+                ident, f"a shape that is not a valid polygon or circle left out: {shape!r:.120}"
+            )
+        point = _point([inc.lat, inc.lon])
+        if point is not None:  # the point itself: radius 0
+            circles.append(f"<circle>{point} 0</circle>")
+        # CAP 1.2's schema: every polygon before every circle.
+        return "<area>" + "".join(inner + polygons + circles) + "</area>"
 
     def _is_public(self, inc: Incident) -> bool:
         return inc.category in self.config.serve.public_categories and not inc.exercise

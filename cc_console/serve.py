@@ -222,6 +222,9 @@ class Server:
         except (StoreError, sqlite3.Error) as exc:
             sys.stderr.write(f"cc-console serve: {path}: cache unreadable: {exc}\n")
             return web.Response(status=503, headers={"Retry-After": "5"})
+        except Exception as exc:  # a document that cannot be rendered: one line, not a traceback
+            sys.stderr.write(f"cc-console serve: {path}: {type(exc).__name__}: {exc}\n")
+            return web.Response(status=500, headers=SECURITY_HEADERS)
         if kept is None:
             return web.Response(status=404, headers=SECURITY_HEADERS)
         headers = {
