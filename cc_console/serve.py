@@ -12,8 +12,10 @@ read-only connection, and kept:
   and every ``If-None-Match`` that matches, is answered from the kept bytes: a
   304 costs no rendering and no query but that pragma.
 - The ETag is a hash of the bytes, so a change of the cache that leaves a
-  document as it was (a poll that brought nothing new) still gets 304s.
-- gzip is compressed once, at render time, and sent to those who ask.
+  document as it was (a poll that brought nothing new) still gets 304s. The
+  gzip bytes have their own ETag (``"<hash>-gzip"``).
+- gzip is compressed once, at render time, and sent to those whose
+  Accept-Encoding accepts it (``gzip;q=0`` does not).
 - Private paths need ``Authorization: Bearer <token>`` from ``[serve]
   tokens_env`` (compared in constant time); without tokens they answer only on
   a loopback address. A missing or wrong token gets 401 and nothing else.
@@ -28,6 +30,7 @@ import gzip
 import hashlib
 import hmac
 import ipaddress
+import math
 import resource
 import signal
 import sqlite3
@@ -47,7 +50,7 @@ from cc_console.store.base import Cache
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = ["Server", "ServerThread", "is_loopback"]
+__all__ = ["Server", "ServerThread", "accepts_gzip", "is_loopback"]
 
 WINDOW_S = 600  # documents with a "last days" window are rendered anew at least this often
 GZIP_MIN = 1024  # smaller bodies are sent as they are
@@ -132,6 +135,11 @@ class Server:
         self.config = config
         self.cache = config.cache.path
         self.host, self.port, self.backlog = host, port, backlog
+        if not (math.isfinite(idle_timeout) and idle_timeout > 0):
+            # nan would pass any range and turn dropping idle clients off
+            raise ValueError(
+                f"idle_timeout must be a positive number of seconds, not {idle_timeout}"
+            )
         self.idle_timeout = idle_timeout
         self.public_only = public_only
         self.tokens = tuple(t.encode() for t in config.serve.tokens())
@@ -235,11 +243,16 @@ class Server:
         }
         if path == "/":
             headers["Content-Security-Policy"] = PAGE_POLICY
-        if kept.etag in _tags(request.headers.get("If-None-Match", "")):
+        zipped = kept.gz is not None and accepts_gzip(request.headers.get("Accept-Encoding", ""))
+        # Each encoding is its own representation with its own strong ETag: a cache
+        # that stored the identity bytes must never be told they are the gzip ones.
+        etag = kept.etag[:-1] + '-gzip"' if zipped else kept.etag
+        headers["ETag"] = etag
+        wanted = _tags(request.headers.get("If-None-Match", ""))
+        if etag in wanted or "*" in wanted:
             return web.Response(status=304, headers=headers)
-        body = kept.body
-        if kept.gz is not None and "gzip" in request.headers.get("Accept-Encoding", "").lower():
-            body = kept.gz
+        body = kept.gz if zipped and kept.gz is not None else kept.body
+        if zipped:
             headers["Content-Encoding"] = "gzip"
         headers["Content-Type"] = kept.content_type
         return web.Response(body=body, headers=headers)
@@ -343,9 +356,41 @@ def _cap_alert(path: str) -> bool:
 
 
 def _tags(header: str) -> set[str]:
-    """The entity tags of an If-None-Match header (weak ones compared as strong)."""
-    tags = {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
-    return tags | {t.replace("-gzip", "") for t in tags}
+    """The entity tags of an If-None-Match header (weak ones compared as strong, as
+    If-None-Match's weak comparison says)."""
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (RFC 9110, 12.5.3).
+
+    ``gzip;q=0`` (or ``*;q=0`` with no gzip of its own) refuses it; ``x-gzip`` is
+    gzip; an element whose ``q`` is not a number is ignored.
+    """
+    explicit: float | None = None
+    star: float | None = None
+    for element in header.split(","):
+        coding, *params = (part.strip() for part in element.split(";"))
+        coding = coding.lower()
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = -1.0
+                if not 0 <= q <= 1:  # nan, inf and nonsense: not a weight
+                    q = -1.0
+        if q < 0:
+            continue
+        if coding in ("gzip", "x-gzip"):
+            explicit = q if explicit is None else max(explicit, q)
+        elif coding == "*":
+            star = q
+    if explicit is not None:
+        return explicit > 0
+    return star is not None and star > 0
 
 
 def _more_files() -> None:

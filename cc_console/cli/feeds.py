@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cc_console.cli.state import State
+from cc_console.cli.state import State, finite
 from cc_console.config import Config
 from cc_console.errors import ConfigError
 from cc_console.timefmt import iso_z, utcnow
@@ -183,7 +183,13 @@ def demo(
             require_terminal()
         run_province(ctx.obj, tui=not no_tui)
     elif serve:
-        serve_demo(port)
+        try:
+            serve_demo(port)
+        except OSError as exc:  # the port is taken (or not ours to take): one line, exit 2
+            raise ConfigError(
+                f"demo --serve: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}; "
+                "choose another --port (0: any free port)"
+            ) from None
     else:
         if not no_tui:
             require_terminal()
@@ -206,6 +212,7 @@ def serve(
         float,
         typer.Option(
             "--idle-timeout",
+            callback=finite,
             min=0.1,
             max=600,
             help="Drop a client that sends nothing for this many seconds.",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cc_console.cli.state import State
+from cc_console.cli.state import State, finite
 from cc_console.config import Config
 from cc_console.export import (
     agency_json,
@@ -78,6 +78,7 @@ def handover(
         float,
         typer.Option(
             "--hours",
+            callback=finite,
             min=0.25,
             max=24 * 366,
             help="Length of the shift that ends now (up to a year).",

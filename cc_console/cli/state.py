@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import typer
 
 from cc_console.config import Config, load_config
 from cc_console.errors import ConfigError
@@ -21,7 +24,16 @@ from cc_console.timefmt import utcnow
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["State", "default_operator"]
+__all__ = ["State", "default_operator", "finite"]
+
+
+def finite(param: typer.CallbackParam, value: float | None) -> float | None:
+    """The callback of every float option: ``nan`` passes any range check (it compares
+    false both ways) and ``inf`` means nothing as a time, so both are refused (exit 2)."""
+    if value is not None and not math.isfinite(value):
+        name = param.opts[0] if param.opts else param.name
+        raise ConfigError(f"{name}: must be a finite number, got {value}")
+    return value
 
 
 def default_operator() -> str:
