@@ -16,6 +16,7 @@ __all__ = [
     "MAX_TITLE",
     "clean_line",
     "clean_text",
+    "markdown_text",
     "operator_name",
     "shown",
     "without_paths",
@@ -35,6 +36,17 @@ _OPERATOR = re.compile(r"[^\W_][\w .@'-]{0,63}")
 _PATH = re.compile(r"(?<![\w:/.~-])(?:~|\.\.?)?(?:/[^\s/:'\"()\[\]<>]+)+/?")
 MAX_TITLE = 300
 MAX_TEXT = 20_000
+# Markdown: what a quoted text may not be read as. Inline: code spans, emphasis,
+# links and images ([ ]), strikethrough, table cells; HTML and entities.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# At the start of a line (or of a list item's or heading's content), what opens a
+# block: a heading ("# "), a bullet ("- ", "+ "), an ordered item ("1. ", "1) ").
+# "32.06" and "#tag" open nothing and stay as they are.
+_MD_START = re.compile(r"^(?:(#{1,6}|[-+])(?=\s|$)|(\d{1,9})(?=[.)](?:\s|$)))")
+# A line of only - or = (and spaces): a thematic break or a setext underline.
+_MD_RULE = re.compile(r"^[-=][-=\s]*$")
+_MD_LINE_BREAK = re.compile(r"\s*(?:\r\n|\r|\n|\u2028|\u2029)\s*")
 
 
 def clean_text(value: object, limit: int = MAX_TEXT) -> str:
@@ -64,6 +76,27 @@ def clean_line(value: object, limit: int = MAX_TITLE) -> str:
     ):
         return value
     return _SPACES.sub(" ", clean_text(value, limit * 2).replace("\n", " "))[:limit]
+
+
+def markdown_text(value: object) -> str:
+    """``value`` (a feed's or an operator's text) quoted in Markdown so that it reads as
+    the text it is, wherever it stands: a heading, a list item, a table cell.
+
+    HTML is escaped as entities (``<script>`` stays text), line breaks fold to a
+    space (a decision with a newline never starts a ``# heading``), the characters
+    Markdown reads inline get a backslash, and what would open a block at the start
+    (``# ``, ``- ``, ``+ ``, ``1. ``, ``---``, indentation) is escaped there, as is
+    a trailing ``#`` (a heading's closing sequence).
+    """
+    text = _MD_LINE_BREAK.sub(" ", "" if value is None else str(value)).strip()
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = "".join(_MD_HTML.get(c, c) for c in text)
+    if text.endswith("#"):
+        text = text[:-1] + "\\#"
+    if _MD_RULE.match(text):
+        return "\\" + text
+    # "# x" becomes "\# x"; "1. x" becomes "1\. x" (the escape goes on the dot).
+    return _MD_START.sub(lambda m: "\\" + m[1] if m[1] else m[2] + "\\", text)
 
 
 def operator_name(value: str) -> str:

@@ -25,11 +25,9 @@ def markdown(k: Kinerja, state: State) -> str:
     """The report as Markdown: the ranking, the center, each agency's figures and trend."""
     from cc_console.kinerja import duration, share
     from cc_console.looks import sparkline_values
+    from cc_console.text import markdown_text as cell  # every quoted text, escaped
 
     t, tz = state.t, state.config.site.tz
-
-    def cell(text: object) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
 
     lines = [
         f"# {t('report.title')} · {cell(state.config.site.name)}",

@@ -27,6 +27,7 @@ from cc_console.looks import (
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
 from cc_console.store import ActionItem, Decision, Message, Silence
+from cc_console.text import markdown_text
 from cc_console.timefmt import age, local, parse_iso
 
 __all__ = [
@@ -212,17 +213,19 @@ def minutes_markdown(
     now: datetime,
 ) -> str:
     """The meeting's record (notulen) as Markdown, in the interface language."""
+    md = markdown_text  # every text from a calendar or an operator, escaped
     tz = config.site.tz
-    lines = [f"# {meeting.title}", ""]
+    lines = [f"# {md(meeting.title)}", ""]
     when = t.when(meeting.start, tz)
     lines.append(f"**{t('minutes.when')}:** {when}  ")
     if meeting.location:
-        lines.append(f"**{t('minutes.where')}:** {meeting.location}  ")
+        lines.append(f"**{t('minutes.where')}:** {md(meeting.location)}  ")
     if meeting.participants:
-        lines.append(f"**{t('minutes.participants')}:** {', '.join(meeting.participants)}  ")
+        who = ", ".join(md(p) for p in meeting.participants)
+        lines.append(f"**{t('minutes.participants')}:** {who}  ")
     lines += ["", f"## {t('minutes.decisions')}", ""]
     if decisions:
-        lines += [f"{i}. {d.text} ({d.id})" for i, d in enumerate(decisions, 1)]
+        lines += [f"{i}. {md(d.text)} ({d.id})" for i, d in enumerate(decisions, 1)]
     else:
         lines.append(t("minutes.none"))
 
@@ -236,9 +239,10 @@ def minutes_markdown(
         ]
         for item in rows:
             status = f"⚠ {t('item.overdue')}" if item.overdue(now) else t.word("item", item.status)
-            text = item.text.replace("|", "\\|").replace("\n", " ")
             due = t.when(item.due, tz, year=False)
-            out.append(f"| {item.id} | {text} | {item.owner} | {due} | {status} |")
+            out.append(
+                f"| {md(item.id)} | {md(item.text)} | {md(item.owner)} | {due} | {md(status)} |"
+            )
         return out
 
     lines += ["", f"## {t('minutes.actions')}", "", *item_rows(items)]

@@ -138,3 +138,10 @@ def test_the_store_is_untouched_after_every_refusal(tmp_path, feeds, cli):
         assert [a.id for a in store.agencies.listing()] == ["pupr"]
     finally:
         store.close()
+
+
+def test_report_help_names_both_formats_and_out(cli):
+    r = cli("report", "--help")
+    assert r.code == 0
+    text = " ".join(r.out.split())
+    assert "md" in text and "html" in text and "--out" in text
