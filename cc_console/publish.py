@@ -36,6 +36,7 @@ from cc_console.i18n import Translator
 from cc_console.models import Incident
 from cc_console.resources import template
 from cc_console.store import Store
+from cc_console.text import clean_line
 from cc_console.timefmt import in_zone, iso_z, utcnow
 
 __all__ = ["PUBLIC_PATHS", "Document", "Documents", "cap_identifier"]
@@ -386,7 +387,8 @@ class Documents:
         key = f"{ident} {what}"
         if key not in self._said:
             self._said.add(key)
-            sys.stderr.write(f"cc-console serve: CAP {ident}: {' '.join(what.split())[:300]}\n")
+            # A feed's text in an error is shown, never run by the terminal.
+            sys.stderr.write(f"cc-console serve: CAP {ident}: {clean_line(what)}\n")
 
     def _alert(self, ident: str, inc: Incident) -> str:
         first = cap_identifier(self.site.code, inc)

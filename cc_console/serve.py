@@ -46,6 +46,7 @@ from cc_console.config import Config
 from cc_console.errors import StoreError
 from cc_console.publish import PUBLIC_PATHS, Document, Documents
 from cc_console.store.base import Cache
+from cc_console.text import clean_line
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -228,10 +229,11 @@ class Server:
         try:
             kept = await self._document(path)
         except (StoreError, sqlite3.Error) as exc:
-            sys.stderr.write(f"cc-console serve: {path}: cache unreadable: {exc}\n")
+            sys.stderr.write(f"cc-console serve: {clean_line(path)}: cache unreadable: {exc}\n")
             return web.Response(status=503, headers={"Retry-After": "5"})
         except Exception as exc:  # a document that cannot be rendered: one line, not a traceback
-            sys.stderr.write(f"cc-console serve: {path}: {type(exc).__name__}: {exc}\n")
+            what = clean_line(f"{type(exc).__name__}: {exc}")  # feed text is never run
+            sys.stderr.write(f"cc-console serve: {clean_line(path)}: {what}\n")
             return web.Response(status=500, headers=SECURITY_HEADERS)
         if kept is None:
             return web.Response(status=404, headers=SECURITY_HEADERS)
