@@ -110,9 +110,14 @@ class ServeConfig:
 
 @dataclass(frozen=True)
 class CacheConfig:
-    """Where the SQLite cache lives."""
+    """Where the SQLite cache lives.
+
+    ``configured``: the config's own cache when ``--db`` points elsewhere; it is
+    live too (the console reads it), so no output file may land on it either.
+    """
 
     path: Path
+    configured: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -289,7 +294,8 @@ class Config:
 
     def with_cache_path(self, path: Path) -> Config:
         """A copy whose cache is at ``path`` (``--db`` / ``CC_CONSOLE_DB``)."""
-        return replace(self, cache=CacheConfig(path=path))
+        configured = self.cache.configured or self.cache.path
+        return replace(self, cache=CacheConfig(path=path, configured=configured))
 
 
 def default_config_path() -> Path | None:

@@ -55,8 +55,13 @@ class OutputRefused(ConfigError):
 
 def _protected(config: Config) -> list[tuple[str, Path]]:
     """What an output file may never be: the cache and its side files, and the config."""
-    cache = config.cache.path
-    out = [("cache", Path(f"{cache}{suffix}")) for suffix in CACHE_SIDE_FILES]
+    caches = [config.cache.path, config.cache.configured]
+    out = [
+        ("cache", Path(f"{cache}{suffix}"))
+        for cache in caches
+        if cache is not None
+        for suffix in CACHE_SIDE_FILES
+    ]
     if config.path is not None:
         out.append(("config", config.path))
     return out

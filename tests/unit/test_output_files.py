@@ -145,3 +145,13 @@ def test_report_help_names_both_formats_and_out(cli):
     assert r.code == 0
     text = " ".join(r.out.split())
     assert "md" in text and "html" in text and "--out" in text
+
+
+def test_with_db_elsewhere_the_configs_own_cache_is_still_refused(tmp_path, feeds, cli):
+    cfg = _site(tmp_path, feeds, cli)
+    before = _digest(tmp_path / "cache.db")
+    other = tmp_path / "other.db"
+    for target in ("cache.db", "cache.db-wal", str(other)):
+        r = cli("--config", str(cfg), "--db", str(other), "report", "--json", "--out", target)
+        assert r.code == 2 and "is the cache" in r.err, (target, r.err)
+    assert _digest(tmp_path / "cache.db") == before
