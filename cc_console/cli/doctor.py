@@ -207,6 +207,9 @@ def _rebuild_into(state: State, cfg: Config, report: Report, path: Path) -> None
             with store.db.tx() as c:
                 kept = store.followups.import_from(c, path)
             report.line("✓", f"decisions and action items carried over: {kept}")
+            with store.db.tx() as c:
+                kept = store.crisis.import_from(c, path)
+            report.line("✓", f"crisis events, impact reports and sit-reps carried over: {kept}")
         verdict = store.journal.verify()
         if not verdict.ok:
             report.line(

@@ -18,6 +18,7 @@ from cc_console.sla import Policy
 from cc_console.store.agencies import Agencies
 from cc_console.store.agenda import Agenda
 from cc_console.store.base import Cache
+from cc_console.store.crisis import Crises, CrisisEvent
 from cc_console.store.deadlines import Alarm, Deadlines
 from cc_console.store.events import EVENT_KINDS, Event, Events
 from cc_console.store.followup import ActionItem, Decision, FollowUps
@@ -47,6 +48,7 @@ __all__ = [
     "ActionItem",
     "Alarm",
     "Cache",
+    "CrisisEvent",
     "Decision",
     "Event",
     "IncidentQuery",
@@ -95,6 +97,7 @@ class Store:
         self.deadlines = Deadlines(self.db, sla, alert_rank)
         self.journal = Journal(self.db, self.incidents, self.agencies, operator)
         self.followups = FollowUps(self.db, self.journal)
+        self.crisis = Crises(self.db, self.journal)
         self.outbox = Outbox(self.db, self.journal, notify)
         self.kinerja = KinerjaReads(self.db)
         self.fresh = fresh

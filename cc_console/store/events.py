@@ -30,6 +30,10 @@ EVENT_KINDS = (
     "source.failing",
     "source.recovered",
     "action.overdue",
+    "event.opened",
+    "event.impact",
+    "event.status",
+    "event.status_expiring",
 )
 # The incident events that put an incident on the console's alarm (at or above
 # [alert] severity, while no one has acknowledged it).

@@ -551,11 +551,71 @@ BEGIN
     WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
     AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
 END;
+
+# Crisis events (kejadian bencana, store/crisis.py): an event groups incidents and
+# meetings by links, and holds its own impact reports per area (every report
+# kept; the latest per area wins figure by figure), urgent needs, the emergency
+# status with its decree and validity, and the sit-reps issued (frozen, hashed).
+_CRISIS = """
+CREATE TABLE crisis_events (
+    seq INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    category TEXT NOT NULL,
+    areas TEXT NOT NULL DEFAULT '[]',
+    status TEXT,
+    decree TEXT,
+    status_from TEXT,
+    status_until TEXT,
+    opened_at TEXT NOT NULL,
+    opened_by TEXT NOT NULL,
+    closed_at TEXT,
+    closed_by TEXT,
+    expiring_seen TEXT
+);
+CREATE TABLE crisis_links (
+    event_seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    linked_at TEXT NOT NULL,
+    linked_by TEXT NOT NULL,
+    PRIMARY KEY (event_seq, kind, target)
+) WITHOUT ROWID;
+CREATE INDEX crisis_links_by_target ON crisis_links(kind, target);
+CREATE TABLE crisis_impact (
+    seq INTEGER PRIMARY KEY,
+    event_seq INTEGER NOT NULL,
+    area_key TEXT NOT NULL,
+    area TEXT NOT NULL,
+    code TEXT,
+    figures TEXT NOT NULL,
+    source TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    reported_by TEXT NOT NULL
+);
+CREATE INDEX crisis_impact_by_event ON crisis_impact(event_seq, seq);
+CREATE TABLE crisis_needs (
+    seq INTEGER PRIMARY KEY,
+    event_seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    agency TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX crisis_needs_by_event ON crisis_needs(event_seq, seq);
+CREATE TABLE crisis_sitreps (
+    event_seq INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (event_seq, number)
+) WITHOUT ROWID;
 """
 
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
-    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES,
+    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
