@@ -17,6 +17,7 @@ import typer
 
 from cc_console.cli import (
     actions,
+    crisis,
     doctor,
     feeds,
     followup,
@@ -98,10 +99,11 @@ def _global(
         feeds.tui(ctx)
 
 
-for module in (feeds, listings, actions, followup, doctor, handover, report):
+for module in (feeds, listings, actions, followup, doctor, handover, report, crisis):
     for name, fn in module.COMMANDS.items():
         app.command(name)(fn)
 app.add_typer(followup.action_app, name="action")
+app.add_typer(crisis.event_app, name="event")
 app.add_typer(notify.notify_app, name="notify")
 app.add_typer(notify.silence_app, name="silence")
 

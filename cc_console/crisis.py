@@ -1,0 +1,273 @@
+"""Crisis management: what an event is made of, its sit-rep and its after-action review.
+
+The store (:mod:`cc_console.store.crisis`) keeps the event, its links, impact
+reports, needs and status; this module assembles the documents the CLI, the
+console and ``serve`` show from them: ``event show --json``, the sit-rep
+(laporan situasi) with the change since the last issued one, and the
+after-action review drafted from the journal and the events stream. The
+renderings (Markdown, HTML, HXL CSV) live in :mod:`cc_console.crisis_render`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from cc_console.export import decision_json, item_json
+from cc_console.resources import data_dir
+from cc_console.store.crisis import FIGURES, AreaImpact, CrisisEvent, totals
+from cc_console.text import clean_line
+from cc_console.timefmt import iso_z
+
+if TYPE_CHECKING:
+    from cc_console.store import Store
+
+__all__ = ["aar_doc", "gazetteer", "resolve_area", "show_json", "sitrep_doc"]
+
+# The incident actions an after-action review's timeline tells (notes stay in the incident).
+_TIMELINE_ACTIONS = ("ack", "assign", "resolve", "reopen", "decide", "action.add", "action.done",
+                     "action.cancel", "event.open", "event.link", "event.unlink", "event.impact",
+                     "event.need", "event.status", "event.close", "sitrep.issue")  # fmt: skip
+
+
+@cache
+def gazetteer() -> tuple[tuple[str, str], ...]:
+    """Known kecamatan: (Kemendagri code, name), from the bundled list."""
+    try:
+        rows = json.loads((data_dir() / "demo" / "kecamatan.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return ()
+    return tuple((str(r[0]), str(r[1])) for r in rows.get("kecamatan", []))
+
+
+def _bare(name: str) -> str:
+    """A kecamatan's name without "Kec."/"Kecamatan", folded for comparison."""
+    words = name.casefold().replace(".", ". ").split()
+    while words and words[0] in ("kec.", "kecamatan"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def resolve_area(text: str) -> tuple[str, str | None]:
+    """An area as typed (a kecamatan's name, with or without "Kec.", or its code):
+    its name and its Kemendagri code when the list knows it, else the text as given."""
+    typed = clean_line(text, 120)
+    for code, name in gazetteer():
+        if typed == code or _bare(typed) == _bare(name):
+            return name, code
+    return typed, None
+
+
+def area_matches(typed: str) -> list[tuple[str, str]]:
+    """Known kecamatan whose name or code starts with ``typed`` (the console's picker)."""
+    bare = _bare(typed)
+    if not bare:
+        return []
+    return [(c, n) for c, n in gazetteer() if _bare(n).startswith(bare) or c.startswith(typed)]
+
+
+def area_json(a: AreaImpact) -> dict[str, Any]:
+    """One area's figures now, with its latest report's time and source."""
+    return {
+        "area": a.area,
+        "code": a.code,
+        **a.figures,
+        "reported_at": iso_z(a.reported_at),
+        "source": a.source,
+        "reports": a.reports,
+    }
+
+
+def responses(store: Store, event: CrisisEvent, now: datetime) -> list[dict[str, Any]]:
+    """Who did what: assignments and action items of its incidents, decisions and items
+    of its meetings. Each has ``kind`` and ``agency`` (None: not one agency's)."""
+    out: list[dict[str, Any]] = []
+    incidents = store.crisis.links(event.seq, "incident")
+    for iid in incidents:
+        assigned = [e for e in store.journal.entries(target=iid) if e.action == "assign"]
+        for e in assigned:
+            out.append({"kind": "assignment", "agency": e.agency, "incident": iid,
+                        "at": iso_z(e.at), "text": e.note or ""})  # fmt: skip
+        inc = store.incidents.get(iid)
+        if not assigned and inc is not None and inc.assigned_to:
+            out.append({"kind": "assignment", "agency": inc.assigned_to, "incident": iid,
+                        "at": None, "text": ""})  # fmt: skip
+        for item in store.followups.items(incident_id=iid):
+            out.append({"kind": "action_item", "agency": item.owner, **item_json(item, now)})
+    for mid in store.crisis.links(event.seq, "meeting"):
+        for d in store.followups.decisions(mid):
+            out.append({"kind": "decision", "agency": None, **decision_json(d)})
+        for item in store.followups.items(meeting_id=mid):
+            out.append({"kind": "action_item", "agency": item.owner, **item_json(item, now)})
+    return out
+
+
+def show_json(store: Store, event: CrisisEvent, now: datetime) -> dict[str, Any]:
+    """The event as ``event show --json`` prints it (and ``/events.json`` serves it)."""
+    areas = store.crisis.by_area(event.seq)
+    declared = list(event.areas)
+    known = {(a["code"] or _bare(str(a["area"]))) for a in declared}
+    for a in areas:
+        if (a.code or _bare(a.area)) not in known:
+            declared.append({"area": a.area, "code": a.code})
+    sitreps = store.crisis.sitreps(event.seq)
+    return {
+        "id": event.id,
+        "title": event.title,
+        "category": event.category,
+        "status": event.status,
+        "decree": event.decree,
+        "status_from": iso_z(event.status_from),
+        "status_until": iso_z(event.status_until),
+        "status_expiring": event.expiring(now),
+        "opened_at": iso_z(event.opened_at),
+        "opened_by": event.opened_by,
+        "closed_at": iso_z(event.closed_at),
+        "areas": declared,
+        "incidents": store.crisis.links(event.seq, "incident"),
+        "meetings": store.crisis.links(event.seq, "meeting"),
+        "impact": {"totals": totals(areas), "by_area": [area_json(a) for a in areas]},
+        "needs": [
+            {
+                "id": f"K-{n.seq}",
+                "text": n.text,
+                "agency": n.agency,
+                "created_at": iso_z(n.created_at),
+                "created_by": n.created_by,
+            }
+            for n in store.crisis.needs(event.seq)
+        ],
+        "responses": responses(store, event, now),
+        "last_sitrep": sitreps[-1].number if sitreps else None,
+    }
+
+
+def _incident_line(store: Store, iid: str, now: datetime) -> dict[str, Any]:
+    inc = store.incidents.get(iid)
+    if inc is None:  # dropped by its feed since: the link stays, the facts are gone
+        return {"id": iid, "title": None, "status": None}
+    from cc_console.sla import breach_of
+
+    return {
+        "id": iid,
+        "title": inc.title,
+        "severity": inc.severity,
+        "status": inc.status,
+        "area": inc.area,
+        "assigned_to": inc.assigned_to,
+        "reported_at": iso_z(inc.reported_at),
+        "breach": breach_of(inc.status, inc.acknowledge_due, inc.resolve_due, now),
+    }
+
+
+def sitrep_doc(store: Store, event: CrisisEvent, now: datetime) -> dict[str, Any]:
+    """The laporan situasi now (not issued: ``number`` and ``issued_at`` are null).
+
+    ``changes`` is, per figure, the difference from the totals of the last
+    issued sit-rep (empty, with ``previous`` null, before the first).
+    """
+    shown = show_json(store, event, now)
+    issued = store.crisis.sitreps(event.seq)
+    last = issued[-1] if issued else None
+    current = shown["impact"]["totals"]
+    changes: dict[str, int] = {}
+    if last is not None:
+        before = last.doc.get("totals", {})
+        changes = {k: current[k] - int(before.get(k, 0)) for k in FIGURES}
+    return {
+        "event": shown,
+        "number": None,
+        "issued_at": None,
+        "generated_at": iso_z(now),
+        "previous": None
+        if last is None
+        else {"number": last.number, "issued_at": iso_z(last.issued_at)},
+        "totals": current,
+        "by_area": shown["impact"]["by_area"],
+        "changes": changes,
+        "needs": shown["needs"],
+        "responses": shown["responses"],
+        "incidents": [_incident_line(store, i, now) for i in shown["incidents"]],
+    }
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return max(0, int((end - start).total_seconds()))
+
+
+def _median(values: list[int | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return float(statistics.median(known)) if known else None
+
+
+def aar_doc(store: Store, event: CrisisEvent, now: datetime) -> dict[str, Any]:
+    """The after-action review's draft: timeline, response times against the deadlines
+    the SLA rules set, their medians, and what is still open."""
+    shown = show_json(store, event, now)
+    incidents = shown["incidents"]
+    meetings = shown["meetings"]
+    items = [i for iid in incidents for i in store.followups.items(incident_id=iid)]
+    items += [i for mid in meetings for i in store.followups.items(meeting_id=mid)]
+    timeline: list[dict[str, Any]] = []
+    times: list[dict[str, Any]] = []
+    for iid in incidents:
+        inc = store.incidents.get(iid)
+        if inc is None:
+            continue
+        if inc.reported_at is not None:
+            timeline.append({"at": iso_z(inc.reported_at), "kind": "incident.reported",
+                             "text": inc.title, "incident": iid})  # fmt: skip
+        entries = store.journal.entries(target=iid)
+        for e in entries:
+            if e.action in _TIMELINE_ACTIONS:
+                timeline.append({"at": iso_z(e.at), "kind": e.action, "text": e.agency or e.note
+                                 or "", "incident": iid, "operator": e.operator})  # fmt: skip
+        for ev in store.events.for_target(iid):
+            if ev.kind == "incident.breach":
+                timeline.append({"at": iso_z(ev.at), "kind": ev.kind,
+                                 "text": str(ev.data.get("breach") or ""), "incident": iid})  # fmt: skip
+        assigned_at = next((e.at for e in entries if e.action == "assign"), None)
+        late = []
+        for duty, due, done in (("acknowledge", inc.acknowledge_due, inc.acknowledged_at),
+                                ("resolve", inc.resolve_due, inc.resolved_at)):  # fmt: skip
+            if due is not None and (done or now) > due and inc.status != "cancelled":
+                late.append(duty)
+        times.append({
+            "incident": iid,
+            "title": inc.title,
+            "assigned_to": inc.assigned_to,
+            "reported_at": iso_z(inc.reported_at),
+            "acknowledge_s": _seconds(inc.reported_at, inc.acknowledged_at),
+            "assign_s": _seconds(inc.reported_at, assigned_at),
+            "resolve_s": _seconds(inc.reported_at, inc.resolved_at),
+            "acknowledge_due": iso_z(inc.acknowledge_due),
+            "resolve_due": iso_z(inc.resolve_due),
+            "late": late,
+        })  # fmt: skip
+    others = [event.id, *meetings, *(i.id for i in items)]
+    for target in others:
+        for e in store.journal.entries(target=target):
+            if e.action in _TIMELINE_ACTIONS:
+                timeline.append({"at": iso_z(e.at), "kind": e.action, "text": e.note or "",
+                                 "operator": e.operator, "target": target})  # fmt: skip
+    timeline.sort(key=lambda x: (x["at"] or "", x["kind"]))
+    open_items = [item_json(i, now) for i in items if i.status == "open"]
+    return {
+        "event": shown,
+        "generated_at": iso_z(now),
+        "timeline": timeline,
+        "response_times": times,
+        "medians": {
+            "acknowledge_s": _median([t["acknowledge_s"] for t in times]),
+            "assign_s": _median([t["assign_s"] for t in times]),
+            "resolve_s": _median([t["resolve_s"] for t in times]),
+        },
+        "late": [t["incident"] for t in times if t["late"]],
+        "open_items": open_items,
+        "open_needs": shown["needs"] if event.closed_at is None else [],
+    }
