@@ -185,6 +185,10 @@ NOTIFY_EVENTS = (
     "agency.down",
     "source.failing",
     "action.overdue",
+    "event.opened",
+    "event.impact",
+    "event.status",
+    "event.status_expiring",
 )
 NOTIFY_MATCH_KEYS = (*MATCH_KEYS, "agency")
 

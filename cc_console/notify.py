@@ -41,6 +41,10 @@ _KIND_KEY = {
     "agency.down": "down",
     "source.failing": "failing",
     "action.overdue": "overdue",
+    "event.opened": "event_opened",
+    "event.impact": "event_impact",
+    "event.status": "event_status",
+    "event.status_expiring": "event_expiring",
 }
 _SHORT = 6  # a secret this long is masked wherever it appears
 _send_lock = threading.Lock()  # Apprise's log capture is process-wide
@@ -158,6 +162,12 @@ def _line(m: Message, t: Translator, tz: object) -> str:
         fields = [t("msg.tag.down"), title, clean_line(m.detail or "", 120), when]
     elif m.event == "source.failing":
         fields = [t("msg.tag.failing"), title, clean_line(m.detail or "", 160), when]
+    elif m.event.startswith("event."):
+        tag = t(f"msg.tag.{_KIND_KEY.get(m.event, 'event_opened')}")
+        detail = clean_line(m.detail or "", 200)
+        if m.event == "event.status_expiring":  # the detail is the status's end
+            detail = t.when(parse_iso(m.detail), tz, year=False) or detail  # type: ignore[arg-type]
+        fields = [tag, title, detail, when, m.target]
     else:
         due = t.when(parse_iso(m.detail), tz, year=False)  # type: ignore[arg-type]
         fields = [t("msg.tag.overdue"), m.target, title, clean_line(m.agency or "", 40), due]

@@ -185,6 +185,7 @@ class Refresher:
         now = utcnow()
         found = await asyncio.to_thread(self.store.deadlines.check, now)
         found += await asyncio.to_thread(self.store.followups.check, now)
+        found += await asyncio.to_thread(self.store.crisis.check, now)
         await asyncio.to_thread(self.store.outbox.check, now)
         return found
 

@@ -206,6 +206,10 @@ GROUP_ORDER = (
     "agency.down",
     "source.failing",
     "action.overdue",
+    "event.status_expiring",
+    "event.status",
+    "event.opened",
+    "event.impact",
 )
 GROUP_LINES = 20  # a message lists the worst this many; the rest are counted
 
@@ -412,6 +416,8 @@ class Outbox:
                 source, title = target, target
                 # The error goes to phones outside this machine: no local paths.
                 detail = clean_line(without_paths(d.get("error") or ""), 200)
+            elif kind.startswith("event."):  # a crisis event: its title, what changed
+                title, detail = clean_line(d.get("title"), 120), clean_line(d.get("detail"), 200)
             else:  # action.overdue
                 agency, title = clean_line(d.get("owner") or "", 64), clean_line(d.get("text"), 120)
                 detail = str(d.get("due") or "")

@@ -551,6 +551,7 @@ BEGIN
     WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
     AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
 END;
+"""
 
 # Crisis events (kejadian bencana, store/crisis.py): an event groups incidents and
 # meetings by links, and holds its own impact reports per area (every report

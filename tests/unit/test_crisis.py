@@ -297,3 +297,58 @@ def test_out_never_lands_on_the_cache_or_the_config(tmp_path, feeds, cli):
     assert cli(*run, "aar", "E-1", "--out", str(link)).code == 2
     sqlite3.connect(tmp_path / "cache.db").execute("PRAGMA integrity_check").fetchone()
     assert cli(*run, "journal", "--verify").code == 0
+
+
+ROUTE = """
+[[notify]]
+name = "pusdalops"
+urls = ["{url}"]
+events = ["event.opened", "event.impact", "event.status", "event.status_expiring"]
+group_wait = "0s"
+"""
+
+
+def test_events_are_notified_and_a_status_expiring_is_told_once_per_status(tmp_path, feeds, cli):
+    from zoneinfo import ZoneInfo
+
+    from tests.receiver import Receiver
+
+    with Receiver() as receiver:
+        url = feeds.route("/inc.json", incidents_doc(incident("base")))
+        cfg = write_config(
+            tmp_path / "config.toml",
+            [native_source("bpbd", url)],
+            extra=ROUTE.format(url=receiver.url()),
+        )
+        run = ("--config", str(cfg))
+        assert cli(*run, "refresh").code == 0
+        assert cli(*run, "event", "open", "Banjir <Garut>", "--category", "flood").code == 0
+        assert cli(*run, "event", "impact", "E-1", "--area", "Leles", "--dead", "2",
+                   "--source", "TRC").code == 0  # fmt: skip
+        wib = ZoneInfo("Asia/Jakarta")
+        soon = (datetime.now(UTC) + timedelta(hours=10)).astimezone(wib)
+        assert cli(*run, "event", "status", "E-1", "tanggap-darurat", "--decree", "SK 1",
+                   "--until", soon.strftime("%Y-%m-%d %H:%M")).code == 0  # fmt: skip
+        assert cli(*run, "refresh").code == 0  # checks the statuses, then sends
+        (got,) = receiver.messages
+        title, body = got.body["title"], got.body["message"]
+        assert title == (
+            "Command Center Kabupaten Garut: 1 status darurat berakhir dalam 24 jam, "
+            "1 perubahan status darurat, 1 kejadian bencana dibuka, 1 laporan dampak"
+        )
+        lines = body.splitlines()
+        assert lines[0].startswith("STATUS BERAKHIR · Banjir <Garut> · ")
+        assert any(
+            line.startswith("DAMPAK · Banjir <Garut> · Leles (32.05.09): dead=2") for line in lines
+        )
+        assert cli(*run, "refresh").code == 0
+        assert len(receiver.messages) == 1  # once per status
+        # A renewal is another status: it may warn again.
+        later = soon + timedelta(hours=2)
+        assert cli(*run, "event", "status", "E-1", "tanggap-darurat", "--decree", "SK 2",
+                   "--until", later.strftime("%Y-%m-%d %H:%M")).code == 0  # fmt: skip
+        assert cli(*run, "refresh").code == 0
+        assert len(receiver.messages) == 2
+        assert receiver.messages[1].body["message"].count("STATUS BERAKHIR") == 1
+        shown = cli(*run, "event", "show", "E-1", "--json").json()
+        assert shown["status_expiring"] is True
