@@ -38,7 +38,8 @@ class Action:
             incident view), ``view`` (every screen over the main one and every dialog),
             ``list`` (a list or a scrolling view with the focus: the vi-style
             moves; the arrows, PgUp/PgDn, Home and End always work too),
-            ``handover`` (the handover view).
+            ``handover`` (the handover view), ``events`` (the disasters view),
+            ``event`` (one disaster event's view).
         palette: whether the command palette offers it.
         footer: whether the key line shows it (``?`` lists every action).
         applies: for an incident action, the statuses of the incident it applies
@@ -89,6 +90,12 @@ ACTIONS: tuple[Action, ...] = (
     Action("open_agency", "enter", "open_agency", "kinerja", palette=False),
     Action("sites", "6", "sites", "app", footer=False),  # one row at a regency: in ? only
     Action("choose_site", "enter", "choose_site", "sites", palette=False),
+    Action("events", "7", "events", "app", footer=False),  # key line unchanged: in ? only
+    Action("open_event", "enter", "open_event", "events", palette=False),
+    Action("link_event", "e", "link_event", "incident", footer=False),
+    Action("impact", "i", "impact", "event"),
+    Action("add_need", "n", "add_need", "event"),
+    Action("set_status", "s", "set_status", "event"),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("pause", "p", "pause", "app"),
@@ -122,6 +129,8 @@ _TOGETHER = (
     ("app", "view", "list", "handover"),
     ("app", "view", "list", "kinerja"),
     ("app", "view", "list", "sites"),
+    ("app", "view", "list", "events"),
+    ("app", "view", "list", "event"),
 )
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED = {

@@ -345,6 +345,12 @@ class CcConsoleApp(App[None]):
         if not isinstance(self.screen, HandoverScreen):
             self.push_screen(HandoverScreen(self.ctx))
 
+    def action_events(self) -> None:
+        from cc_console.screens.crisis import EventsScreen
+
+        if not isinstance(self.screen, EventsScreen):
+            self.push_screen(EventsScreen(self.ctx))
+
     def action_journal(self) -> None:
         if not isinstance(self.screen, JournalScreen):
             self.push_screen(JournalScreen(self.ctx))

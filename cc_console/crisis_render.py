@@ -312,9 +312,9 @@ def aar_html(doc: dict[str, Any], t: Translator, config: Config, now: datetime) 
         times=[
             {
                 **r,
-                "ack": _duration(r["acknowledge_s"]),
-                "assign": _duration(r["assign_s"]),
-                "resolve": _duration(r["resolve_s"]),
+                "ack_text": _duration(r["acknowledge_s"]),
+                "assign_text": _duration(r["assign_s"]),
+                "resolve_text": _duration(r["resolve_s"]),
                 "late_words": ", ".join(t(f"aar.late.{d}") for d in r["late"]) or "–",
             }
             for r in doc["response_times"]

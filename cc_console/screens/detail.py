@@ -208,6 +208,11 @@ class IncidentDetailScreen(DetailScreen):
     def action_act(self, action: str) -> None:
         act_on(self, self.ctx, action, self.incident)
 
+    def action_link_event(self) -> None:
+        from cc_console.screens.crisis import link_to_event
+
+        link_to_event(self, self.ctx, self.incident)
+
     def action_add_item(self) -> None:
         inc = self.incident
         if inc is not None:

@@ -168,6 +168,11 @@ class MainScreen(Screen[None]):
     def action_act(self, action: str) -> None:
         act_on(self, self.ctx, action, self.selected_incident())
 
+    def action_link_event(self) -> None:
+        from cc_console.screens.crisis import link_to_event
+
+        link_to_event(self, self.ctx, self.selected_incident())
+
     def action_sort(self) -> None:
         """Sort the pane in view (never a hidden one)."""
         pane = self.focused_pane

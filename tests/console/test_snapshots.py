@@ -13,6 +13,8 @@ VIEWS = {
     "meeting": ["3", "down", "enter"],
     "followups": ["4"],
     "kinerja": ["5"],
+    "events": ["7"],
+    "event": ["7", "enter"],
 }
 
 
@@ -33,6 +35,10 @@ def test_snapshot(snap_compare, make_app, store, lang, size, view):
                   meeting=meeting)  # fmt: skip
         incident = store.incidents.listing()[0]
         items.add("Kerahkan pompa air", "bpbd", NOW + timedelta(hours=5), incident_id=incident.id)
+    if view in ("events", "event"):  # a flood in three kecamatan, its status, needs, sit-rep
+        from tests.console.test_crisis_console import seed_event
+
+        seed_event(store)
     app = make_app(lang=lang)
 
     async def counted(pilot) -> None:  # the top line's counts come from a worker thread
