@@ -169,6 +169,21 @@ def seed_follow_up(store: Any, tz: Any) -> None:
     store.followups.add("Siapkan tenaga kesehatan di posko", "dinkes", day(1), meeting=meeting)
 
 
+def rakor_id(store: Any) -> str | None:
+    """The id of last week's coordination meeting (the one the follow-up was seeded on)."""
+    from datetime import timedelta
+
+    from cc_console.timefmt import utcnow
+
+    now = utcnow()
+    past = [
+        m
+        for m in store.agenda.between(now - timedelta(days=14), now)
+        if m.uid == "rakor-mingguan@garutkab.go.id"
+    ]
+    return past[-1].id if past else None
+
+
 ARCHIVE = "arsip"  # the source name of the demo's past incidents (90 days, all closed)
 CATEGORY_OWNER = {
     "flood": "bpbd", "landslide": "bpbd", "fire": "damkar", "health": "dinkes",
@@ -321,6 +336,9 @@ def run_demo(state: object, *, tui: bool) -> None:
 
             outcomes = refresh_once(cfg, store)
             seed_follow_up(store, cfg.site.tz)
+            from cc_console.demo.crisis import seed_crisis
+
+            seed_crisis(store, rakor_id(store))
             seed_silence(store)
             seed_history(store)
             if not tui:

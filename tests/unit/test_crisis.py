@@ -352,3 +352,39 @@ def test_events_are_notified_and_a_status_expiring_is_told_once_per_status(tmp_p
         assert receiver.messages[1].body["message"].count("STATUS BERAKHIR") == 1
         shown = cli(*run, "event", "show", "E-1", "--json").json()
         assert shown["status_expiring"] is True
+
+
+def test_the_demo_has_an_ongoing_flood_with_yesterdays_sit_rep(tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from cc_console.crisis import aar_doc, sitrep_doc
+    from cc_console.demo import DemoServer
+    from cc_console.demo.crisis import seed_crisis
+    from cc_console.demo.session import rakor_id, seed_follow_up
+    from tests.conftest import demo_store
+
+    with DemoServer(tick_seconds=3600) as server:
+        store, refresh = demo_store(server, tmp_path)
+        try:
+            refresh()
+            seed_follow_up(store, ZoneInfo("Asia/Jakarta"))
+            seed_crisis(store, rakor_id(store))
+            seed_crisis(store, rakor_id(store))  # once
+            (event,) = store.crisis.listing()
+            now = datetime.now(UTC)
+            doc = sitrep_doc(store, event, now)
+            assert event.status == "tanggap-darurat" and event.decree
+            assert event.status_until > now and not event.expiring(now)
+            assert doc["by_area"][0]["code"] == "32.05.01"  # two dead: the worst
+            assert len(doc["by_area"]) == 3 and len(doc["needs"]) == 2
+            assert doc["previous"]["number"] == 1
+            issued = datetime.fromisoformat(doc["previous"]["issued_at"].replace("Z", "+00:00"))
+            assert timedelta(hours=23) < now - issued < timedelta(hours=25)
+            assert doc["changes"]["dead"] == 1 and doc["changes"]["displaced"] == 55
+            assert doc["incidents"] and any(r["kind"] == "assignment" for r in doc["responses"])
+            assert any(r["kind"] == "decision" for r in doc["responses"])
+            review = aar_doc(store, event, now)
+            assert review["response_times"] and review["open_items"]
+            assert store.journal.verify().ok
+        finally:
+            store.close()
