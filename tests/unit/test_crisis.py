@@ -388,3 +388,22 @@ def test_the_demo_has_an_ongoing_flood_with_yesterdays_sit_rep(tmp_path):
             assert store.journal.verify().ok
         finally:
             store.close()
+
+
+def test_a_rebuild_keeps_the_events_their_reports_and_sit_reps(tmp_path, feeds, cli):
+    cfg, _ = _setup(tmp_path, feeds, cli)
+    run = ("--config", str(cfg))
+    assert cli(*run, "event", "open", "Banjir", "--category", "flood").code == 0
+    assert cli(*run, "event", "link", "E-1", "bpbd:a1").code == 0
+    assert cli(*run, "event", "impact", "E-1", "--area", "Leles", "--dead", "1",
+               "--source", "TRC").code == 0  # fmt: skip
+    issued = cli(*run, "sitrep", "E-1", "--issue", "--json").json()
+    before = cli(*run, "event", "show", "E-1", "--json").json()
+    r = cli(*run, "doctor", "--rebuild")
+    assert r.code in (0, 1), r.err
+    after = cli(*run, "event", "show", "E-1", "--json").json()
+    assert {k: v for k, v in after.items() if k != "responses"} == {
+        k: v for k, v in before.items() if k != "responses"
+    }
+    assert cli(*run, "sitrep", "E-1", "--number", "1", "--json").json() == issued
+    assert cli(*run, "journal", "--verify").code == 0
