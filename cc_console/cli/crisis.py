@@ -7,10 +7,7 @@ agency exit 3; a closed event refuses changes (exit 3); read-only exit 3.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,48 +21,19 @@ from cc_console.store import Store
 from cc_console.store.crisis import FIGURES, STATUSES, CrisisEvent, parse_figure
 from cc_console.text import shown
 
-__all__ = ["COMMANDS", "event_app", "write_output"]
+__all__ = ["COMMANDS", "event_app"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write to FILE, not stdout.")]
 event_app = typer.Typer(help="Disaster events (kejadian bencana): open, link, impact, status.")
 
 
-def write_output(state: State, target: Path, text: str) -> None:
-    """Write an output file beside nothing the console needs: never over the cache (or
-    its -wal/-shm/-journal), the config, a folder, or a link to one of these; written
-    to a temporary file beside the target and renamed over it.
-
-    Raises:
-        ConfigError: the target is one of those, or its folder does not exist (exit 2).
-    """
-    config = state.config
-    guarded = {Path(f"{config.cache.path}{s}") for s in ("", "-wal", "-shm", "-journal")}
-    if config.path is not None:
-        guarded.add(Path(config.path))
-    resolved = target.resolve()
-    if any(resolved == g.resolve() for g in guarded):
-        raise ConfigError(f"--out {target}: that is the cache or the config; choose another file")
-    if resolved.is_dir():
-        raise ConfigError(f"--out {target}: is a folder; name a file")
-    folder = resolved.parent
-    if not folder.is_dir():
-        raise ConfigError(f"--out {target}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{resolved.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, resolved)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    state.err.print(state.t("report.written", path=str(target)), markup=False)
-
-
 def _emit(state: State, text: str, out: Path | None) -> None:
     if out is not None:
-        write_output(state, out, text)
+        from cc_console.outfile import write_output
+
+        write_output(out, text, state.config)
+        state.err.print(state.t("report.written", path=str(out)), markup=False)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
