@@ -32,7 +32,8 @@ class SiteFigures:
     name: str
     own: bool = False
     active: dict[str, int] = field(default_factory=dict)
-    late: int = 0
+    late: int = 0  # past a deadline (store.deadlines.LATE), acknowledged or not
+    late_unacknowledged: int = 0  # of those, what the alarm line counts
     agencies_down: int = 0
     feeds: int = 0
     failing: int = 0
@@ -52,6 +53,7 @@ class SiteFigures:
             "active_by_severity": {s: self.active.get(s, 0) for s in SEVERITY_KEYS},
             "active": self.total,
             "past_deadline": self.late,
+            "past_deadline_unacknowledged": self.late_unacknowledged,
             "agencies_not_operational": self.agencies_down,
             "feeds": self.feeds,
             "feeds_failing": self.failing,
@@ -83,10 +85,13 @@ def site_figures(config: Config, store: Store, now: datetime) -> list[SiteFigure
             sites[code] = SiteFigures(code, config.site.name, own=code == own_code)
         return sites[code]
 
-    for r in store.incidents.active_by_source(now):
+    for r in store.incidents.active_by_source():
         site = of(r["source"])
         site.active[r["severity"]] = site.active.get(r["severity"], 0) + r["n"]
-        site.late += int(r["late"] or 0)
+    for source, counts in store.deadlines.late_by_source(now).items():
+        site = of(source)
+        site.late += counts.late
+        site.late_unacknowledged += counts.unacknowledged
     for a in store.agencies.listing():
         if a.status in NOT_OPERATIONAL:
             of(a.source).agencies_down += 1

@@ -31,14 +31,14 @@ def alarm_text(alarm: Alarm, ctx: ConsoleContext, width: int) -> Text:
     t = ctx.t
     key = key_label(ctx.keys["alarm"])
     hint = f" [{t('alarm.key', k=key)}]" if width >= 100 else f" [{key}]"
-    worst = "" if alarm.worst is not None else t("alarm.open_items")
-    if alarm.worst is not None:
-        symbol = SEVERITY_LOOK.get(alarm.worst.severity, ("?", ""))[0].strip()
-        worst = f"{symbol} {alarm.worst.title}"
     room = max(1, width - cell_len(hint) - 2)
     head = _head(alarm, ctx, short=False)
     if room - cell_len(head) < 30:
         head = _head(alarm, ctx, short=True)
+    worst = t("alarm.open_items")
+    if alarm.worst is not None:
+        symbol = SEVERITY_LOOK.get(alarm.worst.severity, ("?", ""))[0].strip()
+        worst = f"{symbol} {_where_kept(alarm.worst.title, alarm.worst.area, room - cell_len(head) - cell_len(symbol) - 1)}"
     line = Text(no_wrap=True, overflow="crop")
     line.append("⚠ ", style="bold")
     line.append(fit(head + worst, room).rstrip(), style="bold")
@@ -46,11 +46,22 @@ def alarm_text(alarm: Alarm, ctx: ConsoleContext, width: int) -> Text:
     return line
 
 
+def _where_kept(title: str, area: str | None, room: int) -> str:
+    """``title`` in ``room`` cells, cut in its middle so that where it happened stays
+    ("Banjir bandang menerjang… Kec. Cibatu"): the place is what the operator acts on."""
+    area = (area or "").strip()
+    if cell_len(title) <= room or not area or cell_len(area) + 8 > room:
+        return title
+    before, found, _ = title.rpartition(area)
+    lead = before.rstrip(" ,-–·") if found else title
+    return f"{fit(lead, room - cell_len(area) - 1)} {area}"
+
+
 def _head(alarm: Alarm, ctx: ConsoleContext, *, short: bool) -> str:
     """``ALARM 3 · 1 new at or above severe · 2 past deadline — worst: `` (counts that are not 0)."""
     t = ctx.t
     tail = "_short" if short else ""
-    parts = [t("alarm.head", count=alarm.count)]
+    parts = [t(f"alarm.head{tail}", count=alarm.count)]  # short: the parts say the count
     if alarm.new:
         severity = t.word("severity", ctx.config.alert.severity)
         parts.append(t(f"alarm.new{tail}", n=alarm.new, severity=severity))

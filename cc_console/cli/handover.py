@@ -61,6 +61,7 @@ def collect(cfg: Config, store: Store, now: datetime, hours: float) -> dict[str,
         "meetings": store.agenda.between(now, now + timedelta(hours=24), running=True),
         "sites": site_figures(cfg, store, now),
         "breaches": store.deadlines.late(now, limit=50),
+        "late": store.deadlines.late_counts(now),
         # What falls due in the next shift, as long as the one that ends now.
         "due_next": store.deadlines.due_within(now, hours * 3600, limit=50),
         "items_overdue": store.followups.items(overdue_at=now),
@@ -103,6 +104,8 @@ def handover(
             "feeds_failing_or_stale": [health_json(h) for h in d["feeds"]],
             "meetings_next_24h": [meeting_json(m) for m in d["meetings"]],
             "breaches": [deadline_json(i, d["now"]) for i in d["breaches"]],
+            "late": d["late"].late,
+            "late_unacknowledged": d["late"].unacknowledged,
             "due_next_shift": [deadline_json(i, d["now"]) for i in d["due_next"]],
             "action_items_overdue": [item_json(i, d["now"]) for i in d["items_overdue"]],
             "action_items_due_24h": [item_json(i, d["now"]) for i in d["items_due"]],
@@ -132,7 +135,9 @@ def render(cfg: Config, t: Translator, d: dict[str, Any]) -> Group:
     if d["worst"]:
         parts.append(_incidents(d["worst"], cfg, t))
     if d["breaches"]:
-        parts.append(tables.deadlines_table(d["breaches"], t("handover.breaches"), t, d["now"]))
+        late = d["late"]
+        heading = t("handover.breaches_counted", late=late.late, acked=late.acknowledged)
+        parts.append(tables.deadlines_table(d["breaches"], heading, t, d["now"]))
     else:
         parts.append(Text(t("handover.no_breaches")))
     if d["due_next"]:

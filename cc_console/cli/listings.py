@@ -254,11 +254,14 @@ def sla(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     now = state.now()
     late = store.deadlines.late(now)
     soon = store.deadlines.due_within(now, 3600)
+    counts = store.deadlines.late_counts(now)
     if as_json:
         state.print_json(
             {
                 "breaches": [deadline_json(i, now) for i in late],
                 "due_soon": [deadline_json(i, now) for i in soon],
+                "late": counts.late,
+                "late_unacknowledged": counts.unacknowledged,
             }
         )
     elif late or soon:
@@ -269,7 +272,9 @@ def sla(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             state.out.print(tables.deadlines_table(late, t("sla.breaches"), t, now))
         if soon:
             state.out.print(tables.deadlines_table(soon, t("sla.due_soon"), t, now))
-        state.out.print(t("sla.summary", late=len(late), soon=len(soon)))
+        state.out.print(
+            t("sla.summary", late=counts.late, acked=counts.acknowledged, soon=len(soon))
+        )
     else:
         state.out.print(state.t("sla.none"))
     raise typer.Exit(1 if late else 0)

@@ -23,9 +23,29 @@ from cc_console.store.events import ALARMING, Events
 from cc_console.store.incidents import INCIDENT_COLUMNS, SELECT_INCIDENT, row_to_incident
 from cc_console.timefmt import iso_z, parse_iso
 
-__all__ = ["Alarm", "Deadlines"]
+__all__ = ["LATE", "Alarm", "Deadlines", "LateCounts"]
 
 _FINGERPRINT = "sla.fingerprint"
+
+LATE = "next_due IS NOT NULL AND next_due <= ?"
+"""The one definition of "past a deadline" (bound to now): an active incident with a
+deadline still to meet that has passed. The alarm line, ``sla``, the handover and the
+Wilayah view all count with it."""
+
+
+@dataclass(frozen=True)
+class LateCounts:
+    """Active incidents past a deadline, and how many of them nobody acknowledged yet."""
+
+    late: int
+    unacknowledged: int  # what the alarm line counts: no one has taken them up
+
+    @property
+    def acknowledged(self) -> int:
+        return self.late - self.unacknowledged
+
+    def __add__(self, other: LateCounts) -> LateCounts:
+        return LateCounts(self.late + other.late, self.unacknowledged + other.unacknowledged)
 
 
 @dataclass(frozen=True)
@@ -225,8 +245,21 @@ class Deadlines:
     # -- reads ---------------------------------------------------------------------------
 
     def late(self, now: datetime, limit: int | None = None) -> list[Incident]:
-        """Active incidents past a deadline, most overdue first."""
-        return self._window("next_due <= ?", [iso_z(now)], limit)
+        """Active incidents past a deadline (:data:`LATE`), most overdue first."""
+        return self._window(LATE, [iso_z(now)], limit)
+
+    def late_counts(self, now: datetime) -> LateCounts:
+        """How many incidents are past a deadline at ``now``, and not acknowledged."""
+        return sum(self.late_by_source(now).values(), LateCounts(0, 0))
+
+    def late_by_source(self, now: datetime) -> dict[str, LateCounts]:
+        """:meth:`late_counts` per source (the Wilayah view sums them per site)."""
+        rows = self.db.rows(
+            f"SELECT source, count(*) AS n, sum(status = 'open') AS unacked "
+            f"FROM incidents INDEXED BY incidents_by_due WHERE {LATE} GROUP BY source",
+            [iso_z(now)],
+        )
+        return {r["source"]: LateCounts(r["n"], int(r["unacked"] or 0)) for r in rows}
 
     def due_within(self, now: datetime, seconds: float, limit: int | None = None) -> list[Incident]:
         """Active incidents whose next deadline falls in ``(now, now + seconds]``, soonest first."""
@@ -257,7 +290,7 @@ class Deadlines:
             f"SELECT * FROM ({cols} FROM incidents INDEXED BY incidents_on_alarm "
             "WHERE alarm_seq IS NOT NULL AND status = 'open' "
             f"UNION {cols} FROM incidents INDEXED BY incidents_by_due "
-            "WHERE next_due IS NOT NULL AND next_due <= ? AND status = 'open') "
+            f"WHERE {LATE} AND status = 'open') "
             "ORDER BY severity_rank, coalesce(alarm_seq, 0) DESC, coalesce(next_due, '9'), "
             "reported_at DESC LIMIT ?",
             [at, limit],

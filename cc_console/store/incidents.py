@@ -163,14 +163,13 @@ class Incidents:
         )
         return [row_to_incident(r) for r in rows]
 
-    def active_by_source(self, now: datetime) -> list[dict[str, Any]]:
-        """Active incidents per source and severity, and how many are past a deadline
-        (``late``) at ``now``: what the Wilayah view sums per site."""
+    def active_by_source(self) -> list[dict[str, Any]]:
+        """Active incidents (exercises left out) per source and severity: what the
+        Wilayah view sums per site."""
         return self.db.rows(
-            "SELECT source, severity, count(*) AS n, sum(next_due < ?) AS late "
+            "SELECT source, severity, count(*) AS n "
             "FROM incidents INDEXED BY incidents_by_status "
-            "WHERE status IN ('open', 'acknowledged') AND exercise = 0 GROUP BY 1, 2",
-            [iso_z(now)],
+            "WHERE status IN ('open', 'acknowledged') AND exercise = 0 GROUP BY 1, 2"
         )
 
     def for_publishing(self, since: datetime, limit: int = 50_000) -> list[Incident]:

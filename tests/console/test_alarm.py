@@ -85,7 +85,9 @@ async def test_a_new_extreme_incident_raises_the_alarm_bang_opens_it_a_clears_it
         assert await until(
             pilot, lambda: app.alarm and app.alarm.new > (before.new if before else 0)
         )
-        assert line.display and "Banjir bandang di Kec. Cibatu" in line.render().plain
+        assert line.display and "Banjir bandang di Kec. Cibatu" in line.render().plain, (
+            line.render().plain
+        )
         assert "ALARM" in line.render().plain and "!" in line.render().plain
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, IncidentDetailScreen)
@@ -197,3 +199,18 @@ async def test_at_80_columns_the_overdue_order_shows_the_deadline_in_place_of_th
         assert "Tenggat" in pane.list.source.header(pane.list.size.width).plain
         first = pane.list.render_line(0).text
         assert "⚠ lewat" in first and first.rstrip().endswith(("h", "d", "m")), first
+
+
+async def test_at_80_columns_the_alarm_line_keeps_where_the_worst_happened(sla_config):
+    from cc_console.store import Alarm
+    from widgets.alarm_line import alarm_text
+
+    app = _console(sla_config)
+    async with app.run_test(size=(80, 24)):
+        title = "Banjir bandang menerjang permukiman warga dan sawah di Kec. Cibatu"
+        worst = Incident("bpbd", "W", title, severity="extreme", area="Kec. Cibatu")
+        line = alarm_text(Alarm(2, 15, worst, frozenset()), app.ctx, 80).plain
+        assert len(line) <= 80 and line.endswith("Kec. Cibatu [!]"), line
+        assert "15 telat blm diterima" in line and "Banjir bandang" in line
+        wide = alarm_text(Alarm(2, 15, worst, frozenset()), app.ctx, 200).plain
+        assert title in wide and "15 lewat tenggat, belum diterima" in wide
