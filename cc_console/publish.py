@@ -19,13 +19,14 @@ public ones are built from an allow-list of fields.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
@@ -63,6 +64,7 @@ _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]")
 # Characters XML 1.0 forbids even escaped (C0 controls but tab and newlines, lone
 # surrogates, U+FFFE/U+FFFF): one of them makes the whole document malformed.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REFERENCED_DAYS = 7  # a message another references stays fetchable this long after
 _POLYGON_MAX = 500  # points; a ring longer than this is a feed's mistake, not an area
 
 
@@ -137,11 +139,14 @@ class Document:
 def cap_identifier(site_code: str, inc: Incident) -> str:
     """The CAP identifier of ``inc``'s first alert: stable for the incident's life.
 
-    From the site's code and the incident's row number, so no feed text (spaces,
-    commas, ``<``, ``&``: forbidden in a CAP identifier) reaches it.
+    The site's code and a hash of the incident's source and external id: the same
+    incident has the same identifier after the cache is rebuilt and in any other
+    cache filled from the same feeds (a row number would differ in each), and no
+    feed text (spaces, commas, ``<``, ``&``: forbidden in a CAP identifier) reaches it.
     """
     prefix = _SAFE_ID.sub("", site_code) or "cc"
-    return f"{prefix}-{inc.seq}"
+    digest = hashlib.sha256(f"{inc.source}\x00{inc.external_id}".encode()).hexdigest()
+    return f"{prefix}-{digest[:20]}"
 
 
 def _json(doc: object) -> Document:
@@ -318,7 +323,8 @@ class Documents:
             changed = self._ended_at(inc) or inc.reported_at
         if changed is None:
             return first
-        return f"{first}-u{in_zone(changed, self.site.tz).strftime('%Y%m%dT%H%M%S')}"
+        # In UTC: the same change has the same identifier whatever the site's zone.
+        return f"{first}-u{in_zone(changed, UTC).strftime('%Y%m%dT%H%M%S')}"
 
     @staticmethod
     def _ended_at(inc: Incident) -> datetime | None:
@@ -362,11 +368,25 @@ class Documents:
         return Document(body.encode(), "application/atom+xml; charset=utf-8")
 
     def cap_alerts(self) -> dict[str, Document]:
-        """Every published incident's latest CAP message, by identifier."""
-        return {
+        """Every published incident's latest CAP message, by identifier, and the first
+        alert of each that a later message references (its ``references`` must stay
+        fetchable: kept while the incident was updated in the last ``REFERENCED_DAYS``)."""
+        alerts = {
             ident: Document(body.encode(), "application/cap+xml")
             for ident, _, body in self._rendered()
         }
+        since = utcnow() - timedelta(days=REFERENCED_DAYS)
+        for inc in self.store.incidents.for_publishing(since):
+            first = cap_identifier(self.site.code, inc)
+            if first in alerts or self._identifier(inc) == first:
+                continue  # listed already, or never superseded: nothing references it
+            try:
+                body = self._alert(first, inc, original=True)
+            except Exception as exc:  # one feed's item must not stop the rest
+                self._say_once(first, f"left out: {type(exc).__name__}: {exc}")
+                continue
+            alerts[first] = Document(body.encode(), "application/cap+xml")
+        return alerts
 
     def _rendered(self) -> list[tuple[str, Incident, str]]:
         """(identifier, incident, alert) of each message that renders.
@@ -390,11 +410,15 @@ class Documents:
             # A feed's text in an error is shown, never run by the terminal.
             sys.stderr.write(f"cc-console serve: CAP {ident}: {clean_line(what)}\n")
 
-    def _alert(self, ident: str, inc: Incident) -> str:
+    def _alert(self, ident: str, inc: Incident, *, original: bool = False) -> str:
+        """The CAP message ``ident`` of ``inc``: its latest, or (``original``) the first
+        alert as it was sent when the incident was reported, for those that reference it."""
         first = cap_identifier(self.site.code, inc)
         sender = self._sender()
         sent = self._cap_time(inc.reported_at)
-        if inc.status == "cancelled":
+        if original:
+            msg_type = "Alert"
+        elif inc.status == "cancelled":
             msg_type = "Cancel"
         elif ident != first:
             msg_type = "Update"
@@ -405,7 +429,7 @@ class Documents:
             f'<alert xmlns="{_CAP_NS}">',
             f"<identifier>{escape(ident)}</identifier>",
             f"<sender>{escape(sender)}</sender>",
-            f"<sent>{self._cap_time(self._changed_at(inc) or inc.reported_at)}</sent>",
+            f"<sent>{sent if original else self._cap_time(self._changed_at(inc) or inc.reported_at)}</sent>",
             f"<status>{'Exercise' if inc.exercise else 'Actual'}</status>",
             f"<msgType>{msg_type}</msgType>",
             "<scope>Public</scope>" if self._is_public(inc) else "<scope>Restricted</scope>",
@@ -415,7 +439,7 @@ class Documents:
         if msg_type != "Alert":
             parts.append(f"<references>{escape(sender)},{escape(first)},{sent}</references>")
         language = "id-ID" if self.site.language == "id" else "en-US"
-        resolved = inc.status == "resolved"
+        resolved = inc.status == "resolved" and not original
         # In the order of CAP 1.2's schema. A resolved incident is over (AllClear) and
         # expired when it was resolved.
         info = [

@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from cc_console.models import Incident
+from cc_console.publish import cap_identifier
 from tests.conftest import agencies_doc, incident, incidents_doc, write_config
 from tests.serving import Serving
 from tests.timing import Budget
 
 TOKEN = "tok-3f9a1c77e2"
+
+
+def _ident(external_id: str) -> str:
+    """The CAP identifier of the first alert of ``bpbd:<external_id>`` at site 32.05."""
+    return cap_identifier("32.05", Incident(source="bpbd", external_id=external_id, title=""))
 
 
 def _site(tmp_path: Path, feeds, cli, *, serve: str = 'tokens_env = "CC_SERVE_TOKENS"') -> Path:
@@ -203,7 +210,7 @@ def test_cap_out_is_read_back_by_our_cap_parser_as_the_same_incidents(tmp_path, 
         finally:
             del os.environ["PROV_TOKEN"]
         assert r.code == 0, r.out
-        alert = s.get("/cap/32.05-5.xml", TOKEN)  # the quake, never changed: an Alert
+        alert = s.get(f"/cap/{_ident('Q1')}.xml", TOKEN)  # the quake, never changed: an Alert
         assert b"<msgType>Alert</msgType>" in alert.content
         assert b"<polygon>-7.5,107.6 -7.5,108.0 -7.8,107.8 -7.5,107.6</polygon>" in alert.content
         assert b"<sender>cc-console.32.05</sender>" in alert.content
@@ -236,10 +243,13 @@ def test_cap_cancel_when_the_incident_is_cancelled(tmp_path, feeds, cli):
     assert cli("--config", str(cfg), "refresh").code == 0
     with Serving(cfg, tokens=TOKEN) as s:
         index = s.get("/cap/index.atom", TOKEN).text
-        link = next(p for p in index.split('href="')[1:] if p.startswith("/cap/32.05-1-u"))
+        link = next(p for p in index.split('href="')[1:] if p.startswith(f"/cap/{_ident('B1')}-u"))
         alert = s.get(link.split('"')[0], TOKEN).text
     assert "<msgType>Cancel</msgType>" in alert
-    assert "<references>cc-console.32.05,32.05-1,2026-11-27T08:00:00+07:00</references>" in alert
+    assert (
+        f"<references>cc-console.32.05,{_ident('B1')},2026-11-27T08:00:00+07:00</references>"
+        in alert
+    )
 
 
 def test_304_costs_no_rendering_and_a_change_renders_once(tmp_path, feeds, cli):
