@@ -21,6 +21,7 @@ import platformdirs
 
 from cc_console.actions import DEFAULT_KEYS, clashes, key_problem
 from cc_console.config_values import (
+    EXPIRES,
     FRESH,
     GROUP_WAIT,
     INTERVAL,
@@ -45,6 +46,7 @@ __all__ = [
     "Config",
     "NotifyRoute",
     "PollConfig",
+    "PublicConfig",
     "SiteConfig",
     "SourceConfig",
     "default_config_path",
@@ -101,11 +103,29 @@ class ServeConfig:
 
     tokens_env: str | None = None
     public_categories: tuple[str, ...] = PUBLIC_CATEGORIES
+    # The absolute base of links in the Atom feeds and status.json (None: relative links).
+    public_url: str | None = None
 
     def tokens(self) -> tuple[str, ...]:
         """The accepted bearer tokens (comma-separated in ``tokens_env``). Never log them."""
         raw = os.environ.get(self.tokens_env, "") if self.tokens_env else ""
         return tuple(t.strip() for t in raw.split(",") if t.strip())
+
+
+@dataclass(frozen=True)
+class PublicConfig:
+    """What the public page and the public CAP feed tell citizens (``[public]``)."""
+
+    emergency: tuple[str, ...] = ()  # numbers shown first on the page
+    quake_hours: float = 24.0  # earthquakes older than this leave the page
+    point_radius_km: float = 5.0  # CAP circle around a point when no shape is known
+    # Seconds after ``sent`` each category's CAP message expires ("default": the rest).
+    expires: Mapping[str, float] = field(default_factory=lambda: {"default": 12 * 3600.0})
+    instructions: Mapping[str, str] = field(default_factory=dict)  # by category
+
+    def expires_after(self, category: str) -> float:
+        """Seconds after ``sent`` a CAP message of ``category`` expires."""
+        return self.expires.get(category, self.expires.get("default", 12 * 3600.0))
 
 
 @dataclass(frozen=True)
@@ -272,6 +292,7 @@ class Config:
     alert: AlertConfig = field(default_factory=AlertConfig)
     notify: tuple[NotifyRoute, ...] = ()
     serve: ServeConfig = field(default_factory=ServeConfig)
+    public: PublicConfig = field(default_factory=PublicConfig)
 
     def route(self, name: str) -> NotifyRoute:
         """The ``[[notify]]`` route called ``name``.
@@ -404,7 +425,18 @@ class _Parser:
     def config(self, raw: dict[str, Any]) -> Config:
         self.no_unknown(
             raw,
-            {"site", "cache", "poll", "sources", "keys", "sla", "alert", "notify", "serve"},
+            {
+                "site",
+                "cache",
+                "poll",
+                "sources",
+                "keys",
+                "sla",
+                "alert",
+                "notify",
+                "serve",
+                "public",
+            },
             "top level",
         )
         site_raw = self.table(
@@ -456,7 +488,16 @@ class _Parser:
             sla=Policy(self.sla_rules(raw.get("sla", [])), self.calendar(site, site_raw)),
             alert=self.alert(self.table(raw, "alert", {"severity", "bell", "fresh"})),
             notify=self.routes(raw.get("notify", [])),
-            serve=self.serve(self.table(raw, "serve", {"tokens_env", "public_categories"})),
+            serve=self.serve(
+                self.table(raw, "serve", {"tokens_env", "public_categories", "public_url"})
+            ),
+            public=self.public(
+                self.table(
+                    raw,
+                    "public",
+                    {"emergency", "quake_hours", "point_radius_km", "expires", "instructions"},
+                )
+            ),
         )
 
     def calendar(self, site: SiteConfig, t: dict[str, Any]) -> Calendar:
@@ -611,7 +652,93 @@ class _Parser:
                 "[serve] key 'public_categories'",
                 f"a list among {', '.join(CATEGORIES)}, got {cats!r}",
             )
-        return ServeConfig(tokens_env, tuple(dict.fromkeys(cats)))
+        public_url = t.get("public_url")
+        if public_url is not None and (
+            not isinstance(public_url, str)
+            or not re.fullmatch(r"https?://[^\s/?#<>\"']+(/[^\s?#<>\"']*)?", public_url)
+        ):
+            raise self.fail(
+                "[serve] key 'public_url'",
+                f'must be an absolute http(s) address such as "https://cc.garutkab.go.id", '
+                f"got {public_url!r}",
+            )
+        return ServeConfig(
+            tokens_env,
+            tuple(dict.fromkeys(cats)),
+            public_url.rstrip("/") if public_url else None,
+        )
+
+    def public(self, t: dict[str, Any]) -> PublicConfig:
+        where = "[public]"
+        emergency = t.get("emergency", [])
+        if not isinstance(emergency, list) or not all(
+            isinstance(e, str) and e.strip() and len(e) <= 120 for e in emergency
+        ):
+            raise self.fail(
+                f"{where} key 'emergency'",
+                f'a list of numbers to call such as ["112", "BPBD (0262) 000000"], got {emergency!r}',
+            )
+        quake_hours = t.get("quake_hours", PublicConfig.quake_hours)
+        if (
+            isinstance(quake_hours, bool)
+            or not isinstance(quake_hours, int | float)
+            or not 1 <= quake_hours <= 24 * 30
+        ):
+            raise self.fail(
+                f"{where} key 'quake_hours'",
+                f"a number of hours from 1 to 720, got {quake_hours!r}",
+            )
+        radius = t.get("point_radius_km", PublicConfig.point_radius_km)
+        if (
+            isinstance(radius, bool)
+            or not isinstance(radius, int | float)
+            or not 0.1 <= radius <= 500
+        ):
+            raise self.fail(
+                f"{where} key 'point_radius_km'",
+                f"a number of kilometres from 0.1 to 500 (never 0: readers cannot show it), "
+                f"got {radius!r}",
+            )
+        expires_raw = t.get("expires", {})
+        if not isinstance(expires_raw, dict):
+            raise self.fail(
+                f"{where} key 'expires'", 'a table such as { default = "12h", flood = "24h" }'
+            )
+        expires = {"default": 12 * 3600.0}
+        for key, value in expires_raw.items():
+            if key != "default" and key not in CATEGORIES:
+                raise self.fail(
+                    f"{where} key 'expires'",
+                    f"{key!r} is not a category (known: default, {', '.join(CATEGORIES)})",
+                )
+            try:
+                expires[key] = EXPIRES(value)
+            except ValueError as exc:
+                raise self.fail(f"{where} key 'expires' {key!r}", str(exc)) from None
+        instructions = t.get("instructions", {})
+        if not isinstance(instructions, dict):
+            raise self.fail(
+                f"{where} key 'instructions'",
+                'a table such as { flood = "Jauhi bantaran sungai." }',
+            )
+        for key, value in instructions.items():
+            if key not in CATEGORIES:
+                raise self.fail(
+                    f"{where} key 'instructions'",
+                    f"{key!r} is not a category (known: {', '.join(CATEGORIES)})",
+                )
+            if not isinstance(value, str) or not value.strip() or len(value) > 1000:
+                raise self.fail(
+                    f"{where} key 'instructions' {key!r}",
+                    f"a text of 1 to 1000 characters, got {value!r}",
+                )
+        return PublicConfig(
+            emergency=tuple(e.strip() for e in emergency),
+            quake_hours=float(quake_hours),
+            point_radius_km=float(radius),
+            expires=expires,
+            instructions={k: v.strip() for k, v in instructions.items()},
+        )
 
     def alert(self, t: dict[str, Any]) -> AlertConfig:
         severity = self.string(t, "severity", "[alert]", AlertConfig.severity)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 __all__ = [
+    "EXPIRES",
     "FRESH",
     "GROUP_WAIT",
     "INTERVAL",
@@ -125,6 +126,8 @@ MAX_BYTES = bounded(parse_size, 1_000, 2_000_000_000, "bytes")
 # silence ends within 90 days (never "forever": planned work ends).
 REPEAT = bounded(parse_duration, 60, 7 * 86_400, "s")
 SILENCE = bounded(parse_duration, 60, 90 * 86_400, "s")
+# A CAP message expires 5 minutes to 30 days after it is sent.
+EXPIRES = bounded(parse_duration, 300, 30 * 86_400, "s")
 
 
 def FRESH(value: object) -> float:

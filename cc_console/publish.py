@@ -42,7 +42,7 @@ from cc_console.timefmt import in_zone, iso_z, utcnow
 
 __all__ = ["PUBLIC_PATHS", "Document", "Documents", "cap_identifier"]
 
-PUBLIC_PATHS = frozenset({"/", "/status.json", "/healthz"})
+PUBLIC_PATHS = frozenset({"/", "/status.json", "/healthz", "/cap/public.atom"})
 
 # Our agency statuses in Statuspage's words (``unknown`` has none: kept as is).
 _COMPONENT = {
@@ -60,6 +60,8 @@ _CAP_CATEGORY = {
 }  # fmt: skip
 _CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 _CAP_SEVERITY = {"extreme": "Extreme", "severe": "Severe", "moderate": "Moderate", "minor": "Minor"}
+_URGENCY = ("Immediate", "Expected", "Future", "Past", "Unknown")
+_CERTAINTY = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]")
 # Characters XML 1.0 forbids even escaped (C0 controls but tab and newlines, lone
 # surrogates, U+FFFE/U+FFFF): one of them makes the whole document malformed.
@@ -134,6 +136,7 @@ class Document:
 
     body: bytes
     content_type: str
+    public: bool = False  # a CAP alert of the public feed: readable without a token
 
 
 def cap_identifier(site_code: str, inc: Incident) -> str:
@@ -176,6 +179,7 @@ class Documents:
             "/agencies.json": self.agencies_json,
             "/actions.json": self.actions_json,
             "/cap/index.atom": self.cap_index,
+            "/cap/public.atom": self.cap_public,
         }
         return fixed[path]() if path in fixed else None
 
@@ -339,41 +343,72 @@ class Documents:
             return None
         return latest
 
+    def _atom_link(self, path: str) -> str:
+        """``path`` under ``[serve] public_url`` when it is set (absolute), else as is."""
+        base = self.config.serve.public_url
+        return f"{base}{path}" if base else path
+
     def cap_index(self) -> Document:
         """An Atom feed with one entry per published incident, linking its CAP alert."""
+        return self._atom("/cap/index.atom", "CAP", self._rendered())
+
+    def cap_public(self) -> Document:
+        """The public CAP feed: alerts of public categories, no exercises, none relayed
+        from another authority; what an aggregator polls, without a token."""
+        listed = [r for r in self._rendered() if self._listed_publicly(r[1])]
+        return self._atom("/cap/public.atom", "CAP (publik)", listed)
+
+    def _atom(self, path: str, title: str, rendered: list[tuple[str, Incident, str]]) -> Document:
         entries = []
         updated = []
-        for ident, inc, _ in self._rendered():  # no entry links to an alert left out
+        for ident, inc, _ in rendered:  # no entry links to an alert left out
             stamp = self._cap_time(self._changed_at(inc) or inc.reported_at)
             updated.append(stamp)
+            head = self._head(ident, inc)
             entries.append(
                 "<entry>"
                 f"<id>urn:cc-console:{escape(ident)}</id>"
                 f"<title>{escape(inc.title)}</title>"
                 f"<updated>{stamp}</updated>"
                 '<link rel="alternate" type="application/cap+xml" '
-                f"href={quoteattr(f'/cap/{ident}.xml')}/>"
+                f"href={quoteattr(self._atom_link(f'/cap/{ident}.xml'))}/>"
                 f"<category term={quoteattr(inc.category)}/>"
+                f"<summary>{escape(inc.title)}</summary>"
+                # The CAP summary fields (OASIS CAP feeds): a reader sorts and filters
+                # without fetching every alert.
+                f"<cap:event>{escape(head['event'])}</cap:event>"
+                f"<cap:severity>{head['severity']}</cap:severity>"
+                f"<cap:urgency>{head['urgency']}</cap:urgency>"
+                f"<cap:certainty>{head['certainty']}</cap:certainty>"
+                f"<cap:expires>{head['expires']}</cap:expires>"
+                f"<cap:areaDesc>{escape(head['area'])}</cap:areaDesc>"
                 "</entry>"
             )
-        head = (
+        base = self.config.serve.public_url
+        head_xml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<id>urn:cc-console:{escape(self._sender())}:cap</id>"
-            f"<title>{escape(self.site.name)}: CAP</title>"
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:cap="{_CAP_NS}"'
+            + (f" xml:base={quoteattr(base + '/')}" if base else "")
+            + ">"
+            f"<id>urn:cc-console:{escape(self._sender())}:{escape(path)}</id>"
+            f"<title>{escape(self.site.name)}: {escape(title)}</title>"
             f"<updated>{max(updated, default=self._cap_time(None))}</updated>"
             f"<author><name>{escape(self.site.name)}</name></author>"
+            '<link rel="self" type="application/atom+xml" '
+            f"href={quoteattr(self._atom_link(path))}/>"
         )
-        body = head + "".join(entries) + "</feed>\n"
+        body = head_xml + "".join(entries) + "</feed>\n"
         return Document(body.encode(), "application/atom+xml; charset=utf-8")
 
     def cap_alerts(self) -> dict[str, Document]:
         """Every published incident's latest CAP message, by identifier, and the first
         alert of each that a later message references (its ``references`` must stay
-        fetchable: kept while the incident was updated in the last ``REFERENCED_DAYS``)."""
+        fetchable: kept while the incident was updated in the last ``REFERENCED_DAYS``).
+        Those of the public feed (and the alerts they reference) are marked public:
+        readable without a token."""
         alerts = {
-            ident: Document(body.encode(), "application/cap+xml")
-            for ident, _, body in self._rendered()
+            ident: Document(body.encode(), "application/cap+xml", public=self._listed_publicly(inc))
+            for ident, inc, body in self._rendered()
         }
         since = utcnow() - timedelta(days=REFERENCED_DAYS)
         for inc in self.store.incidents.for_publishing(since):
@@ -385,7 +420,9 @@ class Documents:
             except Exception as exc:  # one feed's item must not stop the rest
                 self._say_once(first, f"left out: {type(exc).__name__}: {exc}")
                 continue
-            alerts[first] = Document(body.encode(), "application/cap+xml")
+            alerts[first] = Document(
+                body.encode(), "application/cap+xml", public=self._listed_publicly(inc)
+            )
         return alerts
 
     def _rendered(self) -> list[tuple[str, Incident, str]]:
@@ -410,12 +447,58 @@ class Documents:
             # A feed's text in an error is shown, never run by the terminal.
             sys.stderr.write(f"cc-console serve: CAP {ident}: {clean_line(what)}\n")
 
+    def _relayed(self, inc: Incident) -> bool:
+        """Whether ``inc`` came from another authority's feed (earthquakes of BMKG or
+        USGS, CAP of another sender): theirs to publish, not ours to re-issue."""
+        try:
+            fmt = self.config.source(inc.source).format
+        except Exception:  # a source no longer configured: nothing says it relays
+            return False
+        if fmt in ("bmkg-gempa", "geojson"):
+            return True
+        sender = inc.extra.get("sender") if isinstance(inc.extra, dict) else None
+        return fmt == "cap" and not str(sender or "").startswith("cc-console")
+
+    def _listed_publicly(self, inc: Incident) -> bool:
+        """In ``/cap/public.atom``: a public category, not an exercise, not relayed."""
+        return self._is_public(inc) and not self._relayed(inc)
+
+    def _head(self, ident: str, inc: Incident, *, original: bool = False) -> dict[str, str]:
+        """What a message says of ``inc`` beyond its text: sent, expires, event,
+        severity, urgency, certainty, area (shared by the alert and its Atom entry)."""
+        sent_at = (inc.reported_at if original else self._changed_at(inc) or inc.reported_at) or (
+            utcnow()
+        )
+        resolved = inc.status == "resolved" and not original
+        ended = inc.status in ("resolved", "cancelled") and not original
+        # What a source said, when it said it; else what an open incident is: happening
+        # now (Immediate), seen (Observed). An ended one is Past.
+        extra = inc.extra if isinstance(inc.extra, dict) else {}
+        urgency = str(extra.get("urgency") or "")
+        certainty = str(extra.get("certainty") or "")
+        if urgency not in _URGENCY or ended:
+            urgency = "Past" if ended else "Immediate"
+        if certainty not in _CERTAINTY:
+            certainty = "Observed"
+        # An all-clear is news for an hour; the rest for the category's [public] expires.
+        life = 3600.0 if resolved else self.config.public.expires_after(inc.category)
+        return {
+            "sent": self._cap_time(sent_at),
+            "expires": self._cap_time(sent_at + timedelta(seconds=life)),
+            "event": self.t(f"category.{inc.category}"),
+            "severity": _CAP_SEVERITY.get(inc.severity, "Unknown"),
+            "urgency": urgency,
+            "certainty": certainty,
+            "area": inc.area or self.site.name,
+        }
+
     def _alert(self, ident: str, inc: Incident, *, original: bool = False) -> str:
         """The CAP message ``ident`` of ``inc``: its latest, or (``original``) the first
         alert as it was sent when the incident was reported, for those that reference it."""
         first = cap_identifier(self.site.code, inc)
         sender = self._sender()
-        sent = self._cap_time(inc.reported_at)
+        first_sent = self._cap_time(inc.reported_at)
+        head = self._head(ident, inc, original=original)
         if original:
             msg_type = "Alert"
         elif inc.status == "cancelled":
@@ -429,7 +512,7 @@ class Documents:
             f'<alert xmlns="{_CAP_NS}">',
             f"<identifier>{escape(ident)}</identifier>",
             f"<sender>{escape(sender)}</sender>",
-            f"<sent>{sent if original else self._cap_time(self._changed_at(inc) or inc.reported_at)}</sent>",
+            f"<sent>{head['sent']}</sent>",
             f"<status>{'Exercise' if inc.exercise else 'Actual'}</status>",
             f"<msgType>{msg_type}</msgType>",
             "<scope>Public</scope>" if self._is_public(inc) else "<scope>Restricted</scope>",
@@ -437,28 +520,28 @@ class Documents:
         if not self._is_public(inc):
             parts.append("<restriction>command centers</restriction>")
         if msg_type != "Alert":
-            parts.append(f"<references>{escape(sender)},{escape(first)},{sent}</references>")
+            parts.append(f"<references>{escape(sender)},{escape(first)},{first_sent}</references>")
         language = "id-ID" if self.site.language == "id" else "en-US"
         resolved = inc.status == "resolved" and not original
-        # In the order of CAP 1.2's schema. A resolved incident is over (AllClear) and
-        # expired when it was resolved.
+        instruction = self.config.public.instructions.get(inc.category)
+        # In the order of CAP 1.2's schema. A resolved incident is over (AllClear).
         info = [
             "<info>",
             f"<language>{language}</language>",
             f"<category>{_CAP_CATEGORY.get(inc.category, 'Other')}</category>",
-            f"<event>{escape(self.t(f'category.{inc.category}'))}</event>",
+            f"<event>{escape(head['event'])}</event>",
             "<responseType>AllClear</responseType>" if resolved else "",
-            "<urgency>Unknown</urgency>",
-            f"<severity>{_CAP_SEVERITY.get(inc.severity, 'Unknown')}</severity>",
-            "<certainty>Unknown</certainty>",
-            f"<expires>{self._cap_time(self._ended_at(inc) or inc.reported_at)}</expires>"
-            if resolved
-            else "",
+            f"<urgency>{head['urgency']}</urgency>",
+            f"<severity>{head['severity']}</severity>",
+            f"<certainty>{head['certainty']}</certainty>",
+            f"<expires>{head['expires']}</expires>",
             f"<senderName>{escape(self.site.name)}</senderName>",
             f"<headline>{escape(inc.title)}</headline>",
         ]
         if inc.description:
             info.append(f"<description>{escape(inc.description)}</description>")
+        if instruction and not resolved:
+            info.append(f"<instruction>{escape(instruction)}</instruction>")
         if inc.url:
             info.append(f"<web>{escape(inc.url)}</web>")
         info.append(
@@ -495,8 +578,13 @@ class Documents:
                 ident, f"a shape that is not a valid polygon or circle left out: {shape!r:.120}"
             )
         point = _point([inc.lat, inc.lon])
-        if point is not None:  # the point itself: radius 0
-            circles.append(f"<circle>{point} 0</circle>")
+        if point is not None:
+            # The point as a circle of [public] point_radius_km (a reader cannot show a
+            # zero radius); kept beside a polygon, so a reader learns the point too.
+            radius = _decimal(self.config.public.point_radius_km)
+            circle = f"<circle>{point} {radius}</circle>"
+            if circle not in circles:
+                circles.append(circle)
         # CAP 1.2's schema: every polygon before every circle.
         return "<area>" + "".join(inner + polygons + circles) + "</area>"
 

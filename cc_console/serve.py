@@ -82,6 +82,7 @@ class _Kept:
     gz: bytes | None
     etag: str
     content_type: str
+    public: bool = False  # a CAP alert of the public feed: no token needed
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ class Server:
     def _keep(stamp: tuple[int, int], doc: Document) -> _Kept:
         tag = '"' + hashlib.sha256(doc.body).hexdigest()[:32] + '"'
         gz = gzip.compress(doc.body, 6, mtime=0) if len(doc.body) >= GZIP_MIN else None
-        return _Kept(stamp, doc.body, gz, tag, doc.content_type)
+        return _Kept(stamp, doc.body, gz, tag, doc.content_type, doc.public)
 
     def _made(self, key: str, stamp: tuple[int, int]) -> _Kept | _KeptSet | None:
         """Render ``key`` and keep it (in the render thread)."""
@@ -220,10 +221,14 @@ class Server:
             return web.Response(
                 text="ok\n", headers={"X-Renders": str(self.renderer.renders), **SECURITY_HEADERS}
             )
-        if path not in PUBLIC_PATHS and not self._authorized(request):
-            return web.Response(
-                status=401, headers={"WWW-Authenticate": 'Bearer realm="cc-console"'}
-            )
+        unauthorized = web.Response(
+            status=401, headers={"WWW-Authenticate": 'Bearer realm="cc-console"'}
+        )
+        # A CAP alert of the public feed answers without a token: it is looked up first
+        # (every other alert, and one that does not exist, is the same 401).
+        authorized = path in PUBLIC_PATHS or self._authorized(request)
+        if not authorized and not _cap_alert(path):
+            return unauthorized
         if path not in PUBLIC_PATHS and path not in PRIVATE_PATHS and not _cap_alert(path):
             return web.Response(status=404, headers=SECURITY_HEADERS)
         try:
@@ -235,6 +240,8 @@ class Server:
             what = clean_line(f"{type(exc).__name__}: {exc}")  # feed text is never run
             sys.stderr.write(f"cc-console serve: {clean_line(path)}: {what}\n")
             return web.Response(status=500, headers=SECURITY_HEADERS)
+        if not authorized and (kept is None or not kept.public):
+            return unauthorized
         if kept is None:
             return web.Response(status=404, headers=SECURITY_HEADERS)
         headers = {

@@ -252,7 +252,7 @@ def serve(
             else "need a token" if tokens else "open on this machine only (no tokens)"
         )  # fmt: skip
         sys.stderr.write(
-            f"serving {path} at {address}/ (public page, /status.json); "
+            f"serving {path} at {address}/ (public page, /status.json, /cap/public.atom); "
             f"/incidents.json, /agencies.json, /actions.json, /cap/index.atom: {private}\n"
         )
         sys.stderr.flush()

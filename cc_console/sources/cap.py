@@ -278,6 +278,7 @@ def _area(info: Element) -> tuple[str, float | None, float | None, list[dict[str
     shapes: list[dict[str, Any]] = []
     point: tuple[float, float] | None = None
     exact: tuple[float, float] | None = None
+    centre: tuple[float, float] | None = None
     for area in _kids(info, "area"):
         desc = clean_line(_text(area, "areaDesc"), 200)
         if desc and desc not in names:
@@ -298,9 +299,10 @@ def _area(info: Element) -> tuple[str, float | None, float | None, list[dict[str
                     shapes.append({"circle": [lat, lon, radius]})
                     if radius == 0 and exact is None:
                         exact = (lat, lon)  # a circle of radius 0 is a point: the point
-                    if point is None:
-                        point = (lat, lon)
-    point = exact or point
+                    if centre is None:
+                        centre = (lat, lon)
+    # A point the sender stated (a circle's centre) before one derived from a polygon.
+    point = exact or centre or point
     if point is None:
         return "; ".join(names)[:300], None, None, shapes
     return "; ".join(names)[:300], point[0], point[1], shapes

@@ -85,11 +85,13 @@ def test_every_cap_alert_is_well_formed_and_feed_text_stays_text(tmp_path, feeds
 
     assert shapes("Banjir Cimanuk") == (
         ["-7.5,107.6 -7.5,108.0 -7.8,107.8 -7.5,107.6"],
-        ["-7.2,107.9 5.0", "-7.2,107.9 0"],
+        ["-7.2,107.9 5.0"],
     )
-    # Anything but numbers in range is left out; the incident's own point stays.
-    assert shapes("Lingkaran pendek") == ([], ["-7.2,107.9 0"])
-    assert shapes("Poligon teks") == ([], ["-7.2,107.9 0"])
+    # Anything but numbers in range is left out; the incident's own point stays, as a
+    # circle of [public] point_radius_km (5 by default, here the same as the feed's
+    # circle, written once; never radius 0).
+    assert shapes("Lingkaran pendek") == ([], ["-7.2,107.9 5.0"])
+    assert shapes("Poligon teks") == ([], ["-7.2,107.9 5.0"])
     # Said once each, however many times the alerts were asked for; no traceback.
     assert "Traceback" not in err
     said = [line for line in err.splitlines() if " CAP " in line]

@@ -110,6 +110,20 @@ def test_defaults_and_relative_paths(tmp_path):
         (f'[[sources]]\n{GOOD_SOURCE}token_env = "not a var"\n', ["'token_env'"]),
         ("this is = not toml [", ["not valid TOML"]),
         ("sources = 3\n", ["[[sources]]"]),
+        ('[serve]\npublic_url = "cc.garutkab.go.id"\n', ["'public_url'"]),
+        ('[serve]\npublic_url = "https://x/ y"\n', ["'public_url'"]),
+        ("[public]\nemergency = 112\n", ["[public]", "'emergency'"]),
+        ('[public]\nemergency = [""]\n', ["'emergency'"]),
+        ("[public]\nquake_hours = 0\n", ["'quake_hours'"]),
+        ("[public]\nquake_hours = true\n", ["'quake_hours'"]),
+        ("[public]\npoint_radius_km = 0\n", ["'point_radius_km'"]),
+        ('[public]\npoint_radius_km = "5"\n', ["'point_radius_km'"]),
+        ('[public]\nexpires = { flod = "1h" }\n', ["'expires'", "'flod'"]),
+        ('[public]\nexpires = { flood = "0s" }\n', ["'expires'", "'flood'"]),
+        ('[public]\nexpires = { flood = "90d" }\n', ["'expires'", "'flood'"]),
+        ('[public]\ninstructions = { flood = "" }\n', ["'instructions'", "'flood'"]),
+        ('[public]\ninstructions = { banjir = "x" }\n', ["'instructions'", "'banjir'"]),
+        ("[public]\nmystery = 1\n", ["[public]", "'mystery'"]),
     ],
 )
 def test_every_mistake_names_file_and_key(tmp_path, text, words):
@@ -126,3 +140,24 @@ def test_every_mistake_names_file_and_key(tmp_path, text, words):
 def test_no_config_anywhere_is_an_error_for_refresh(tmp_path, cli):
     r = cli("refresh")
     assert r.code == 2 and "no config file" in r.err
+
+
+def test_the_public_section_and_its_defaults(tmp_path):
+    bare = load_config(write(tmp_path, ""))
+    assert bare.public.point_radius_km == 5 and bare.public.quake_hours == 24
+    assert bare.public.expires_after("flood") == 12 * 3600 and bare.serve.public_url is None
+    cfg = load_config(
+        write(
+            tmp_path,
+            '[serve]\npublic_url = "https://cc.garutkab.go.id/"\n'
+            '[public]\nemergency = ["112", " BPBD (0262) 000000 "]\nquake_hours = 6\n'
+            'point_radius_km = 2.5\nexpires = { default = "6h", flood = "1d" }\n'
+            'instructions = { flood = "Jauhi bantaran sungai." }\n',
+        )
+    )
+    assert cfg.serve.public_url == "https://cc.garutkab.go.id"  # no trailing slash
+    assert cfg.public.emergency == ("112", "BPBD (0262) 000000")
+    assert (cfg.public.quake_hours, cfg.public.point_radius_km) == (6, 2.5)
+    assert cfg.public.expires_after("flood") == 86400
+    assert cfg.public.expires_after("fire") == 6 * 3600
+    assert cfg.public.instructions == {"flood": "Jauhi bantaran sungai."}

@@ -223,6 +223,10 @@ def test_cap_out_is_read_back_by_our_cap_parser_as_the_same_incidents(tmp_path, 
         mine = site[inc["title"]]
         assert {k: inc[k] for k in fields} == {k: mine[k] for k in fields}, inc["title"]
         expected = {"acknowledged": "open"}.get(mine["status"], mine["status"])
+        if mine["status"] == "open" and mine["updated_at"] < "2026-12-01":
+            # An alert sent days ago expired after [public] expires (12h): a reader takes
+            # an expired alert as over.
+            expected = "resolved"
         assert inc["status"] == expected, inc["title"]
     by_title = {i["title"]: i for i in read}
     # The acknowledged flood changed after its report: an Update naming its first alert.
