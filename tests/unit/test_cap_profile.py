@@ -240,3 +240,13 @@ def test_every_message_of_both_feeds_keeps_the_schema_and_the_profile(tmp_path, 
     landslide = alerts["Longsor Cisurupan"].find(f"{CAP}info")
     assert landslide.findtext(f"{CAP}instruction") is None  # no instruction for landslides
     assert landslide.findtext(f"{CAP}urgency") == "Past"
+
+
+def test_the_public_page_never_reloads_itself(tmp_path, feeds, cli):
+    """A reader in the middle of the page keeps their place: no meta refresh, no script."""
+    cfg = _profile_site(tmp_path, feeds, cli)
+    with Serving(cfg, tokens=TOKEN) as s:
+        page = s.get("/").text.lower()
+        s.stop()
+    assert "banjir bandang cibatu" in page
+    assert "http-equiv" not in page and "<script" not in page
