@@ -13,6 +13,7 @@ import asyncio
 import os
 import signal
 import sys
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,8 +50,9 @@ from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
 from widgets.key_bar import key_label
-from widgets.messages import OperatorActed, SiteChosen, StoreChanged
+from widgets.messages import OperatorActed, ScreenShown, SiteChosen, StoreChanged
 from widgets.status_bar import StatusBar
+from widgets.visibility import shown_screens
 
 if TYPE_CHECKING:
     from cc_console.cli.state import State
@@ -122,6 +124,8 @@ class CcConsoleApp(App[None]):
         self._counts_store: Store | None = None
         self._counts_stale = True  # data changed since the top line's counts were read
         self._alarm_seen: frozenset[tuple[str, int]] = frozenset()
+        # Screens hidden when the cache changed: they re-read it when on top again.
+        self._behind: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
 
     @property
     def keys(self) -> dict[str, str]:
@@ -216,12 +220,33 @@ class CcConsoleApp(App[None]):
             self.reload_views()
 
     def reload_views(self) -> None:
-        """Every screen re-reads what it shows."""
+        """Every screen shown re-reads what it shows; a hidden one when it is on top again.
+
+        Nothing is sent to a hidden screen (Textual's own default screen at the
+        bottom, the main screen under a view): handling anything there repaints
+        the whole screen on top, over SSH a screen of bytes for one changed row.
+        """
         self.ctx.forget_sites()
         self.update_health()
         self.update_alarm()
         self.update_counts()
+        shown = shown_screens(self)
         for screen in self.screen_stack:
+            if screen in shown:
+                screen.post_message(StoreChanged())
+            else:
+                self._behind.add(screen)
+
+    def on_screen_shown(self, message: ScreenShown) -> None:
+        """A screen is on top again: its top and alarm lines, and its data if it changed."""
+        screen = message.screen
+        for bar in screen.query(StatusBar):
+            self._fill(bar)
+            bar.tick()
+        for line in screen.query(AlarmLine):
+            line.alarm = self.alarm
+        if screen in self._behind:
+            self._behind.discard(screen)
             screen.post_message(StoreChanged())
 
     def on_operator_acted(self, message: OperatorActed) -> None:
@@ -238,9 +263,7 @@ class CcConsoleApp(App[None]):
         sending = outbox.state(now, WAITING_BOUND)  # (on the UI thread: bounded)
         self.notices = (sending.silences, sending.failed)
         for bar in self._status_bars():
-            bar.health = self.health
-            bar.paused = self.paused
-            bar.notices = self.notices
+            self._fill(bar)
 
     def update_alarm(self) -> None:
         """Recompute the alarm; ring the bell once when it gains a member."""
@@ -282,17 +305,22 @@ class CcConsoleApp(App[None]):
         message.line.alarm = self.alarm
 
     def _alarm_lines(self) -> Iterable[AlarmLine]:
-        for screen in self.screen_stack:
+        """The alarm lines the terminal shows (a hidden one is set when shown again)."""
+        for screen in shown_screens(self):
             yield from screen.query(AlarmLine)
 
     def on_status_bar_mounted(self, message: StatusBar.Mounted) -> None:
-        message.bar.health = self.health
-        message.bar.paused = self.paused
-        message.bar.counts = self.counts
-        message.bar.notices = self.notices
+        self._fill(message.bar)
+
+    def _fill(self, bar: StatusBar) -> None:
+        bar.health = self.health
+        bar.paused = self.paused
+        bar.counts = self.counts
+        bar.notices = self.notices
 
     def _status_bars(self) -> Iterable[StatusBar]:
-        for screen in self.screen_stack:
+        """The top lines the terminal shows (a hidden one is filled when shown again)."""
+        for screen in shown_screens(self):
             yield from screen.query(StatusBar)
 
     # -- actions ----------------------------------------------------------------

@@ -22,6 +22,7 @@ from cc_console.models import SEVERITIES, SourceHealth
 from cc_console.store.outbox import shown_count
 from cc_console.timefmt import age
 from widgets.context import ConsoleContext
+from widgets.visibility import is_shown
 
 __all__ = ["StatusBar", "active_text", "health_text", "poller_silence"]
 
@@ -126,6 +127,8 @@ class StatusBar(Static):
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
+        if not is_shown(self.screen):  # a hidden screen's clock would repaint the one on top
+            return
         now = self.ctx.now().astimezone(self.ctx.tz)
         self.clock_text = f"{now:%d-%m-%Y %H:%M} {now.tzname() or ''}".strip()
 

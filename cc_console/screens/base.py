@@ -12,6 +12,7 @@ from cc_console.actions import actions_in
 from widgets.bindings import bind, bind_scopes
 from widgets.context import ConsoleContext
 from widgets.key_bar import KeyBar
+from widgets.messages import ScreenShown
 from widgets.status_bar import StatusBar
 
 __all__ = ["Dialog", "SubScreen", "footer_actions"]
@@ -42,6 +43,9 @@ class SubScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx)
         yield KeyBar(self.ctx.t, self.ctx.keys, footer_actions(*self.scopes))
+
+    def on_screen_resume(self) -> None:
+        self.post_message(ScreenShown(self))  # the app brings it up to date
 
     def action_back(self) -> None:
         self.dismiss()

@@ -36,10 +36,11 @@ from widgets.context import ConsoleContext
 from widgets.followup_pane import FollowUpPane
 from widgets.incidents_pane import IncidentsPane
 from widgets.key_bar import KeyBar
-from widgets.messages import StoreChanged
+from widgets.messages import ScreenShown, StoreChanged
 from widgets.pane import Pane
 from widgets.status_bar import StatusBar
 from widgets.virtual_list import VirtualList
+from widgets.visibility import is_shown
 
 __all__ = ["MainScreen", "Row"]
 
@@ -85,7 +86,13 @@ class MainScreen(Screen[None]):
         # Ages and "now/next" move with the clock even when no data does.
         self.set_interval(30.0, self.tick)
 
+    def on_screen_resume(self) -> None:
+        self.post_message(ScreenShown(self))  # the app brings it up to date
+        self.tick()
+
     def tick(self) -> None:
+        if not is_shown(self):  # drawn under a view, it would repaint the view (visibility)
+            return
         self.agenda.reload()
         for pane in self.panes:
             pane.list.refresh_stale_lines()
