@@ -95,6 +95,7 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self.source = source
         self.total = 0
         self._pages: dict[int, Sequence[T]] = {}
+        self._loaded = False  # read once: later reloads repaint only what changed
         self._selected_key: str | None = None
         self._shown: dict[int, str] = {}  # screen line -> text last painted there
 
@@ -110,7 +111,10 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         one incident costs one line, not a screen.
         """
         top, height = self.scroll_offset.y, self.size.height
-        before = [self.row(top + y) for y in range(height)] if self._pages else None
+        # What each line shows now (the first time: nothing yet, all is painted).
+        # An empty list has no pages but is shown: it is compared like any other.
+        before = [self.row(top + y) for y in range(height)] if self._loaded else None
+        self._loaded = True
         old_total, old_cursor = self.total, self.cursor
         self._pages.clear()
         self.total = self.source.count()
