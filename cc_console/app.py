@@ -46,6 +46,7 @@ from cc_console.store import Alarm, Store
 from cc_console.store.outbox import WAITING_BOUND
 from cc_console.timefmt import utcnow
 from cc_console.watchdog import GRACE_S, TerminalWatch, Watchdog
+from widgets import partial_update
 from widgets.alarm_line import AlarmLine
 from widgets.bindings import bind_scopes
 from widgets.context import ConsoleContext
@@ -110,6 +111,7 @@ class CcConsoleApp(App[None]):
         poll_store: Store | None = None,
     ) -> None:
         super().__init__()
+        partial_update.install()  # over SSH a countdown's repaint costs its cells, not its row
         self.ctx = ConsoleContext(config, store, Translator(lang), clock, read_only)
         self.live = live
         self.paused = False

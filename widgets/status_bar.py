@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
 
 from cc_console.i18n import Translator
 from cc_console.looks import SEVERITY_LOOK
 from cc_console.models import SEVERITIES, SourceHealth
 from cc_console.store.outbox import shown_count
 from cc_console.timefmt import age
+from widgets.cells import Painted, changed_cells, painted
 from widgets.context import ConsoleContext
 from widgets.visibility import is_shown
 
@@ -97,23 +99,32 @@ def poller_silence(health: Sequence[SourceHealth], now: datetime) -> str | None:
     return age(last, now)
 
 
-class StatusBar(Static):
-    """Redrawn only when one of its parts changes (the clock shows minutes)."""
+class StatusBar(Widget):
+    """Redrawn only when one of its parts changes (the clock shows minutes), and then only
+    the cells that changed (the clock's, not the line's: over SSH the line is 700 bytes
+    at 200 columns)."""
 
     DEFAULT_CSS = """
     StatusBar { dock: top; height: 1; background: $primary-background; color: $text; }
     """
 
-    clock_text: reactive[str] = reactive("")
-    health: reactive[tuple[SourceHealth, ...]] = reactive(())
-    paused: reactive[bool] = reactive(False)
-    counts: reactive[dict[str, int] | None] = reactive(None)
+    # Each part redraws the line in its watcher, which repaints the cells that
+    # changed: no repaint of the whole line by the reactive itself.
+    clock_text: reactive[str] = reactive("", repaint=False)
+    health: reactive[tuple[SourceHealth, ...]] = reactive((), repaint=False)
+    paused: reactive[bool] = reactive(False, repaint=False)
+    counts: reactive[dict[str, int] | None] = reactive(None, repaint=False)
     # (active silences, notifications that failed to go out)
-    notices: reactive[tuple[int, int]] = reactive((0, 0))
+    notices: reactive[tuple[int, int]] = reactive((0, 0), repaint=False)
 
     def __init__(self, ctx: ConsoleContext) -> None:
         super().__init__(id="status-bar")
         self.ctx = ctx
+        self._line = Text()
+        self._painted: Painted | None = None
+
+    def render(self) -> Text:
+        return self._line
 
     @dataclass
     class Mounted(Message):
@@ -211,4 +222,12 @@ class StatusBar(Static):
             if i:
                 line.append(sep, style="dim")
             line.append_text(short if compact and priority <= 1 else text)
-        self.update(line, layout=False)  # one line, its size never changes: no relayout
+        self._line = line
+        now_painted = painted(line, self.app.console)
+        before, self._painted = self._painted, now_painted
+        if before is None:
+            self.refresh()
+            return
+        span = changed_cells(before, now_painted)
+        if span is not None:  # one line, its size never changes: no relayout
+            self.refresh(Region(span[0], 0, span[1] - span[0], 1))

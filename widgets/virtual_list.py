@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from widgets.bindings import bind_scopes
+from widgets.cells import Painted, changed_cells, painted
 
 __all__ = ["RowSource", "VirtualList"]
 
@@ -97,7 +98,8 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         self._pages: dict[int, Sequence[T]] = {}
         self._loaded = False  # read once: later reloads repaint only what changed
         self._selected_key: str | None = None
-        self._shown: dict[int, str] = {}  # screen line -> text last painted there
+        # screen line -> what was last painted there, as (text, style) segments
+        self._shown: dict[int, Painted] = {}
 
     # -- data ----------------------------------------------------------------
 
@@ -137,19 +139,31 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
             return
         for y in range(height):
             if self.row(top + y) != before[y]:
-                self.refresh(Region(0, y, self.size.width, 1))
+                self._repaint_changed(y)
 
     def refresh_stale_lines(self) -> None:
-        """Repaint only the visible lines whose text moved on (ages: "5m" -> "6m")."""
-        top, width = self.scroll_offset.y, self.size.width
-        for y, painted in list(self._shown.items()):
-            row = self.row(top + y)
-            if row is None:
-                continue
-            text = self.source.render(row, width)
-            text.truncate(width, overflow="ellipsis", pad=True)
-            if text.plain != painted:
-                self.refresh(Region(0, y, width, 1))
+        """Repaint only the cells that moved on in the visible lines (ages: "5m" -> "6m")."""
+        for y in list(self._shown):
+            self._repaint_changed(y)
+
+    def _repaint_changed(self, y: int) -> None:
+        """Repaint the cells of screen line ``y`` that differ from what was painted there.
+
+        Over SSH a countdown ticking from "12m" to "13m" then costs those cells,
+        not the line: the terminal gets the segments that changed.
+        """
+        width = self.size.width
+        row = self.row(self.scroll_offset.y + y)
+        shown = self._shown.get(y)
+        if row is None and shown is None:
+            return  # blank, and painted blank
+        if row is None or shown is None:
+            self.refresh(Region(0, y, width, 1))
+            return
+        span = changed_cells(shown, self._segments(row, width))
+        if span is not None:
+            start, end = span
+            self.refresh(Region(start, y, end - start, 1))
 
     def forget_selection(self) -> None:
         """Start again from the top (a new filter: the old row may not be in it)."""
@@ -181,18 +195,20 @@ class VirtualList(ScrollView, Generic[T], can_focus=True):
         width = self.size.width
         row = self.row(index)
         if row is None:
+            self._shown.pop(y, None)
             return Strip.blank(width, self.rich_style)
-        text = self.source.render(row, width)
-        text.truncate(width, overflow="ellipsis", pad=True)
-        self._shown[y] = text.plain
+        shown = self._shown[y] = self._segments(row, width)
         base = self.rich_style
         if index == self.cursor:
             base = base + self.get_component_rich_style("virtual-list--cursor")
-        segments = [
-            Segment(seg.text, base + seg.style if seg.style else base)
-            for seg in text.render(self.app.console, end="")
-        ]
+        segments = [Segment(text, base + style if style else base) for text, style in shown]
         return Strip(segments, width).crop(scroll_x, scroll_x + width)
+
+    def _segments(self, row: T, width: int) -> Painted:
+        """The (text, style) segments of ``row`` at ``width`` cells, before the list's styles."""
+        text = self.source.render(row, width)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return painted(text, self.app.console)
 
     def watch_cursor(self, old: int, new: int) -> None:
         if old == new:

@@ -1,17 +1,26 @@
 """What a change costs over SSH: the bytes the console writes to a real terminal (a pty).
 
-A row acknowledged from another console repaints that row, not the screen.
+A row acknowledged from another console repaints that row, not the screen;
+a countdown ticking repaints its cells, not the line.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual._compositor import ChopsUpdate
+from textual.strip import Strip
 
+import cc_console.app
 from bench.terminal_probe import Terminal
 from cc_console.app import CcConsoleApp
 from cc_console.config import load_config
@@ -20,6 +29,9 @@ from cc_console.screens import IncidentDetailScreen
 from cc_console.store import PollRecord, Store
 from tests.conftest import write_config
 from tests.console.conftest import NOW, populate
+from widgets import partial_update
+from widgets.cells import changed_cells
+from widgets.partial_update import SegmentCroppedChops
 
 
 def _cache(tmp_path: Path, now: datetime, *, only_incidents: bool = False) -> Path:
@@ -76,6 +88,18 @@ def test_a_row_acknowledged_in_another_console_repaints_that_row_not_the_screen(
     assert written <= 1000, written
 
 
+def test_changed_cells_is_the_span_that_differs_style_included():
+    red, dim = Style(color="red"), Style(dim=True)
+    line = (("▲ berat", red), (" terbuka ", None), ("⚠ lewat 1h 9m ", red), (" 2h", dim))
+    later = (("▲ berat", red), (" terbuka ", None), ("⚠ lewat 1h 10m", red), (" 2h", dim))
+    assert changed_cells(line, line) is None
+    assert changed_cells(line, later) == (27, 30)  # "9m " -> "10m": three cells
+    faded = (("▲ berat", red), (" terbuka ", dim), ("⚠ lewat 1h 9m ", red), (" 2h", dim))
+    assert changed_cells(line, faded) == (7, 16)  # same text, another style
+    wide = (("世界", None), ("a", None))
+    assert changed_cells(wide, (("世界", None), ("b", None))) == (4, 5)  # cells, not characters
+
+
 async def test_nothing_is_sent_to_a_screen_hidden_under_a_view(tmp_path):
     """The main screen under a detail view is not reloaded (a reload there repaints the
     whole view); it catches up when it is on top again."""
@@ -106,3 +130,97 @@ async def test_nothing_is_sent_to_a_screen_hidden_under_a_view(tmp_path):
             assert shown is not None and shown.status == "acknowledged"
     finally:
         store.close()
+
+
+class Recording(CcConsoleApp):
+    """The console, keeping what Textual hands to the terminal for each partial update
+    (a headless test run writes nothing)."""
+
+    CSS_PATH = str(Path(cc_console.app.__file__).with_name("console.tcss"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.written: list[str] = []
+
+    def _display(self, screen: Any, renderable: Any) -> None:
+        if isinstance(renderable, ChopsUpdate):
+            self.written.append(renderable.render_segments(self.console))
+        super()._display(screen, renderable)
+
+
+async def test_a_countdown_ticking_repaints_its_cells_not_the_row(tmp_path):
+    """Each minute every visible countdown moves: at 80 columns in the most-overdue order
+    the terminal gets the countdowns' cells (from the deadline column on), not 17 rows."""
+    now = [NOW]
+    path = write_config(
+        tmp_path / "config.toml",
+        [],
+        extra='[[sla]]\nacknowledge_within = "30m"\nresolve_within = "12h"\n',
+    )
+    config = load_config(path)
+    store = Store.for_config(config, operator="siti")  # with the rules: deadlines kept
+    populate(store, now=NOW)
+    app = Recording(config, store, clock=lambda: now[0], live=False)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("o", "o")  # the deadline column shows at 80 columns
+            await pilot.pause(0.3)
+            pane = app.screen.incidents
+            assert pane.source.query.order == "overdue" and pane.list.total > 10
+            app.written.clear()
+            now[0] += timedelta(minutes=1)
+            app.screen.tick()
+            await pilot.pause(0.3)
+    finally:
+        store.close()
+    out = "".join(app.written)
+    moves = [(int(y), int(x)) for y, x in re.findall(r"\x1b\[(\d+);(\d+)H", out)]
+    rows = {y for y, _ in moves if 6 <= y <= 22}  # the list's lines (1-based)
+    assert len(rows) >= 10, moves  # the countdowns moved on, each repainted
+    # From the deadline column on (column 51 and right of it at 80 columns), never the row.
+    assert min(x for y, x in moves if y in rows) > 50, moves
+    assert len(out) <= 120 * len(rows), len(out)
+
+
+def test_a_partial_update_is_written_from_the_segment_where_it_starts():
+    """Textual writes a region of a line from its widget's left edge; ours from the segment
+    holding the region's first cell (a wide character is never cut)."""
+    red, dim = Style(color="red"), Style(dim=True)
+    strip = Strip([Segment("▲ berat ", red), Segment("世界 Banjir ", None), Segment("9m", dim)])
+    console = Console(color_system=None, width=80)
+
+    def written(x1: int, x2: int) -> tuple[list[str], str]:
+        chops = [{0: strip}]
+        update = SegmentCroppedChops(chops, [(0, x1, x2)], [[strip.cell_length]])
+        out = update.render_segments(console)
+        return re.findall(r"\x1b\[\d+;(\d+)H", out), re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out)
+
+    assert partial_update.install()  # this Textual's updates are the shape expected
+    assert written(20, 22) == (["21"], "9m")  # only the last segment
+    assert written(9, 10) == (["9"], "世")  # from the wide character, not half of it
+    assert written(0, 22) == (["1"], "▲ berat 世界 Banjir 9m")
+    assert written(3, 6) == (["1"], "▲ bera")  # cropped at the end as Textual does
+
+
+async def test_the_clock_of_the_top_line_repaints_its_cells_not_the_line(tmp_path):
+    now = [NOW]
+    config = load_config(_cache(tmp_path, NOW))
+    store = Store(config.cache.path, operator="siti")
+    app = Recording(config, store, clock=lambda: now[0], live=False)
+    try:
+        async with app.run_test(size=(200, 50)) as pilot:
+            await pilot.pause(0.3)
+            bar = app.screen.query_one("#status-bar")
+            app.written.clear()
+            now[0] += timedelta(minutes=1)
+            bar.tick()
+            await pilot.pause(0.3)
+            assert "11:01" in bar.render().plain
+    finally:
+        store.close()
+    out = "".join(app.written)
+    moves = [(int(y), int(x)) for y, x in re.findall(r"\x1b\[(\d+);(\d+)H", out)]
+    assert "11:01" in out, out
+    # The clock's cells (and the oldest data's age beside it), not the 200-cell line.
+    assert min(x for y, x in moves if y == 1) > 20, moves
+    assert len(out) < 200, len(out)
