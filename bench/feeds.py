@@ -80,6 +80,16 @@ def incidents(n: int, prefix: str = "I", seed: int = 1) -> list[dict]:
     return out
 
 
+def live_incidents(n: int, now: datetime, prefix: str = "L", seed: int = 5) -> list[dict]:
+    """``n`` open incidents of a busy regency, one every 97 s back from a minute before
+    ``now`` (about 11 hours for 400): young ages and countdowns that move every minute."""
+    out = incidents(n, prefix=prefix, seed=seed)
+    for i, item in enumerate(out):
+        at = (now - timedelta(seconds=60 + i * 97)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        item.update(reported_at=at, updated_at=at, status="open")
+    return out
+
+
 def native(items: list[dict]) -> bytes:
     return json.dumps(
         {

@@ -9,8 +9,9 @@ The console runs in a fresh process on a pty of the given size (TERM
 xterm-256color, no COLORTERM: 256 colours, as over most SSH links). After
 its first frames and the ``--keys`` (``oo``: sort by the deadline still to
 meet, so the countdowns show at 80 columns) it is left alone for ``--idle``
-seconds; then the top row is acknowledged by ``cc-console ack`` from a second
-process, as from another console, and the bytes of the next 3 seconds counted.
+seconds; then, newest first again, the top row is acknowledged by
+``cc-console ack`` from a second process, as from another console, and the
+bytes of the next 3 seconds counted (longer only if nothing came by then).
 Prints one JSON line: ``{"idle": bytes, "idle_s": seconds, "ack": bytes, ...}``.
 """
 
@@ -98,10 +99,12 @@ def top_row(config: Path, order: str) -> str:
         store.close()
 
 
-ORDERS = {"": "reported", "o": "severity", "oo": "overdue"}
+ORDERS = ("", "o", "oo")  # newest first, worst first, most overdue first
 
 
 def measure(config: Path, cols: int, rows: int, keys: str, idle: float) -> tuple[dict, bytes]:
+    """Bytes written while idle for ``idle`` seconds (after ``keys``), then for one row
+    acknowledged from another process (the newest-first order: the row stays in place)."""
     term = Terminal(config, cols, rows)
     try:
         term.settle()
@@ -113,14 +116,21 @@ def measure(config: Path, cols: int, rows: int, keys: str, idle: float) -> tuple
         started = time.monotonic()
         quiet = term.drain(idle)
         idle_s = time.monotonic() - started
-        target = top_row(config, ORDERS[keys])
+        if keys:  # back to newest first (o cycles through three orders)
+            term.press("o" * (3 - len(keys)) + "jk")
+            term.settle()
+        target = top_row(config, "reported")
         subprocess.run(
             [PY, "-m", "cc_console", "--config", str(config), "ack", target],
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
         mark = len(term.log)
         ack = term.drain(3.0)
+        deadline = time.monotonic() + 10
+        while not ack and time.monotonic() < deadline:  # a loaded machine: wait for it
+            ack = term.drain(1.0)
         written = b"".join(chunk for _, chunk in term.log[mark:])
+        ack = len(written)
     finally:
         term.close()
     return {"idle": quiet, "idle_s": idle_s, "ack": ack, "acked": target}, written
@@ -154,7 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("config", nargs="?", type=Path)
     parser.add_argument("--size", default="80x24")
-    parser.add_argument("--keys", default="", choices=sorted(ORDERS))
+    parser.add_argument("--keys", default="", choices=ORDERS)
     parser.add_argument("--idle", type=float, default=10.0)
     parser.add_argument("--dump", type=Path, help="keep what the acknowledgement wrote")
     parser.add_argument("--explain", type=Path, help="bytes per screen line of a dump")
