@@ -29,22 +29,25 @@ def changed_cells(old: Painted, new: Painted) -> tuple[int, int] | None:
     """The cells ``[start, end)`` outside which ``old`` and ``new`` look the same, or None.
 
     Compared character by character, style included (a row turning dim is a
-    change); the span covers the longer of the two where their lengths differ.
+    change). A common tail counts only where the two take the same cells: a
+    line that grew or shrank ("0s" -> "19s") moved everything after the
+    change, so the span then runs to the end of the longer one.
     """
     a = [(ch, style) for text, style in old for ch in text]
     b = [(ch, style) for text, style in new for ch in text]
     if a == b:
         return None
-    first = 0
-    while first < min(len(a), len(b)) and a[first] == b[first]:
-        first += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > first and end_b > first and a[end_a - 1] == b[end_b - 1]:
-        end_a, end_b = end_a - 1, end_b - 1
 
     def cells(chars: list[tuple[str, Style | None]]) -> int:
         return cell_len("".join(ch for ch, _ in chars))
 
+    first = 0
+    while first < min(len(a), len(b)) and a[first] == b[first]:
+        first += 1
+    end_a, end_b = len(a), len(b)
+    if cells(a) == cells(b):
+        while end_a > first and end_b > first and a[end_a - 1] == b[end_b - 1]:
+            end_a, end_b = end_a - 1, end_b - 1
     return cells(b[:first]), max(cells(a[:end_a]), cells(b[:end_b]))
 
 

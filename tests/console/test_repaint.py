@@ -96,6 +96,10 @@ def test_changed_cells_is_the_span_that_differs_style_included():
     assert changed_cells(line, later) == (27, 30)  # "9m " -> "10m": three cells
     faded = (("▲ berat", red), (" terbuka ", dim), ("⚠ lewat 1h 9m ", red), (" 2h", dim))
     assert changed_cells(line, faded) == (7, 16)  # same text, another style
+    # A line that grew moved what follows the change: repainted to its end.
+    clock = (("11:00 │ data 0s", None), (" │ bench", dim))
+    assert changed_cells(clock, (("11:00 │ data 19s", None), (" │ bench", dim))) == (13, 24)
+    assert changed_cells(clock, (("11:01 │ data 0s", None), (" │ bench", dim))) == (4, 5)
     wide = (("世界", None), ("a", None))
     assert changed_cells(wide, (("世界", None), ("b", None))) == (4, 5)  # cells, not characters
 
