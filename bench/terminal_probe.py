@@ -24,6 +24,7 @@ import os
 import pty
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -76,6 +77,15 @@ class Terminal:
         for key in keys:
             os.write(self.fd, key.encode())
             self.drain(0.3)
+
+    def resize(self, cols: int, rows: int) -> None:
+        """Tell the console the terminal is ``cols`` x ``rows`` (it repaints everything)."""
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        os.kill(self.pid, signal.SIGWINCH)
+
+    def shown(self, cols: int, rows: int) -> list[str]:
+        """What the terminal shows now (see :func:`screen_text`)."""
+        return screen_text(b"".join(chunk for _, chunk in self.log), cols, rows)
 
     def close(self) -> None:
         os.write(self.fd, b"q")
@@ -134,6 +144,41 @@ def measure(config: Path, cols: int, rows: int, keys: str, idle: float) -> tuple
     finally:
         term.close()
     return {"idle": quiet, "idle_s": idle_s, "ack": ack, "acked": target}, written
+
+
+# -- what the terminal shows --------------------------------------------------
+
+TOKEN = re.compile(
+    r"\x1b\[[0-9;?<>=$]*[A-Za-z~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]"
+    r"|\x1b[=>78]|[\x07\r\n]|[^\x1b\r\n\x07]"
+)
+
+
+def screen_text(data: bytes, cols: int, rows: int) -> list[str]:
+    """The characters a terminal shows after ``data`` (cursor moves and text; no styles):
+    enough to tell a partial repaint that left a cell stale from a full one."""
+    from rich.cells import cell_len
+
+    grid = [[" "] * cols for _ in range(rows)]
+    r = c = 0
+    for tok in TOKEN.findall(data.decode("utf-8", "replace")):
+        if tok.startswith("\x1b["):
+            if tok.endswith("H"):
+                row, _, col = tok[2:-1].partition(";")
+                r, c = int(row or 1) - 1, int(col or 1) - 1
+            elif tok == "\x1b[2J":
+                grid = [[" "] * cols for _ in range(rows)]
+        elif tok == "\r":
+            c = 0
+        elif tok == "\n":
+            r += 1
+        elif not tok.startswith("\x1b") and tok != "\x07":
+            if 0 <= r < rows and 0 <= c < cols:
+                grid[r][c] = tok
+                if cell_len(tok) == 2 and c + 1 < cols:
+                    grid[r][c + 1] = ""
+            c += cell_len(tok)
+    return ["".join(line) for line in grid]
 
 
 # -- explaining a dump ----------------------------------------------------------

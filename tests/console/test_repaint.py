@@ -237,3 +237,63 @@ async def test_the_clock_of_the_top_line_repaints_its_cells_not_the_line(tmp_pat
     # The clock's cells (and the oldest data's age beside it), not the 200-cell line.
     assert min(x for y, x in moves if y == 1) > 20, moves
     assert len(out) < 200, len(out)
+
+
+@pytest.mark.slow
+def test_after_partial_repaints_the_screen_is_what_a_full_repaint_shows(tmp_path):
+    """Rows changed and moved, a row acknowledged, the alarm line and the top line's counts
+    changed: then a resize repaints everything, and nothing may differ."""
+    now = datetime.now(UTC)
+    path = write_config(
+        tmp_path / "config.toml",
+        [],
+        extra='[[sla]]\nacknowledge_within = "30m"\nresolve_within = "12h"\n',
+    )
+    config = load_config(path)
+    store = Store.for_config(config, operator="siti")
+    populate(store, now=now)
+    store.close()
+    term = Terminal(path, 200, 50)
+    try:
+        term.settle()
+        term.press("jk")
+        term.settle()
+        subprocess.run(
+            [sys.executable, "-m", "cc_console", "--config", str(path), "ack", "bpbd:LAP-000"],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        other = Store.for_config(config, operator="budi")
+        at = datetime.now(UTC)
+        other.apply(
+            "incidents",
+            PollRecord("bpbd", at, ok=True),
+            [
+                Incident(
+                    "bpbd",
+                    f"NEW-{n}",
+                    f"Gempa M5.9 Garut #{n}",
+                    severity="extreme",
+                    reported_at=at,
+                    updated_at=at,
+                )
+                for n in (1, 2)
+            ],
+        )  # fmt: skip (8 extreme -> 10: the top line's counts grow a cell)
+        other.close()
+        term.drain(6.0)  # the top line's counts are read again every 5 s
+        term.settle()
+        partial = term.shown(200, 50)
+        term.resize(201, 50)
+        term.settle()
+        term.resize(200, 50)
+        term.settle()
+        full = term.shown(200, 50)
+    finally:
+        term.close()
+    assert "Gempa M5.9 Garut #2" in "\n".join(full)
+    clock = re.compile(r"\d\d:\d\d WIB.*")  # a minute may pass between the two
+    differ = [
+        (i, a, b) for i, (a, b) in enumerate(zip(partial, full, strict=True))
+        if clock.sub("", a) != clock.sub("", b)
+    ]  # fmt: skip
+    assert not differ, differ[:3]
