@@ -222,8 +222,12 @@ async def test_the_clock_of_the_top_line_repaints_its_cells_not_the_line(tmp_pat
     app = Recording(config, store, clock=lambda: now[0], live=False)
     try:
         async with app.run_test(size=(200, 50)) as pilot:
-            await _settle(pilot, app)
             bar = app.screen.query_one("#status-bar")
+            for _ in range(100):  # the counts are read in a thread after the first frame
+                await pilot.pause(0.1)
+                if bar.counts is not None:
+                    break
+            await _settle(pilot, app)
             app.written.clear()
             now[0] += timedelta(minutes=1)
             bar.tick()
