@@ -32,6 +32,7 @@ from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
 from cc_console.config import Config
+from cc_console.crisis import resolve_area
 from cc_console.export import agency_json, incident_json, item_json
 from cc_console.i18n import Translator
 from cc_console.models import Incident
@@ -593,45 +594,157 @@ class Documents:
 
     # -- the public page ------------------------------------------------------------
 
+    def _hazards(self, now: datetime) -> list[list[Incident]]:
+        """The active public hazards a citizen should see, most severe first.
+
+        Each is a list of the reports of one hazard: one incident, or the reports of
+        one earthquake by several sources (BMKG and USGS both report it: shown once,
+        naming both). Earthquakes older than ``[public] quake_hours`` are over for
+        the public even while a feed still lists them.
+        """
+        since = now - timedelta(hours=self.config.public.quake_hours)
+        quakes: list[list[Incident]] = []
+        others: list[list[Incident]] = []
+        for inc in sorted(self._public_incidents(), key=lambda i: i.reported_at or now):
+            if inc.category != "earthquake":
+                others.append([inc])
+            elif inc.reported_at is not None and inc.reported_at >= since:
+                same = next((q for q in quakes if any(_same_quake(inc, o) for o in q)), None)
+                if same is not None and inc.source not in {o.source for o in same}:
+                    same.append(inc)
+                else:
+                    quakes.append([inc])
+        hazards = others + quakes
+        for reports in hazards:
+            # The national authority's report (BMKG, in the site's language) gives the
+            # words, else the first one received; the severity is the worst reported.
+            reports.sort(key=lambda i: (not self._bmkg(i), i.reported_at or now, i.seq or 0))
+        newest = datetime.min.replace(tzinfo=UTC)
+        return sorted(
+            hazards,
+            key=lambda r: (
+                _worst(r),
+                -max(i.reported_at or newest for i in r).timestamp(),
+                -(r[0].seq or 0),
+            ),
+        )
+
+    def _bmkg(self, inc: Incident) -> bool:
+        try:
+            return self.config.source(inc.source).format == "bmkg-gempa"
+        except Exception:  # a source no longer configured
+            return False
+
+    def _place(self, inc: Incident) -> str:
+        """The group a hazard is shown under: its kecamatan ("Kec. Cibatu") when the
+        area names a known one, an earthquake's epicentre region as the feed says it,
+        else the area as given, else the whole site."""
+        if not inc.area:
+            return self.site.name
+        name, code = resolve_area(inc.area)
+        if code is not None:
+            return f"Kec. {name}"
+        return inc.area
+
     def public_page(self) -> Document:
-        """The public status page: services and their status, public active incidents."""
-        t, tz = self.t, self.site.tz
+        """The public status page, hazard first: the emergency numbers, the worst
+        active hazard, the time of the last update, the hazards grouped by kecamatan
+        (most severe first, each with its instruction), then the services in short.
+
+        A service outage never heads the page: a citizen during a flood must first
+        read the flood and whom to call.
+        """
+        t, tz, now = self.t, self.site.tz, utcnow()
+        hazards: list[dict[str, Any]] = []
+        for reports in self._hazards(now):
+            lead = reports[0]
+            severity = min((i.severity for i in reports), key=lambda s: _SEVERITY_ORDER.get(s, 9))
+            first = min((i.reported_at for i in reports if i.reported_at), default=None)
+            hazards.append(
+                {
+                    "title": lead.title,
+                    "category": t(f"category.{lead.category}"),
+                    "severity": severity,
+                    "severity_word": t(f"severity.{severity}"),
+                    "place": self._place(lead),
+                    "reported": t.when(first, tz, year=False),
+                    "handled": any(i.status == "acknowledged" for i in reports),
+                    "instruction": self.config.public.instructions.get(lead.category, ""),
+                    "sources": [i.source for i in reports] if len(reports) > 1 else [],
+                }
+            )
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for h in hazards:  # in order of severity: a group's place is its worst hazard's
+            groups.setdefault(h["place"], []).append(h)
         agencies = [
-            {
-                "name": a.name,
-                "status": a.status,
-                "word": t(f"agency.{a.status}"),
-                "since": t.when(a.updated_at, tz, year=False),
-            }
-            for a in self.store.agencies.listing()
-        ]
-        incidents = [
-            {
-                "title": i.title,
-                "category": t(f"category.{i.category}"),
-                "severity": i.severity,
-                "severity_word": t(f"severity.{i.severity}"),
-                "area": i.area,
-                "reported": t.when(i.reported_at, tz, year=False),
-                "handled": i.status == "acknowledged",
-            }
-            for i in sorted(
-                self._public_incidents(),
-                key=lambda i: (_SEVERITY_ORDER.get(i.severity, 9), -(i.seq or 0)),
+            {"name": a.name, "status": a.status, "word": t(f"agency.{a.status}")}
+            for a in sorted(
+                self.store.agencies.listing(),
+                key=lambda a: (_RANK.get(a.status, 3), a.name.casefold()),
             )
         ]
+        counts: dict[str, int] = {}
+        for a in agencies:
+            counts[a["status"]] = counts.get(a["status"], 0) + 1
+        summary = [
+            {"status": s, "n": counts[s], "word": t(f"agency.{s}")}
+            for s in ("major_outage", "partial_outage", "degraded", "maintenance",
+                      "unknown", "operational")
+            if counts.get(s)
+        ]  # fmt: skip
         last = self.store.sources.last_success()
-        down = sum(1 for a in agencies if a["status"] in ("partial_outage", "major_outage"))
         html = template("public.html.j2").render(
             t=t,
             lang=self.site.language,
             site=self.site.name,
+            emergency=[{"text": e, "tel": _tel(e)} for e in self.config.public.emergency],
+            worst=hazards[0] if hazards else None,
+            groups=list(groups.items()),
             agencies=agencies,
-            incidents=incidents,
-            down=down,
+            troubled=[a for a in agencies if a["status"] != "operational"],
+            summary=summary,
             updated=t.when(last, tz) if last else "",
         )
         return Document(html.encode(), "text/html; charset=utf-8")
+
+
+QUAKE_SAME_S = 120  # two reports of one earthquake: origin times this close ...
+QUAKE_SAME_KM = 50.0  # ... and epicentres this close (BMKG and USGS differ by tens of km)
+
+
+def _worst(reports: list[Incident]) -> int:
+    """The rank of the worst severity among ``reports`` (0: extreme)."""
+    return min(_SEVERITY_ORDER.get(i.severity, 9) for i in reports)
+
+
+def _tel(text: str) -> str | None:
+    """The number to dial in an emergency entry ("BPBD (0262) 123456" -> "0262123456"):
+    its last run of digits, so a phone can call it with one tap; None without one."""
+    runs = re.findall(r"\+?\d[\d\s().-]*\d", text)
+    if not runs:
+        return None
+    number = re.sub(r"[^\d+]", "", runs[-1])
+    return number if len(number.lstrip("+")) >= 3 else None
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _same_quake(a: Incident, b: Incident) -> bool:
+    """Whether ``a`` and ``b`` report one earthquake: origin times within two minutes
+    and epicentres within 50 km. Without a position or a time, never the same."""
+    if a.reported_at is None or b.reported_at is None:
+        return False
+    if abs((a.reported_at - b.reported_at).total_seconds()) > QUAKE_SAME_S:
+        return False
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return False
+    return _km(a.lat, a.lon, b.lat, b.lon) <= QUAKE_SAME_KM  # type: ignore[arg-type]
 
 
 _RANK = {"major_outage": 0, "partial_outage": 1, "degraded": 2}
