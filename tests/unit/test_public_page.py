@@ -187,3 +187,100 @@ def test_nothing_happening_is_said_in_one_short_page(tmp_path, feeds, cli):
         english = _text(s.get("/").text)
     for words in ("Emergency numbers", "No active incidents", "Updated", "All services (3)"):
         assert words in english, words
+
+
+# -- contrast ---------------------------------------------------------------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rgb`` or ``#rrggbb``."""
+    h = hex_colour.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    assert re.fullmatch(r"[0-9a-fA-F]{6}", h), hex_colour
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(h[i : i + 2], 16)) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _rules(css: str) -> dict[str, dict[str, str]]:
+    """Declarations by single selector (a group ``a, b {…}`` gives both)."""
+    out: dict[str, dict[str, str]] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        decls = dict(
+            (k.strip(), v.strip())
+            for k, _, v in (d.partition(":") for d in body.split(";"))
+            if k.strip()
+        )
+        for sel in selectors.split(","):
+            out.setdefault(" ".join(sel.split()), {}).update(decls)
+    return out
+
+
+def _pairs(css: str, dark: bool) -> list[tuple[str, str, str]]:
+    """(where, text colour, background) of every pair a reader can see in one scheme.
+
+    A rule setting both is one pair; a rule setting only ``color`` is checked on
+    every surface (a rule's background without a colour of its own, and the page);
+    a surface without a colour of its own carries the body's text.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    media = re.search(r"@media \(prefers-color-scheme: dark\) \{(.*)\}\s*$", css, re.S)
+    assert media, "no dark scheme"
+    light = _rules(css[: media.start()])
+    rules = {k: dict(v) for k, v in light.items()}
+    if dark:
+        for sel, decls in _rules(media.group(1)).items():
+            rules.setdefault(sel, {}).update(decls)
+    variables = {k: v for k, v in rules.pop(":root").items() if k.startswith("--")}
+
+    def value(text: str) -> str:
+        found = re.fullmatch(r"var\((--[\w-]+)\)", text)
+        return variables[found.group(1)] if found else text
+
+    def colours(decls: dict[str, str]) -> tuple[str | None, str | None]:
+        bg = decls.get("background-color") or decls.get("background")
+        fg = decls.get("color")
+        return (value(fg) if fg else None, value(bg) if bg else None)
+
+    body_fg, body_bg = colours(rules["body"])
+    assert body_fg and body_bg
+    surfaces = {"body": body_bg}
+    pairs = []
+    for sel, decls in rules.items():
+        fg, bg = colours(decls)
+        if fg and bg:
+            pairs.append((sel, fg, bg))
+        elif bg:
+            surfaces[sel] = bg
+            pairs.append((sel, body_fg, bg))
+    for sel, decls in rules.items():
+        fg, bg = colours(decls)
+        if fg and not bg:
+            pairs.extend((f"{sel} on {where}", fg, on) for where, on in surfaces.items())
+    return pairs
+
+
+def test_every_text_colour_of_the_page_meets_wcag_aa_in_both_schemes():
+    from cc_console.resources import data_dir
+
+    page = (data_dir() / "templates" / "public.html.j2").read_text("utf-8")
+    css = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    assert round(contrast("#ffffff", "#b26a00"), 2) == 4.24  # the old "sedang" badge
+    assert round(contrast("#000", "#fff"), 1) == 21.0
+    for dark in (False, True):
+        pairs = _pairs(css, dark)
+        assert len(pairs) >= 20, pairs  # the badges, the banner, the statuses, the cards
+        poor = [(w, fg, bg, round(contrast(fg, bg), 2)) for w, fg, bg in pairs
+                if contrast(fg, bg) < 4.5]  # fmt: skip
+        assert not poor, ("dark" if dark else "light", poor)
