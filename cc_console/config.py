@@ -44,6 +44,7 @@ __all__ = [
     "AlertConfig",
     "CacheConfig",
     "Config",
+    "KinerjaConfig",
     "NotifyRoute",
     "PollConfig",
     "PublicConfig",
@@ -126,6 +127,14 @@ class PublicConfig:
     def expires_after(self, category: str) -> float:
         """Seconds after ``sent`` a CAP message of ``category`` expires."""
         return self.expires.get(category, self.expires.get("default", 12 * 3600.0))
+
+
+@dataclass(frozen=True)
+class KinerjaConfig:
+    """How agencies are ranked: ``min_events`` is the fewest counted events (assigned
+    incidents and action items) in the period for an agency to be scored at all."""
+
+    min_events: int = 3
 
 
 @dataclass(frozen=True)
@@ -293,6 +302,7 @@ class Config:
     notify: tuple[NotifyRoute, ...] = ()
     serve: ServeConfig = field(default_factory=ServeConfig)
     public: PublicConfig = field(default_factory=PublicConfig)
+    kinerja: KinerjaConfig = field(default_factory=KinerjaConfig)
 
     def route(self, name: str) -> NotifyRoute:
         """The ``[[notify]]`` route called ``name``.
@@ -436,6 +446,7 @@ class _Parser:
                 "notify",
                 "serve",
                 "public",
+                "kinerja",
             },
             "top level",
         )
@@ -498,7 +509,14 @@ class _Parser:
                     {"emergency", "quake_hours", "point_radius_km", "expires", "instructions"},
                 )
             ),
+            kinerja=self.kinerja(self.table(raw, "kinerja", {"min_events"})),
         )
+
+    def kinerja(self, t: dict[str, Any]) -> KinerjaConfig:
+        least = t.get("min_events", KinerjaConfig.min_events)
+        if not isinstance(least, int) or isinstance(least, bool) or not 0 <= least <= 10_000:
+            raise self.fail("[kinerja] key 'min_events'", "must be a whole number from 0 to 10000")
+        return KinerjaConfig(least)
 
     def calendar(self, site: SiteConfig, t: dict[str, Any]) -> Calendar:
         where = "[site]"

@@ -8,17 +8,27 @@ in the period, each part a share between 0 and 1:
 
 - **resolution, weight 40**: incidents resolved by their deadline, of those
   resolved plus those still open past it;
-- **action items, weight 25**: items done by their due time, of those done in
-  time plus those overdue (open past due, or done late);
-- **KPIs, weight 20**: indicators at or past their target, of those with one;
+- **items, weight 25**: action items closed on time, of those closed in the
+  period (on time or late) plus those open and past due at its end;
+- **KPIs, weight 20**: the share of the period each indicator was at or past
+  its target, time weighted over the agency's history (not the last reading,
+  which moves minute to minute);
 - **service, weight 15**: the share of the period the agency's service was
   operational (or in planned maintenance), from its status history.
 
-A part with nothing to measure (no incident assigned, no item due) is left
-out and the weights of the others count; an agency with no part has no score
-and ranks last. An incident counts for the agency it is assigned to now; its
-time to resolve runs from the assignment (the last ``assign`` to that agency
-in the journal, else the report: assigned by the feed).
+A part with nothing to measure is left out and the weights of the others
+count; ``parts`` are each part's points, which add up to the score. Only a
+perangkat daerah (``kind`` "agency") with at least ``min_events`` counted
+events in the period (assigned incidents plus counted action items) is
+scored and ranked: nothing without data ranks above something with data.
+The others are listed after the ranked ones ("data tidak cukup"); IT
+services (``kind`` "service") are reported by availability alone.
+
+An incident counts for the agency it is assigned to now; its time to resolve
+runs from the assignment (the last ``assign`` to that agency in the journal,
+else the report: assigned by the feed). The previous period (as long as this
+one, just before it) and the trend's weeks are judged the same way, as they
+stand at this period's end.
 """
 
 from __future__ import annotations
@@ -38,15 +48,32 @@ __all__ = [
     "AgencyFigures",
     "CenterFigures",
     "Kinerja",
+    "Period",
     "compute",
+    "dates_period",
     "duration",
+    "part_text",
     "period",
     "share",
+    "signed_change",
+    "week_period",
 ]
 
-WEIGHTS = {"resolution": 40.0, "actions": 25.0, "kpis": 20.0, "service": 15.0}
+WEIGHTS = {"resolution": 40.0, "items": 25.0, "kpis": 20.0, "service": 15.0}
 UP = ("operational", "maintenance")
 TREND_WEEKS = 8
+MIN_EVENTS = 3
+LISTED = 10  # overdue items and late incidents listed per agency (the worst first)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """``[start, end)`` and the previous period ``[previous, start)`` of the same days."""
+
+    start: datetime
+    end: datetime
+    previous: datetime
+    current: bool = False  # ends now, starts at a site midnight (the kept counts serve it)
 
 
 def period(now: datetime, days: int, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -61,12 +88,75 @@ def period(now: datetime, days: int, tz: tzinfo) -> tuple[datetime, datetime]:
     return start, now
 
 
+def _midnight(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def days_period(now: datetime, days: int, tz: tzinfo) -> Period:
+    """``--days N``: :func:`period`, and the ``days`` site days before it."""
+    start, end = period(now, days, tz)
+    return Period(start, end, _midnight(in_zone(start, tz).date() - timedelta(days=days), tz), True)
+
+
+def week_period(week: str | None, now: datetime, tz: tzinfo) -> Period:
+    """``--week [YYYY-Www]``: an ISO week, Monday 00:00 to Monday 00:00 in the site's zone;
+    without a value the last complete week. The previous period is the week before.
+
+    Raises:
+        ValueError: not a week such as ``2026-W48``.
+    """
+    if week is None:
+        today = in_zone(now, tz).date()
+        monday = today - timedelta(days=today.weekday() + 7)
+    else:
+        text = week.strip().upper()
+        try:
+            year, _, number = text.partition("-W")
+            monday = date.fromisocalendar(int(year), int(number), 1)
+        except ValueError:
+            raise ValueError(f"--week: expected YYYY-Www such as 2026-W48, got {week!r}") from None
+    start = _midnight(monday, tz)
+    return Period(start, _midnight(monday + timedelta(days=7), tz),
+                  _midnight(monday - timedelta(days=7), tz))  # fmt: skip
+
+
+def dates_period(first: str, last: str, tz: tzinfo) -> Period:
+    """``--from DATE --to DATE``: the site days ``first`` to ``last``, both included; the
+    previous period is as many days before.
+
+    Raises:
+        ValueError: not ``YYYY-MM-DD``, or ``last`` before ``first``.
+    """
+    try:
+        a, b = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+    except ValueError:
+        raise ValueError(f"--from/--to: expected YYYY-MM-DD, got {first!r} and {last!r}") from None
+    if b < a:
+        raise ValueError(f"--to {last} is before --from {first}")
+    days = (b - a).days + 1
+    return Period(_midnight(a, tz), _midnight(b + timedelta(days=1), tz),
+                  _midnight(a - timedelta(days=days), tz))  # fmt: skip
+
+
 def share(part: int, whole: int, counts: bool = False) -> str:
     """``78%`` (or ``7/9 (78%)`` with ``counts``); "–" when there is nothing to count."""
     if not whole:
         return "–"
     percent = f"{100 * part / whole:.0f}%"
     return f"{part}/{whole} ({percent})" if counts else percent
+
+
+def signed_change(value: float | None, previous: float | None) -> str:
+    """``▲ 3.5`` / ``▼ 2.0`` / ``= 0.0``; "–" without both."""
+    if value is None or previous is None:
+        return "–"
+    change = round(value - previous, 1)
+    return f"▲ {change:.1f}" if change > 0 else f"▼ {-change:.1f}" if change < 0 else "= 0.0"
+
+
+def part_text(value: float | None) -> str:
+    """A score's part to a tenth; "–" when it has nothing to measure."""
+    return "–" if value is None else f"{value:.1f}"
 
 
 def duration(seconds: float | None) -> str:
@@ -76,10 +166,11 @@ def duration(seconds: float | None) -> str:
 
 @dataclass(slots=True)
 class AgencyFigures:
-    """One agency's figures for the period (CONTRACT.md section 10)."""
+    """One agency's figures for the period."""
 
     id: str
     name: str
+    kind: str = "agency"
     score: float | None = None
     assigned: int = 0
     resolved: int = 0
@@ -89,18 +180,30 @@ class AgencyFigures:
     actions: int = 0
     actions_done_on_time: int = 0
     actions_overdue: int = 0
-    kpis_met: int = 0
+    kpis_met: int = 0  # of the last reading before the period's end
     kpis_total: int = 0
+    kpi_share_met: float | None = None  # time weighted over the period
     status_time: dict[str, float] = field(default_factory=dict)
     late_open: int = 0  # open past the resolve deadline (counts against resolution)
     trend: list[float | None] = field(default_factory=list)  # weekly scores, oldest first
+    scored: bool = False
+    rank: int | None = None
+    points: dict[str, float | None] = field(default_factory=dict)  # the score's parts
+    previous: dict[str, Any] = field(default_factory=lambda: {"score": None, "rank": None})
+    overdue_items: list[dict[str, Any]] = field(default_factory=list)
+    late_incidents: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def up(self) -> float | None:
         """The share of the period in service (operational or planned maintenance)."""
         return sum(self.status_time.get(s, 0.0) for s in UP) if self.status_time else None
 
-    def parts(self) -> dict[str, float]:
+    @property
+    def events(self) -> int:
+        """The counted events of the period: assigned incidents and counted items."""
+        return self.assigned + self.actions
+
+    def shares(self) -> dict[str, float]:
         """The measurable parts of the score, each 0..1."""
         out: dict[str, float] = {}
         judged = self.resolved + self.late_open
@@ -108,9 +211,9 @@ class AgencyFigures:
             out["resolution"] = self.resolved_on_time / judged
         items = self.actions_done_on_time + self.actions_overdue
         if items:
-            out["actions"] = self.actions_done_on_time / items
-        if self.kpis_total:
-            out["kpis"] = self.kpis_met / self.kpis_total
+            out["items"] = self.actions_done_on_time / items
+        if self.kpi_share_met is not None:
+            out["kpis"] = self.kpi_share_met
         if self.up is not None:
             out["service"] = self.up
         return out
@@ -121,35 +224,44 @@ class AgencyFigures:
         ``counts``: the report's form, "7/9 (78%)" and a score to one decimal;
         otherwise the screens', "78%" and a whole score. "–": nothing to measure.
         """
-        up = self.up
+        up, kpis = self.up, self.kpi_share_met
         return {
             "score": "–" if self.score is None else f"{self.score:.{1 if counts else 0}f}",
             "on_time": share(self.resolved_on_time, self.resolved + self.late_open, counts),
             "items": share(
                 self.actions_done_on_time, self.actions_done_on_time + self.actions_overdue, counts
             ),
-            "kpis": share(self.kpis_met, self.kpis_total, counts),
+            "kpis": "–" if kpis is None else f"{100 * kpis:.0f}%",
             "up": "–" if up is None else f"{100 * up:.0f}%",
         }
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
-        d.pop("late_open")
+        for gone in ("late_open", "points", "trend"):
+            d.pop(gone)
+        d["site"] = None
+        d["parts"] = self.points or dict.fromkeys(WEIGHTS)
+        d["trend"] = self.trend
         if d["median_resolve_s"] is not None:
             d["median_resolve_s"] = round(d["median_resolve_s"])
+        if d["kpi_share_met"] is not None:
+            d["kpi_share_met"] = round(d["kpi_share_met"], 4)
         d["status_time"] = {k: round(v, 4) for k, v in self.status_time.items()}
         return d
 
 
 @dataclass(slots=True)
 class CenterFigures:
-    """The command center's own figures: acknowledging on time."""
+    """The command center's own figures: acknowledging on time, and the breaches of
+    incidents nobody was assigned (the centre's own, "belum ditugaskan")."""
 
     incidents: int = 0
     acknowledged: int = 0
     acknowledged_on_time: int = 0
     median_acknowledge_s: float | None = None
     breaches: int = 0
+    unassigned_breaches: int = 0
+    late_by_agency: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -160,7 +272,8 @@ class CenterFigures:
 
 @dataclass(slots=True)
 class Kinerja:
-    """The period, the center, and the agencies ranked by score."""
+    """The period, the center, and the agencies: ranked, then those without enough data,
+    then the services."""
 
     start: datetime
     end: datetime
@@ -170,10 +283,28 @@ class Kinerja:
     breakdown: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     # The province: each site's incidents of the period (see :func:`site_rows`).
     sites: list[dict[str, Any]] = field(default_factory=list)
+    previous_start: datetime | None = None
+    min_events: int = MIN_EVENTS
+
+    @property
+    def ranked(self) -> list[AgencyFigures]:
+        return [a for a in self.agencies if a.scored]
+
+    @property
+    def unscored(self) -> list[AgencyFigures]:
+        return [a for a in self.agencies if not a.scored and a.kind != "service"]
+
+    @property
+    def services(self) -> list[AgencyFigures]:
+        return [a for a in self.agencies if a.kind == "service"]
 
     def as_json(self) -> dict[str, Any]:
         out = {
             "period": {"from": iso_z(self.start), "to": iso_z(self.end)},
+            "previous_period": {"from": iso_z(self.previous_start), "to": iso_z(self.start)}
+            if self.previous_start
+            else None,
+            "min_events": self.min_events,
             "center": self.center.as_json(),
             "agencies": [a.as_json() for a in self.agencies],
             **{k: [{"name": n, "count": c} for n, c in v] for k, v in self.breakdown.items()},
@@ -214,13 +345,23 @@ def site_rows(
     return [sites[c] for c in sorted(sites)]
 
 
+def score_parts(figures: AgencyFigures) -> tuple[float | None, dict[str, float | None]]:
+    """The documented weighted mean (module docstring), 0-100, and each part's points
+    (None: nothing to measure), which add up to it. ``(None, {})``: nothing at all."""
+    shares = figures.shares()
+    if not shares:
+        return None, {}
+    total = sum(WEIGHTS[k] for k in shares)
+    points = {
+        k: round(100.0 * w * shares[k] / total, 1) if k in shares else None
+        for k, w in WEIGHTS.items()
+    }
+    return round(sum(v for v in points.values() if v is not None), 1), points
+
+
 def score(figures: AgencyFigures) -> float | None:
-    """The documented weighted mean (module docstring), 0-100; None: nothing to measure."""
-    parts = figures.parts()
-    if not parts:
-        return None
-    total = sum(WEIGHTS[k] for k in parts)
-    return round(100.0 * sum(WEIGHTS[k] * v for k, v in parts.items()) / total, 1)
+    """:func:`score_parts`' score alone."""
+    return score_parts(figures)[0]
 
 
 def status_shares(
@@ -260,17 +401,6 @@ def _shares(points: list[tuple[datetime, str, str]], a: datetime, b: datetime) -
     return {s: v / known for s, v in sorted(spans.items(), key=lambda x: -x[1])}
 
 
-def _kpis_before(
-    points: list[tuple[datetime, str, str]], b: datetime, reads: Any
-) -> tuple[int, int] | None:
-    """``(met, total)`` of the indicators last reported before ``b``, or None."""
-    n = bisect.bisect_left([p[0] for p in points], b)
-    if n == 0:
-        return None
-    judged = [k.met for k in reads.kpis(points[n - 1][2]) if k.met is not None]
-    return sum(judged), len(judged)
-
-
 def fixed_offset(tz: tzinfo, around: datetime) -> timedelta | None:
     """The zone's offset from UTC when it is the same all year (no daylight saving:
     Indonesia's WIB, WITA, WIT), else None."""
@@ -294,6 +424,81 @@ def week_starts(end: datetime, tz: tzinfo, weeks: int) -> list[datetime]:
     ]
 
 
+def _kpi_share(
+    points: list[tuple[datetime, str, str]],
+    a: datetime,
+    b: datetime,
+    judge: Any,
+) -> float | None:
+    """The share of ``[a, b)`` the agency's indicators were met, time weighted: each
+    reading counts for as long as it was in force, as the share of its indicators
+    met. Time before the first reading, or with no judged indicator, is not counted."""
+    met = known = 0.0
+    before = bisect.bisect_left([p[0] for p in points], a)
+    for n in range(max(before - 1, 0), len(points)):
+        began, _, kpis = points[n]
+        if began >= b:
+            break
+        until = points[n + 1][0] if n + 1 < len(points) else b
+        seconds = (min(until, b) - max(began, a)).total_seconds()
+        judged = judge(kpis)
+        if seconds > 0 and judged is not None:
+            known += seconds
+            met += seconds * judged[0] / judged[1]
+    return met / known if known > 0 else None
+
+
+def _rank(rows: list[AgencyFigures], least: int) -> list[AgencyFigures]:
+    """Mark who is scored (an agency with a score and ``least`` events) and rank them:
+    best first, equal scores share a rank; the order is then by name, then id."""
+    for f in rows:
+        f.scored = f.kind == "agency" and f.score is not None and f.events >= least
+        f.rank = None
+        if not f.scored:  # too little to judge by: no score is shown, none is compared
+            f.score, f.points = None, {}
+    order = sorted(
+        rows,
+        key=lambda f: (
+            0 if f.scored else 1 if f.kind == "agency" else 2,
+            -(f.score or 0.0) if f.scored else 0.0,
+            f.name.casefold(),
+            f.id,
+        ),
+    )
+    last: float | None = None
+    for n, f in enumerate(order, 1):
+        if not f.scored:
+            break
+        f.rank = n if f.score != last else order[n - 2].rank
+        last = f.score
+    return order
+
+
+def _items(
+    rows: list[dict[str, Any]], a: datetime, b: datetime
+) -> dict[str, tuple[int, int, int, list[dict[str, Any]]]]:
+    """Per owner, the items of ``[a, b)``: ``(counted, on time, overdue, open past due)``.
+
+    An item counts when closed in the period (on time, or late: overdue) or when open
+    and past due at its end (overdue); what was done after the end was open at it."""
+    out: dict[str, tuple[int, int, int, list[dict[str, Any]]]] = {}
+    for r in rows:
+        due, done = r["due_t"], r["done_t"]
+        counted = on_time = overdue = 0
+        late: dict[str, Any] | None = None
+        if done is not None and a <= done < b:
+            counted, on_time, overdue = 1, int(done <= due), int(done > due)
+        elif due < b and (done is None or done >= b):
+            counted, overdue = 1, 1
+            late = {"id": f"A-{r['seq']}", "text": r["text"], "due": r["due"],
+                    "days_late": int((b - due).total_seconds() // 86400),
+                    "meeting_title": r["meeting_title"]}  # fmt: skip
+        if counted:
+            n, t, o, lst = out.get(r["owner"], (0, 0, 0, []))
+            out[r["owner"]] = (n + 1, t + on_time, o + overdue, [*lst, late] if late else lst)
+    return out
+
+
 def compute(
     reads: Any,
     agencies: list[Agency],
@@ -303,14 +508,16 @@ def compute(
     trend: bool = True,
     tz: tzinfo = UTC,
     current: bool = False,
+    previous: datetime | None = None,
+    min_events: int = MIN_EVENTS,
 ) -> Kinerja:
     """The figures of ``[start, end)`` from ``reads`` (a :class:`KinerjaReads`).
 
-    ``agencies``: the known agencies (their names); an id seen only in
-    assignments or items is listed under its id. KPIs are those last reported
-    before the period's end (the agency history keeps them). The trend's weeks
-    are seven site days each (``tz``), the latest ending with the period.
-    Incidents are judged as they stand at the period's end.
+    ``agencies``: the known agencies (their names and kinds); an id seen only in
+    assignments or items is listed under its id. The trend's weeks are seven site
+    days each (``tz``), the latest ending with the period; ``previous``: the start of
+    the previous period (which ends at ``start``), if one is wanted. Incidents are
+    judged as they stand at the period's end.
 
     ``current``: the period ends now and starts at a site midnight (a report, the
     console): the counts kept per site day serve it (see
@@ -318,16 +525,23 @@ def compute(
     """
     weeks = TREND_WEEKS if trend else 0
     starts = week_starts(end, tz, weeks)
-    since = min([start, *starts[-1:]])
+    since = min([start, *starts[-1:], *([previous] if previous else [])])
     names = {a.id: a.name for a in agencies}
-    figures: dict[str, AgencyFigures] = {i: AgencyFigures(i, n) for i, n in names.items()}
+    kinds = {a.id: a.kind for a in agencies}
+    figures: dict[str, AgencyFigures] = {
+        i: AgencyFigures(i, n, kinds.get(i, "agency")) for i, n in names.items()
+    }
+    before: dict[str, AgencyFigures] = {}
     weekly: list[dict[str, AgencyFigures]] = [{} for _ in range(weeks)]
 
     def of(table: dict[str, AgencyFigures], agency: str) -> AgencyFigures:
-        return table.setdefault(agency, AgencyFigures(agency, names.get(agency, agency)))
+        return table.setdefault(
+            agency, AgencyFigures(agency, names.get(agency, agency), kinds.get(agency, "agency"))
+        )
 
-    def targets(agency: str, in_period: bool, week: int) -> list[AgencyFigures]:
-        out = [of(figures, agency)] if in_period else []
+    def targets(agency: str, where: int, week: int) -> list[AgencyFigures]:
+        """``where``: 1 in the period, 2 in the previous one, 0 neither."""
+        out = [of(figures, agency)] if where == 1 else [of(before, agency)] if where == 2 else []
         if 0 <= week < weeks:
             out.append(of(weekly[week], agency))
         return out
@@ -338,27 +552,31 @@ def compute(
     if kept:
         assert offset is not None
         first, last, period_first = (in_zone(t, tz).date() for t in (since, end, start))
+        previous_first = in_zone(previous, tz).date() if previous else period_first
+
+        def where(day: date) -> int:
+            return 1 if day >= period_first else 2 if day >= previous_first else 0
+
         for r in reads.kept_days(first, last):
             day = date.fromisoformat(r["day"])
-            in_period = day >= period_first
-            if in_period:
+            if day >= period_first:
                 center.incidents += r["incidents"]
                 center.acknowledged += r["acknowledged"]
                 center.acknowledged_on_time += r["acknowledged_on_time"]
                 center.breaches += r["breaches"]
             if not r["agency"]:
                 continue
-            for f in targets(r["agency"], in_period, (last - day).days // 7):
+            for f in targets(r["agency"], where(day), (last - day).days // 7):
                 f.assigned += r["incidents"]
                 f.resolved += r["resolved"]
                 f.resolved_on_time += r["on_time"]
                 f.breaches += r["breaches"]
         for r in reads.late_open(since, end, offset):
             day = date.fromisoformat(r["day"])
-            for f in targets(r["agency"], day >= period_first, (last - day).days // 7):
+            for f in targets(r["agency"], where(day), (last - day).days // 7):
                 f.late_open += r["n"]
     else:
-        for r in reads.incident_groups(starts, start, end):
+        for r in reads.incident_groups(starts, start, end, previous):
             counts = {k: int(r[k] or 0) for k in ("assigned", "resolved", "on_time", "late_open",
                                                   "breaches", "acknowledged",
                                                   "acknowledged_on_time")}  # fmt: skip
@@ -368,7 +586,7 @@ def compute(
                 center.acknowledged_on_time += counts["acknowledged_on_time"]
                 center.breaches += counts["breaches"]
                 continue
-            for f in targets(r["agency"], bool(r["in_period"]), r["week"]):
+            for f in targets(r["agency"], int(r["in_period"]), r["week"]):
                 f.assigned += counts["assigned"]
                 f.resolved += counts["resolved"]
                 f.resolved_on_time += counts["on_time"]
@@ -386,41 +604,77 @@ def compute(
     for agency, values in resolve.items():
         of(figures, agency).median_resolve_s = statistics.median(values)
     center.median_acknowledge_s = statistics.median(acks) if acks else None
-    for r in reads.item_groups(starts, start, end):
-        for f in targets(r["agency"], bool(r["in_period"]), r["week"]):
-            f.actions += int(r["actions"] or 0)
-            f.actions_done_on_time += int(r["done_on_time"] or 0)
-            f.actions_overdue += int(r["overdue"] or 0)
+    # The breaches nobody is accountable for but the centre: of incidents assigned to no one.
+    late_by = {f.id: f.breaches for f in figures.values() if f.breaches}
+    center.late_by_agency = dict(sorted(late_by.items()))
+    center.unassigned_breaches = max(center.breaches - sum(late_by.values()), 0)
+    windows = [(start, end, figures)] + [
+        (a, min(end, a + timedelta(days=7)), weekly[w]) for w, a in enumerate(starts)
+    ]
+    if previous:
+        windows.append((previous, start, before))
+    items = [
+        {**r, "due_t": parse_iso(r["due"]), "done_t": parse_iso(r["done_at"])}
+        for r in reads.items(since, end)
+    ]
+    items = [r for r in items if r["due_t"] is not None]
+    for a, b, table in windows:
+        for owner, (n, on_time, overdue, late) in _items(items, a, b).items():
+            f = of(table, owner)
+            f.actions, f.actions_done_on_time, f.actions_overdue = n, on_time, overdue
+            if table is figures:
+                late.sort(key=lambda x: (-x["days_late"], x["id"]))
+                f.overdue_items = late[:LISTED]
     points: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
     for agency, at, status, kpis in reads.history(since, end):
         when = parse_iso(at)
         if when is not None:
             points[agency].append((when, status, kpis))
-    windows = [(start, end, figures)] + [
-        (a, min(end, a + timedelta(days=7)), weekly[w]) for w, a in enumerate(starts)
-    ]
+    judged: dict[str, tuple[int, int] | None] = {}
+
+    def judge(text: str) -> tuple[int, int] | None:
+        """``(met, judged)`` of one reading's indicators (each reading parsed once)."""
+        if text not in judged:
+            marks = [k.met for k in reads.kpis(text) if k.met is not None]
+            judged[text] = (sum(marks), len(marks)) if marks else None
+        return judged[text]
+
     for a, b, table in windows:
         for agency, pts in points.items():
             if agency not in names:
                 continue
             f = of(table, agency)
             f.status_time = _shares(pts, a, b)
-            met = _kpis_before(pts, b, reads)
-            if met is not None:
-                f.kpis_met, f.kpis_total = met
-    for f in figures.values():
-        f.score = score(f)
-    ranked = sorted(
-        figures.values(), key=lambda f: (f.score is None, -(f.score or 0.0), f.name.casefold())
-    )
+            f.kpi_share_met = _kpi_share(pts, a, b, judge)
+            n = bisect.bisect_left([p[0] for p in pts], b)
+            last_reading = judge(pts[n - 1][2]) if n else None
+            if last_reading is not None:
+                f.kpis_met, f.kpis_total = last_reading
+    for table in (figures, before, *weekly):
+        for f in table.values():
+            f.score, f.points = score_parts(f) if f.kind == "agency" else (None, {})
+    ranked = _rank(list(figures.values()), min_events)
+    if previous:
+        _rank(list(before.values()), min_events)
+        for f in ranked:
+            if f.id in before and before[f.id].scored:
+                f.previous = {"score": before[f.id].score, "rank": before[f.id].rank}
+    for r in reads.late_incidents(start, end, LISTED):
+        who = figures.get(r["agency"])
+        if who is not None:
+            who.late_incidents.append({"id": r["id"], "title": r["title"], "breach": "resolve",
+                                     "overdue_s": int(r["overdue_s"])})  # fmt: skip
+    result = Kinerja(start, end, center, ranked, previous_start=previous, min_events=min_events)
     if not trend:
-        return Kinerja(start, end, center, ranked)
+        return result
     for f in ranked:
         f.trend = [
-            score(weekly[w][f.id]) if f.id in weekly[w] else None for w in reversed(range(weeks))
+            weekly[w][f.id].score if f.id in weekly[w] else None for w in reversed(range(weeks))
         ]
     if kept:
-        breakdown = reads.kept_breakdown(in_zone(start, tz).date(), in_zone(end, tz).date(), end)
+        result.breakdown = reads.kept_breakdown(
+            in_zone(start, tz).date(), in_zone(end, tz).date(), end
+        )
     else:
-        breakdown = reads.breakdown(start, end)
-    return Kinerja(start, end, center, ranked, breakdown)
+        result.breakdown = reads.breakdown(start, end)
+    return result

@@ -181,6 +181,7 @@ class Agency:
     updated_at: datetime | None = None
     source: str = ""
     url: str | None = None
+    kind: str = "agency"  # or "service": an IT service, reported by availability
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ from typing import Any
 
 from cc_console.config import Config
 from cc_console.i18n import Translator
-from cc_console.kinerja import Kinerja, duration
+from cc_console.kinerja import Kinerja, duration, part_text, signed_change
 from cc_console.resources import template
+from cc_console.timefmt import parse_iso
 
 __all__ = ["STATUS_COLOURS", "html"]
 
@@ -46,7 +47,7 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
     tz = config.site.tz
     colours = dict(STATUS_COLOURS)
     agencies = []
-    for a in k.agencies:
+    for a in [*k.ranked, *k.unscored, *k.services]:
         x = 0.0
         status_bar = []
         for status, share in sorted(a.status_time.items(), key=lambda s: list(colours).index(s[0])
@@ -57,9 +58,22 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
         known = [(n, v) for n, v in enumerate(a.trend) if v is not None]
         points = " ".join(f"{4 + n * 10},{16 - v / 100 * 14:.1f}" for n, v in known)
         figures = a.shown(counts=True)
+        prev = a.previous
         agencies.append({
             "name": a.name,
-            "score_text": figures["score"],
+            "kind": a.kind,
+            "scored": a.scored,
+            "rank": a.rank or "–",
+            "score_text": figures["score"] if a.scored else t("report.no_data"),
+            "change": signed_change(a.score, prev["score"]) if a.scored else "–",
+            "prev_rank": prev["rank"] or "–",
+            "parts": [part_text(a.points.get(x)) if a.scored else "–"
+                      for x in ("resolution", "items", "kpis", "service")],
+            "overdue_items": [
+                {**i, "due_text": t.when(parse_iso(i["due"]), tz, year=False)}
+                for i in a.overdue_items
+            ],
+            "late_incidents": [{**i, "late": duration(i["overdue_s"])} for i in a.late_incidents],
             "trend_points": points if len(known) > 1 else "",
             "on_time": figures["on_time"],
             "breaches": a.breaches,
@@ -69,7 +83,7 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
             "status_bar": status_bar,
             "up": figures["up"],
         })  # fmt: skip
-    scored = [(a.name, a.score, f"{a.score:.1f}") for a in k.agencies if a.score is not None]
+    scored = [(a.name, a.score or 0.0, f"{a.score:.1f}") for a in k.ranked]
     # The chart fits the first page: the best ten and the last five (the table has all).
     chart_note = ""
     if len(scored) > CHART_ROWS + 5:
@@ -83,6 +97,10 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
         lang=t.lang,
         site=config.site.name,
         period=f"{t.when(k.start, tz)} – {t.when(k.end, tz)}",
+        previous=f"{t.when(k.previous_start, tz)} – {t.when(k.start, tz)}"
+        if k.previous_start
+        else "",
+        least=k.min_events,
         generated=t.when(now, tz),
         center=k.center,
         center_median=duration(k.center.median_acknowledge_s),

@@ -14,49 +14,107 @@ import typer
 
 from cc_console.cli.state import State
 from cc_console.errors import ConfigError
+from cc_console.timefmt import parse_iso
 
 if TYPE_CHECKING:
-    from cc_console.kinerja import Kinerja
+    from cc_console.kinerja import Kinerja, Period
 
 __all__ = ["COMMANDS", "markdown"]
 
 
 def markdown(k: Kinerja, state: State) -> str:
-    """The report as Markdown: the ranking, the center, each agency's figures and trend."""
-    from cc_console.kinerja import duration, share
+    """The report as Markdown, the Monday meeting's agenda: the centre, the ranking with
+    each score's parts and its change since the previous period ("belum ditugaskan"
+    first), then per agency its overdue items and late incidents, the services by
+    availability, and the breakdowns."""
+    from cc_console.kinerja import duration, part_text, share, signed_change
     from cc_console.looks import sparkline_values
     from cc_console.text import markdown_text as cell  # every quoted text, escaped
 
     t, tz = state.t, state.config.site.tz
-
+    c = k.center
     lines = [
         f"# {t('report.title')} · {cell(state.config.site.name)}",
         "",
-        f"{t('report.period')}: {t.when(k.start, tz)} – {t.when(k.end, tz)}",
+        f"{t('report.period')}: {t.when(k.start, tz)} – {t.when(k.end, tz)}  ",
+    ]
+    if k.previous_start:
+        lines.append(
+            f"{t('report.previous_period')}: {t.when(k.previous_start, tz)} – {t.when(k.start, tz)}"
+        )
+    lines += [
         "",
         f"## {t('report.center')}",
         "",
-        f"- {t('report.incidents')}: {k.center.incidents}",
+        f"- {t('report.incidents')}: {c.incidents}",
         f"- {t('report.acknowledged_on_time')}: "
-        f"{share(k.center.acknowledged_on_time, k.center.incidents, counts=True)}",
-        f"- {t('report.median_ack')}: {duration(k.center.median_acknowledge_s)}",
-        f"- {t('report.breaches')}: {k.center.breaches}",
+        f"{share(c.acknowledged_on_time, c.incidents, counts=True)}",
+        f"- {t('report.median_ack')}: {duration(c.median_acknowledge_s)}",
+        f"- {t('report.breaches')}: {c.breaches}",
+        f"- {t('report.unassigned_breaches')}: {c.unassigned_breaches}",
         "",
         f"## {t('report.ranking')}",
         "",
-        f"| # | {t('col.agency')} | {t('report.score')} | {t('report.trend')} | "
-        f"{t('report.resolved_on_time')} | {t('report.breaches')} | {t('report.median_resolve')} | "
-        f"{t('report.items')} | KPI | {t('report.operational')} |",
-        "| ---: | --- | ---: | --- | --- | ---: | ---: | --- | --- | ---: |",
+        f"| # | {t('col.agency')} | {t('report.score')} | {t('report.change')} | "
+        f"{t('report.prev_rank')} | {t('report.part.resolution')} | {t('report.part.items')} | "
+        f"{t('report.part.kpis')} | {t('report.part.service')} | {t('report.resolved_on_time')} | "
+        f"{t('report.breaches')} | {t('report.items')} | {t('report.trend')} |",
+        "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
+        f"| – | *{t('report.unassigned')}* | – | – | – | – | – | – | – | – | "
+        f"{c.unassigned_breaches} | – | – |",
     ]
-    for n, a in enumerate(k.agencies, 1):
+    for a in [*k.ranked, *k.unscored]:
         f = a.shown(counts=True)
+        p = a.points
+        prev = a.previous
+        score = f["score"] if a.scored else f"*{t('report.no_data')}*"
         lines.append(
-            f"| {n} | {cell(a.name)} | {f['score']} | {sparkline_values(a.trend)} | "
-            f"{f['on_time']} | {a.breaches} | {duration(a.median_resolve_s)} | {f['items']} | "
-            f"{f['kpis']} | {f['up']} |"
+            f"| {a.rank or '–'} | {cell(a.name)} | {score} | "
+            f"{signed_change(a.score, prev['score']) if a.scored else '–'} | {prev['rank'] or '–'} | "
+            + " | ".join(
+                part_text(p.get(x)) if a.scored else "–"
+                for x in ("resolution", "items", "kpis", "service")
+            )
+            + f" | {f['on_time']} | {a.breaches} | {f['items']} | {sparkline_values(a.trend)} |"
         )
-    lines += ["", t("report.score_note"), ""]
+    lines += ["", t("report.score_note", least=k.min_events), ""]
+    agenda = [a for a in [*k.ranked, *k.unscored] if a.overdue_items or a.late_incidents]
+    if agenda:
+        lines += [f"## {t('report.agenda')}", ""]
+        for a in agenda:
+            lines += [f"### {cell(a.name)}", ""]
+            for i in a.overdue_items:
+                due = t.when(parse_iso(i["due"]), tz, year=False)
+                text = t(
+                    "report.overdue_item",
+                    id=cell(i["id"]),
+                    text=cell(i["text"]),
+                    due=due,
+                    days=i["days_late"],
+                )
+                if i["meeting_title"]:
+                    text += f" ({t('report.from_meeting', title=cell(i['meeting_title']))})"
+                lines.append(f"- {text}")
+            for i in a.late_incidents:
+                lines.append(
+                    "- "
+                    + t(
+                        "report.late_incident",
+                        id=cell(i["id"]),
+                        title=cell(i["title"]),
+                        late=duration(i["overdue_s"]),
+                    )
+                )
+            lines.append("")
+    if k.services:
+        lines += [
+            f"## {t('report.services')}",
+            "",
+            f"| {t('report.service')} | {t('report.operational')} |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {cell(a.name)} | {a.shown()['up']} |" for a in k.services]
+        lines.append("")
     if k.sites:
         lines += [
             f"## {t('report.sites')}",
@@ -86,9 +144,52 @@ def markdown(k: Kinerja, state: State) -> str:
     return "\n".join(lines)
 
 
+def resolve_period(
+    state: State, days: int | None, week: str | None, first: str | None, last: str | None
+) -> Period:
+    """The period the options ask for: ``--days N`` (7 without any), ``--week [YYYY-Www]``
+    or ``--from DATE --to DATE``, one kind at a time.
+
+    Raises:
+        ConfigError: two kinds at once, half of ``--from``/``--to``, or a bad value.
+    """
+    from cc_console.kinerja import dates_period, days_period, week_period
+
+    kinds = [days is not None, week is not None, first is not None or last is not None]
+    if sum(kinds) > 1:
+        raise ConfigError("--days, --week and --from/--to: choose one")
+    tz = state.config.site.tz
+    try:
+        if week is not None:
+            return week_period(None if week == LAST_WEEK else week, state.now(), tz)
+        if first is not None or last is not None:
+            if first is None or last is None:
+                raise ConfigError("--from and --to go together")
+            return dates_period(first, last, tz)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return days_period(state.now(), days or 7, tz)
+
+
+LAST_WEEK = "last"  # what a bare --week stands for
+
+
 def report(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option("--days", min=1, max=366, help="The last N days.")] = 7,
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, max=366, help="The last N days (7).")
+    ] = None,
+    week: Annotated[
+        str | None,
+        typer.Option(
+            "--week",
+            is_flag=False,
+            flag_value=LAST_WEEK,
+            help="An ISO week YYYY-Www, Monday to Monday; alone: the last complete week.",
+        ),
+    ] = None,
+    first: Annotated[str | None, typer.Option("--from", help="First site day YYYY-MM-DD.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last site day YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
     fmt: Annotated[
         str | None,
@@ -99,7 +200,8 @@ def report(
         typer.Option("--out", help="Write to FILE, not stdout (with --json or --format)."),
     ] = None,
 ) -> None:
-    """How each agency and the center did over the last --days days (ranked by score).
+    """How each agency and the center did in a period (ranked by score): the last --days
+    days, an ISO --week, or --from/--to site days.
 
     As a table, or as JSON, Markdown or HTML (--json, --format md|html), on stdout or
     into a file (--out).
@@ -115,12 +217,22 @@ def report(
         from cc_console.outfile import check_target
 
         check_target(out, state.config)  # refused before the work, not after
+    when = resolve_period(state, days, week, first, last)
     store = state.store()
-    from cc_console.kinerja import compute, duration, period, site_rows
+    from cc_console.kinerja import compute, duration, site_rows
 
-    start, end = period(state.now(), days, state.config.site.tz)
+    start, end = when.start, when.end
     tz = state.config.site.tz
-    k = compute(store.kinerja, store.agencies.listing(), start, end, tz=tz, current=True)
+    k = compute(
+        store.kinerja,
+        store.agencies.listing(),
+        start,
+        end,
+        tz=tz,
+        current=when.current,
+        previous=when.previous,
+        min_events=state.config.kinerja.min_events,
+    )
     site = state.config.site
     k.sites = site_rows(
         store.kinerja, store.sources.sites(), (site.code or "-", site.name), start, end
@@ -155,11 +267,12 @@ def report(
         f"{t('report.center')}: {t('report.incidents')} {c.incidents} · "
         f"{t('report.acknowledged_on_time')} {on_time} · "
         f"{t('report.median_ack')} {duration(c.median_acknowledge_s)} · "
-        f"{t('report.breaches')} {c.breaches}",
+        f"{t('report.breaches')} {c.breaches} · "
+        f"{t('report.unassigned_breaches')} {c.unassigned_breaches}",
         markup=False,
     )
     state.out.print(tables.kinerja_table(k, t, state.out.width))
-    state.out.print(t("report.score_note"), style="dim")
+    state.out.print(t("report.score_note", least=k.min_events), style="dim")
     if k.sites:
         state.out.print(tables.report_sites_table(k.sites, t))
 

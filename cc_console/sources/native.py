@@ -402,4 +402,5 @@ def _agency(item: dict[str, Any], ctx: ParseContext) -> Agency:
         updated_at=as_time(item.get("updated_at"), ctx.tz),
         source=ctx.source,
         url=_url(item.get("url")),
+        kind="service" if str(item.get("kind") or "").lower() == "service" else "agency",
     )

@@ -87,6 +87,7 @@ def _component(c: object, ctx: ParseContext, groups: dict[Any, str]) -> Agency |
         summary=clean_text(c.get("description"), 2000) or None,
         updated_at=as_time(c.get("updated_at"), ctx.tz),
         source=ctx.source,
+        kind="service",  # a status page's component is an IT service, not a perangkat daerah
     )
 
 

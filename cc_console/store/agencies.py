@@ -60,6 +60,7 @@ def _agency(r: dict[str, Any]) -> Agency:
         updated_at=parse_iso(r["updated_at"]),
         source=r["source"],
         url=r["url"],
+        kind=r.get("kind") or "agency",
     )
 
 
@@ -104,7 +105,7 @@ class Agencies:
         old = {
             r[0]: r[1:]
             for r in c.execute(
-                "SELECT id, name, status, summary, kpis, updated_at, url FROM agencies "
+                "SELECT id, name, status, summary, kpis, updated_at, url, kind FROM agencies "
                 "WHERE source = ?",
                 [source],
             )
@@ -118,6 +119,7 @@ class Agencies:
                 _kpis_json(a.kpis),
                 iso_z(a.updated_at),
                 a.url,
+                a.kind,
             )
         gone = [k for k in old if k not in new]
         changed = {k: v for k, v in new.items() if old.get(k) != v}
@@ -127,9 +129,9 @@ class Agencies:
             )
         c.executemany(
             "INSERT OR REPLACE INTO agencies(source, id, name, status, status_rank, summary, "
-            "kpis, updated_at, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "kpis, updated_at, url, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (source, k, v[0], v[1], AGENCY_STATUS_RANK.get(v[1], 3), v[2], v[3], v[4], v[5])
+                (source, k, v[0], v[1], AGENCY_STATUS_RANK.get(v[1], 3), *v[2:])
                 for k, v in changed.items()
             ],
         )

@@ -229,14 +229,19 @@ class KinerjaReads:
     # -- one pass each (the period and the eight weeks of the trend together) ----------
 
     def incident_groups(
-        self, starts: list[datetime], start: datetime, end: datetime
+        self,
+        starts: list[datetime],
+        start: datetime,
+        end: datetime,
+        previous: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Counts of the incidents reported from the earliest of ``start`` and the trend's
-        week ``starts`` to ``end``: per current assignee, by trend week and by whether
-        they fall in the period ``[start, end)``; plus one row with ``agency`` None and
+        """Counts of the incidents reported from the earliest of ``start``, ``previous``
+        and the trend's week ``starts`` to ``end``: per current assignee, by trend week
+        and by ``in_period`` (1: in the period ``[start, end)``, 2: in the previous one
+        ``[previous, start)``, 0: neither); plus one row with ``agency`` None and
         ``week`` -1: the period's incidents of everyone (the center's). As they stand
         at ``end``."""
-        since = min([start, *starts[-1:]])
+        since = min([start, *starts[-1:], *([previous] if previous else [])])
         weeks, params = _week_case("reported_at", starts)
         counts = (
             "count(*) AS assigned, "
@@ -251,11 +256,14 @@ class KinerjaReads:
             "    AND (ack_due IS NULL OR acknowledged_at <= ack_due)) AS acknowledged_on_time "
             "FROM incidents INDEXED BY incidents_by_reported "
         )
-        span = {"s": iso_z(since), "a": iso_z(start), "b": iso_z(end), **params}
+        span = {"s": iso_z(since), "a": iso_z(start), "b": iso_z(end),
+                "p": iso_z(previous or start), **params}  # fmt: skip
         # Two passes that sort little: the assigned ones grouped (a share of the rows),
         # and everyone's of the period in one row, without a GROUP BY.
         assigned = self.db.rows(
-            f"SELECT assigned_to AS agency, {weeks} AS week, reported_at >= :a AS in_period, "
+            f"SELECT assigned_to AS agency, {weeks} AS week, "
+            "CASE WHEN reported_at >= :a THEN 1 WHEN reported_at >= :p THEN 2 ELSE 0 END "
+            "AS in_period, "
             f"{counts} WHERE reported_at >= :s AND reported_at <= :b AND status != 'cancelled' "
             "AND assigned_to IS NOT NULL GROUP BY 1, 2, 3",
             span,
@@ -304,23 +312,32 @@ class KinerjaReads:
         )
         return [(a, s, None) for a, s in resolved] + [(None, None, s) for (s,) in acknowledged]
 
-    def item_groups(
-        self, starts: list[datetime], start: datetime, end: datetime
-    ) -> list[dict[str, Any]]:
-        """Action items due from the earliest of ``start`` and the week ``starts`` to
-        ``end``, by owner, trend week and period: done by their due time, and overdue
-        (open past it at ``end``, or done after it)."""
-        since = min([start, *starts[-1:]])
-        weeks, params = _week_case("due", starts)
+    def items(self, since: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The action items that can count in a window inside ``[since, end)``: done from
+        ``since`` on, or open (or done after) past their due time at ``end``. Cancelled
+        ones never count. (Items are typed by people: a few hundred, not millions.)"""
         return self.db.rows(
-            f"SELECT owner AS agency, {weeks} AS week, due >= :a AS in_period, "
-            "count(*) AS actions, "
-            "sum(status = 'done' AND done_at <= due) AS done_on_time, "
-            "sum((status = 'open' AND due < :b) OR (status = 'done' AND done_at > due)) "
-            "    AS overdue "
-            "FROM action_items WHERE due >= :s AND due < :b AND status != 'cancelled' "
-            "GROUP BY 1, 2, 3",
-            {"s": iso_z(since), "a": iso_z(start), "b": iso_z(end), **params},
+            "SELECT seq, text, owner, due, status, done_at, meeting_title FROM action_items "
+            "WHERE (status = 'done' AND done_at >= :s) OR (status = 'open' AND due < :b) "
+            "ORDER BY seq",
+            {"s": iso_z(since), "b": iso_z(end)},
+        )
+
+    def late_incidents(self, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
+        """The incidents reported in ``[start, end)``, assigned and still open past their
+        resolve deadline at ``end``: per assignee the ``limit`` longest past it, with the
+        seconds past (a partial index holds just the open assigned ones with a deadline)."""
+        return self.db.rows(
+            "SELECT agency, id, title, overdue_s FROM ("
+            "  SELECT assigned_to AS agency, id, title, "
+            "  (julianday(:b) - julianday(resolve_due)) * 86400.0 AS overdue_s, "
+            "  row_number() OVER (PARTITION BY assigned_to ORDER BY resolve_due, id) AS n "
+            "  FROM incidents INDEXED BY incidents_late_assigned "
+            "  WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL "
+            "  AND resolve_due IS NOT NULL AND resolve_due <= :b "
+            "  AND reported_at >= :a AND reported_at < :b"
+            ") WHERE n <= :limit ORDER BY agency, n",
+            {"a": iso_z(start), "b": iso_z(end), "limit": limit},
         )
 
     def history(self, since: datetime, end: datetime) -> list[tuple[str, str, str, str]]:

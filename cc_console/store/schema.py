@@ -614,9 +614,18 @@ CREATE TABLE crisis_sitreps (
 ) WITHOUT ROWID;
 """
 
+# Whether an agency is a perangkat daerah or an IT service (a status page's component,
+# or a native feed's entry that says so): services are reported by availability, not
+# ranked. The agencies a status page already gave are services.
+_AGENCY_KIND = """
+ALTER TABLE agencies ADD COLUMN kind TEXT NOT NULL DEFAULT 'agency';
+UPDATE agencies SET kind = 'service'
+    WHERE source IN (SELECT name FROM source_state WHERE format = 'statuspage');
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
-    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS,
+    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS, _AGENCY_KIND,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -103,12 +103,17 @@ def test_the_figures_of_each_agency_are_the_known_answers(built) -> None:
     assert (bpbd.kpis_met, bpbd.kpis_total) == (1, 2)  # as reported before the end
     assert bpbd.status_time["major_outage"] == pytest.approx(12 / 168)
     assert bpbd.status_time["operational"] == pytest.approx(156 / 168)
-    # 40 x 1/3 + 25 x 1/3 + 20 x 1/2 + 15 x 156/168, over 100
-    assert bpbd.score == pytest.approx(round(40 / 3 + 25 / 3 + 10 + 15 * 156 / 168, 1))
+    # 40 x 1/3 + 25 x 1/3 + 20 x 1/2 (one of two KPIs met all along) + 15 x 156/168: the
+    # four parts, each to a tenth, add up to the score.
+    assert bpbd.kpi_share_met == pytest.approx(0.5)
+    assert bpbd.points == {"resolution": 13.3, "items": 8.3, "kpis": 10.0, "service": 13.9}
+    assert bpbd.score == 45.5 and bpbd.scored and bpbd.rank == 1
     pupr = by_id["pupr"]
     assert (pupr.assigned, pupr.resolved, pupr.breaches) == (0, 0, 0)  # reassigned away
-    assert pupr.score == 100.0  # measured by its service alone
-    assert [a.id for a in k.agencies] == ["dinkes", "pupr", "bpbd"]  # by score, then name
+    # Its service alone was up all along, but nothing it did was counted: no score, and
+    # listed after the one that handled incidents (not above it at 100).
+    assert (pupr.scored, pupr.score, pupr.rank) == (False, None, None)
+    assert [a.id for a in k.agencies] == ["bpbd", "dinkes", "pupr"]  # ranked, then by name
     c = k.center
     assert (c.incidents, c.acknowledged, c.breaches) == (4, 3, 2)
     assert c.acknowledged_on_time == 3  # no acknowledge deadlines: all in time
@@ -146,10 +151,11 @@ def test_report_json_is_what_the_module_computes(built, cli: Callable[..., Resul
         parse_iso(period["from"]),  # type: ignore[arg-type]
         parse_iso(period["to"]),  # type: ignore[arg-type]
         tz=ZoneInfo("Asia/Jakarta"),
+        previous=parse_iso(doc["previous_period"]["from"]),  # type: ignore[index]
     )
     assert again.as_json() == doc
     assert set(doc) == {  # type: ignore[arg-type]
-        "period", "center", "agencies",
+        "period", "previous_period", "min_events", "center", "agencies",
         "incidents_by_category", "incidents_by_area", "overdue_items_by_owner",
     }  # fmt: skip
     # Open past due now: "Data pengungsi" and the one due after the period.
@@ -253,6 +259,10 @@ def test_a_real_browser_prints_the_report_on_sensible_pages(
     day = utcnow() - D  # up for the last day: a score of 100 from the service alone
     many = [Agency(f"uji-{n:02d}", f"Dinas Uji {n:02d}", "operational") for n in range(60)]
     store.apply("agencies", PollRecord("opd", day, ok=True), [*agencies(day, "operational"), *many])
+    for a in many:  # three items each, closed on time: enough to be scored (and at 100)
+        for n in range(3):
+            item = store.followups.add(f"Tugas {n}", a.id, utcnow() + D, at=day)
+            store.followups.close(item.id, "done", at=day + H)
     page = tmp_path / "report.html"
     r = cli("--config", str(cfg), "report", "--days", "30", "--format", "html", "--out", str(page))
     assert r.code == 0, r.err
