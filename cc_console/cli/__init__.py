@@ -120,7 +120,7 @@ def _operator(value: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cc-console`` script: run, and map errors to exit codes."""
-    args = sys.argv[1:] if argv is None else argv
+    args = _bare_week(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
         app(args=args, prog_name="cc-console")
@@ -131,6 +131,18 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def _bare_week(args: list[str]) -> list[str]:
+    """``report --week`` without a value means the last complete week: give it the value
+    that says so (the option parser would take the next option as the week)."""
+    if "report" not in args:
+        return args
+    out = list(args)
+    for n in range(len(out) - 1, -1, -1):
+        if out[n] == "--week" and (n + 1 == len(out) or out[n + 1].startswith("-")):
+            out.insert(n + 1, "last")
+    return out
 
 
 def _one_line(exc: BaseException) -> str:

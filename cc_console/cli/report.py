@@ -183,8 +183,6 @@ def report(
         str | None,
         typer.Option(
             "--week",
-            is_flag=False,
-            flag_value=LAST_WEEK,
             help="An ISO week YYYY-Www, Monday to Monday; alone: the last complete week.",
         ),
     ] = None,
