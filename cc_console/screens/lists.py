@@ -255,11 +255,13 @@ class NotificationsScreen(TableScreen):
 
 
 PERIODS = (7, 30, 90)
-NAME_CELLS = 28  # the ranking's figures fit beside it at 80 columns
+NAME_CELLS = 20  # the ranking's figures fit beside it at 80 columns
 
 
 class KinerjaView:
-    """The agencies ranked by score for the last 7, 30 or 90 days (the report's figures)."""
+    """The agencies ranked by score for the last 7, 30 or 90 days (the report's figures):
+    the unassigned row first, the ranked ones, then those without enough data and the
+    services, greyed. The highlighted agency's score parts show in the summary."""
 
     title_key = "screen.kinerja"
 
@@ -267,39 +269,60 @@ class KinerjaView:
         self.days = PERIODS[0]
         self.result: Any = None  # the Kinerja last computed (in a worker thread)
         self.name_cells = NAME_CELLS  # wider on a wide terminal
+        self.highlighted: str | None = None  # the agency whose parts the summary shows
 
     def columns(self) -> list[str]:
-        return ["#", "col.agency", "kin.score", "kin.trend", "kin.on_time", "kin.late",
-                "kin.items", "kin.kpi", "kin.up"]  # fmt: skip
+        return ["#", "col.agency", "kin.score", "kin.prev", "kin.trend", "kin.on_time",
+                "kin.late", "kin.items", "kin.kpi", "kin.up"]  # fmt: skip
 
     def compute(self, ctx: ConsoleContext) -> Any:
-        from cc_console.kinerja import compute, period
+        from cc_console.kinerja import compute, days_period
 
-        start, end = period(ctx.now(), self.days, ctx.tz)
+        when = days_period(ctx.now(), self.days, ctx.tz)
         return compute(
-            ctx.store.kinerja, ctx.store.agencies.listing(), start, end, tz=ctx.tz, current=True
-        )
+            ctx.store.kinerja, ctx.store.agencies.listing(), when.start, when.end, tz=ctx.tz,
+            current=when.current, previous=when.previous,
+            min_events=ctx.config.kinerja.min_events,
+        )  # fmt: skip
 
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
+        from cc_console.kinerja import signed_change
         from cc_console.looks import sparkline_values
 
         if self.result is None:
             return
-        for n, a in enumerate(self.result.agencies, 1):
+        t = ctx.t
+        late = str(self.result.center.unassigned_breaches)
+        unassigned = Text(fit(t("report.unassigned"), self.name_cells).rstrip(), style="italic")
+        yield [Text("–"), unassigned, *(Text("") for _ in range(4)),
+               Text(late, style="red" if late != "0" else ""),
+               *(Text("") for _ in range(3))], ""  # fmt: skip
+        for a in self.result.agencies:
             f = a.shown()
-            style = "" if a.score is None else "green" if a.score >= 75 else (
-                "yellow" if a.score >= 50 else "red"
-            )  # fmt: skip
+            if a.scored:
+                style = "green" if a.score >= 75 else "yellow" if a.score >= 50 else "red"
+                change = signed_change(a.score, a.previous["score"])[:1]
+                score = Text(f"{f['score']}{'' if change == '–' else change}", style=style)
+                dim = ""
+            else:  # greyed: not enough data to rank, or a service (availability only)
+                score = Text(t("kin.service") if a.kind == "service" else "–")
+                dim = "dim"
             cells = [
-                Text(str(n)),
+                Text(str(a.rank or "–")),
                 Text(fit(a.name, self.name_cells).rstrip()),  # whole in the detail view
-                Text(f["score"], style=style),
+                score,
+                Text(str(a.previous["rank"] or "–")),
                 Text(sparkline_values(a.trend), style="cyan"),
                 *(Text(x) for x in (f["on_time"], str(a.breaches), f["items"], f["kpis"], f["up"])),
             ]
+            if dim:
+                for cell in cells:
+                    cell.stylize(dim)
             yield cells, a.id
 
     def summary(self, ctx: ConsoleContext) -> Text | None:
+        from cc_console.kinerja import part_text
+
         t = ctx.t
         text = Text(t("kin.period", days=self.days), style="bold")
         if self.result is None:
@@ -311,6 +334,12 @@ class KinerjaView:
             f" · {t('report.incidents')} {c.incidents} · {t('report.acknowledged_on_time')} "
             f"{on_time} · {t('report.breaches')} {c.breaches}"
         )
+        chosen = next((a for a in self.result.agencies if a.id == self.highlighted), None)
+        if chosen is not None and chosen.scored:
+            parts = {k: part_text(v) for k, v in chosen.points.items()}
+            text.append("\n" + t("kin.parts", score=f"{chosen.score:.1f}", **parts))
+        elif chosen is not None and chosen.kind == "agency":
+            text.append("\n" + t("report.no_data"), style="dim")
         text.append("\n" + t("kin.legend"), style="dim")
         return text
 
@@ -327,8 +356,8 @@ class KinerjaScreen(TableScreen):
 
     def reload(self) -> None:
         """Show what is computed; compute again off the UI thread (a large cache takes a moment)."""
-        # The figures take about 52 cells; the name has the rest (28 at 80 columns).
-        self.kinerja.name_cells = max(NAME_CELLS, min(60, (self.size.width or 80) - 52))
+        # The figures take about 60 cells; the name has the rest (20 at 80 columns).
+        self.kinerja.name_cells = max(NAME_CELLS, min(60, (self.size.width or 80) - 60))
         super().reload()
         self.run_worker(self._compute, thread=True, group="kinerja", exclusive=True,
                         exit_on_error=False)  # fmt: skip
@@ -351,6 +380,13 @@ class KinerjaScreen(TableScreen):
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         message.stop()
         self.action_open_agency()
+
+    def on_data_table_row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        """The highlighted agency's score parts, in the summary."""
+        self.kinerja.highlighted = message.row_key.value
+        summary = self.kinerja.summary(self.ctx)
+        if summary is not None:
+            self.query_one("#table-summary", Static).update(summary)
 
     def action_open_agency(self) -> None:
         from cc_console.screens.detail import AgencyDetailScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cc_console.kinerja import compute, period
+from cc_console.kinerja import compute, days_period
 from cc_console.screens import KinerjaScreen
 from cc_console.screens.detail import AgencyDetailScreen
 from tests.console.conftest import NOW, until
@@ -18,15 +18,24 @@ async def test_five_ranks_the_agencies_with_the_figures_of_the_report(make_app, 
         assert isinstance(app.screen, KinerjaScreen)
         screen = app.screen
         assert await until(pilot, lambda: screen.kinerja.result is not None)
-        start, end = period(NOW, 7, app.ctx.tz)
+        when = days_period(NOW, 7, app.ctx.tz)
         # The console reads the counts kept per day; counted from the incidents, they agree.
-        expected = compute(store.kinerja, store.agencies.listing(), start, end, tz=app.ctx.tz)
+        expected = compute(store.kinerja, store.agencies.listing(), when.start, when.end,
+                           tz=app.ctx.tz, previous=when.previous)  # fmt: skip
         assert screen.kinerja.result.as_json() == expected.as_json()
         table = screen.query_one("DataTable")
-        assert table.row_count == len(expected.agencies)
-        first = [str(c) for c in table.get_row_at(0)]
+        # The unassigned row first ("belum ditugaskan"), then every agency.
+        assert table.row_count == 1 + len(expected.agencies)
+        assert str(table.get_row_at(0)[1]) == (
+            "belum ditugaskan" if lang == "id" else "not assigned"
+        )
+        assert str(table.get_row_at(0)[6]) == str(expected.center.unassigned_breaches)
+        first = [str(c) for c in table.get_row_at(1)]
         top = expected.agencies[0]
-        assert first[2] == ("–" if top.score is None else f"{top.score:.0f}")
+        assert first[2].startswith("–" if top.score is None else f"{top.score:.0f}")
+        # The unranked ones come last, after every ranked one.
+        ranks = [a.rank for a in expected.agencies]
+        assert ranks == sorted(ranks, key=lambda r: (r is None, r or 0))
         summary = screen.query_one("#table-summary").render().plain
         assert ("7 hari terakhir" if lang == "id" else "Last 7 days") in summary
         await pilot.press("t")
@@ -36,6 +45,13 @@ async def test_five_ranks_the_agencies_with_the_figures_of_the_report(make_app, 
         assert ("30 hari" if lang == "id" else "30 days") in screen.query_one(
             "#table-summary"
         ).render().plain
+        await pilot.press("enter")  # on the unassigned row: nothing to open
+        assert app.screen is screen
+        await pilot.press("down")
+        if screen.kinerja.result.agencies[0].scored:  # its parts, in the summary
+            assert ("penyelesaian" if lang == "id" else "resolution") in screen.query_one(
+                "#table-summary"
+            ).render().plain
         await pilot.press("enter")
         assert isinstance(app.screen, AgencyDetailScreen)
         assert app.screen.agency_id == screen.kinerja.result.agencies[0].id
@@ -56,7 +72,7 @@ async def test_an_agency_shows_charts_of_its_service_and_of_each_kpi_against_its
         screen = app.screen
         assert await until(pilot, lambda: screen.kinerja.result is not None)
         bpbd = next(i for i, a in enumerate(screen.kinerja.result.agencies) if a.id == "bpbd")
-        for _ in range(bpbd):
+        for _ in range(bpbd + 1):  # below the unassigned row
             await pilot.press("down")
         await pilot.press("enter")
         assert isinstance(app.screen, AgencyDetailScreen) and app.screen.agency_id == "bpbd"
