@@ -60,14 +60,14 @@ def markdown(k: Kinerja, state: State) -> str:
         f"{t('report.part.kpis')} | {t('report.part.service')} | {t('report.resolved_on_time')} | "
         f"{t('report.breaches')} | {t('report.items')} | {t('report.trend')} |",
         "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
-        f"| – | *{t('report.unassigned')}* | – | – | – | – | – | – | – | – | "
+        f"| – | {t('report.unassigned')} | – | – | – | – | – | – | – | – | "
         f"{c.unassigned_breaches} | – | – |",
     ]
     for a in [*k.ranked, *k.unscored]:
         f = a.shown(counts=True)
         p = a.points
         prev = a.previous
-        score = f["score"] if a.scored else f"*{t('report.no_data')}*"
+        score = f["score"] if a.scored else t("report.no_data")
         lines.append(
             f"| {a.rank or '–'} | {cell(a.name)} | {score} | "
             f"{signed_change(a.score, prev['score']) if a.scored else '–'} | {prev['rank'] or '–'} | "
