@@ -194,11 +194,16 @@ def kinerja_table(k: Any, t: Translator, width: int = 80) -> Table:
             no_wrap=True,
             min_width=max(len(t(key)), 8 if key == "kin.trend" else 4),
         )
-    for n, a in enumerate(k.agencies, 1):
+    # The breaches nobody was assigned first: the centre answers for them.
+    table.add_row("–", _t(t("report.unassigned")), "", "", "", str(k.center.unassigned_breaches),
+                  "", "", "")  # fmt: skip
+    for a in k.agencies:
         f = a.shown()
         table.add_row(
-            str(n), _t(a.name), f["score"], sparkline_values(a.trend), f["on_time"],
-            str(a.breaches), f["items"], f["kpis"], f["up"],
+            str(a.rank or "–"), _t(a.name),
+            f["score"] if a.scored else t("kin.service") if a.kind == "service" else "–",
+            sparkline_values(a.trend), f["on_time"], str(a.breaches), f["items"], f["kpis"],
+            f["up"], style="" if a.scored else "dim",
         )  # fmt: skip
     return table
 
