@@ -19,11 +19,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Input, Label
 
 from cc_console.crisis import area_matches, resolve_area, show_json
 from cc_console.crisis_render import status_short, status_words
@@ -31,7 +30,7 @@ from cc_console.errors import CcConsoleError
 from cc_console.models import Incident
 from cc_console.screens.base import Dialog
 from cc_console.screens.detail import DetailScreen
-from cc_console.screens.dialogs import NotePrompt
+from cc_console.screens.dialogs import ChoicePicker, NotePrompt
 from cc_console.screens.lists import Row, TableScreen
 from cc_console.store.crisis import FIGURES, STATUSES, parse_figure
 from cc_console.text import clean_line
@@ -42,7 +41,6 @@ from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed
 
 __all__ = [
-    "ChoicePicker",
     "EventDetailScreen",
     "EventsScreen",
     "ImpactForm",
@@ -305,60 +303,6 @@ class EventDetailScreen(DetailScreen):
             self.app.push_screen(NotePrompt(t("prompt.status_decree")), decreed)
 
         self.app.push_screen(ChoicePicker(t("prompt.status", id=event.id), choices), chosen)
-
-
-class ChoicePicker(Dialog[str | None]):
-    """Type to narrow the choices; Up/Down to move; Enter picks; Esc cancels."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", show=False, priority=True),
-        Binding("up", "move(-1)", show=False, priority=True),
-    ]
-
-    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.question = question
-        self.choices = choices
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.question)
-            yield Input(id="search")
-            yield OptionList(id="choices")
-
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
-
-    def _fill(self, text: str) -> None:
-        needle = text.casefold()
-        options = self.query_one(OptionList)
-        options.clear_options()
-        for key, label in self.choices:
-            if needle in f"{key} {label}".casefold():
-                options.add_option(Option(Text(label), id=key))
-        if options.option_count:
-            options.highlighted = 0
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._fill(event.value)
-
-    def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            current = options.highlighted or 0
-            options.highlighted = max(0, min(options.option_count - 1, current + step))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
 
 
 class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):

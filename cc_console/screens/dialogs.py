@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -34,18 +35,19 @@ class NotePrompt(Dialog[str | None]):
         self.dismiss(event.value.strip())
 
 
-class AgencyPicker(Dialog[str | None]):
-    """Type to narrow the agencies; Up/Down to move; Enter assigns; Esc cancels."""
+class ChoicePicker(Dialog[str | None]):
+    """Type to narrow the choices; Up/Down to move; Enter picks; Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
     ]
 
-    def __init__(self, question: str, agencies: list[Agency]) -> None:
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        """``choices``: (key, label) pairs; typing matches either, Enter gives the key."""
         super().__init__()
         self.question = question
-        self.agencies = agencies
+        self.choices = choices
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -61,12 +63,9 @@ class AgencyPicker(Dialog[str | None]):
         needle = text.casefold()
         options = self.query_one(OptionList)
         options.clear_options()
-        seen = set()
-        for a in self.agencies:
-            if a.id in seen or needle not in f"{a.id} {a.name}".casefold():
-                continue
-            seen.add(a.id)
-            options.add_option(Option(f"{a.name} ({a.id})", id=a.id))
+        for key, label in self.choices:
+            if needle in f"{key} {label}".casefold():
+                options.add_option(Option(Text(label), id=key))
         if options.option_count:
             options.highlighted = 0
 
@@ -83,11 +82,22 @@ class AgencyPicker(Dialog[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         options = self.query_one(OptionList)
-        if options.highlighted is None:
-            return
-        option = options.get_option_at_index(options.highlighted)
-        self.dismiss(option.id)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+
+class AgencyPicker(ChoicePicker):
+    """Type to narrow the agencies (by id or name); Enter assigns; Esc cancels."""
+
+    def __init__(self, question: str, agencies: list[Agency]) -> None:
+        seen: set[str] = set()
+        choices = []
+        for a in agencies:  # one row per id, though several sources may name it
+            if a.id not in seen:
+                seen.add(a.id)
+                choices.append((a.id, f"{a.name} ({a.id})"))
+        super().__init__(question, choices)
