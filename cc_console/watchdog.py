@@ -37,9 +37,12 @@ class Watchdog:
     """``arm(code)`` once the console is told to go; the process ends ``grace`` later
     unless it has ended by itself (``extend`` gives the clean way's last steps time)."""
 
-    def __init__(self, stores: Sequence[Closable], grace: float = GRACE_S) -> None:
+    def __init__(
+        self, stores: Sequence[Closable], grace: float = GRACE_S, *, terminal: bool = True
+    ) -> None:
         self.stores = list(stores)
         self.grace = grace
+        self.terminal = terminal  # the console's: put the terminal back on the way out
         self._deadline: float | None = None
         self._code = 1
         self._lock = threading.Lock()
@@ -87,6 +90,8 @@ class Watchdog:
         end = time.monotonic() + CLOSE_S
         for closer in closers:
             closer.join(max(0.0, end - time.monotonic()))
+        if not self.terminal:
+            return
         with contextlib.suppress(Exception):
             fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else -1
             if fd >= 0 and os.isatty(fd):

@@ -109,11 +109,21 @@ def poll(ctx: typer.Context) -> None:
 
     async def main() -> None:
         from cc_console.poll import run_pollers
+        from cc_console.watchdog import Watchdog
 
         stop = asyncio.Event()
+        # A parse running in a thread (a calendar's expansion, a large feed) cannot be
+        # interrupted: the clean way has a few seconds, then the cache is closed and
+        # the process ends, as a service manager's stop expects.
+        watchdog = Watchdog([store], grace=2.0, terminal=False)
+
+        def stop_now() -> None:
+            stop.set()
+            watchdog.arm(0)
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, stop_now)
         await run_pollers(cfg, store, stop, on_outcome=report)
 
     asyncio.run(main())
