@@ -115,6 +115,7 @@ class CcConsoleApp(App[None]):
         self.ctx = ConsoleContext(config, store, Translator(lang), clock, read_only)
         self.live = live
         self.paused = False
+        self._paused_at_seq: int | None = None
         self.poll_store = poll_store
         self._refresher: Refresher | None = None
         self._wake: dict[str, asyncio.Event] = {}
@@ -178,13 +179,10 @@ class CcConsoleApp(App[None]):
     async def _poll_loop(self, src: SourceConfig) -> None:
         assert self._refresher is not None
         wake = self._wake[src.name]
-        while True:
-            if not self.paused:
-                outcome = await self._refresher.refresh_one(src)
-                self.post_message(self.SourcePolled(outcome))
-                delay = ((outcome.next_attempt or utcnow()) - utcnow()).total_seconds()
-            else:
-                delay = 1.0
+        while True:  # pausing freezes what is shown, never the polling
+            outcome = await self._refresher.refresh_one(src)
+            self.post_message(self.SourcePolled(outcome))
+            delay = ((outcome.next_attempt or utcnow()) - utcnow()).total_seconds()
             wake.clear()
             try:
                 await asyncio.wait_for(wake.wait(), timeout=max(delay, 0.5))
@@ -192,7 +190,7 @@ class CcConsoleApp(App[None]):
                 pass
 
     def _check_deadlines(self) -> None:
-        if self._refresher is not None and not self.paused:
+        if self._refresher is not None:
             self.run_worker(
                 self._refresher.check_deadlines(), group="deadlines", exclusive=True,
                 exit_on_error=False,
@@ -213,13 +211,17 @@ class CcConsoleApp(App[None]):
             self.check_store()
 
     def check_store(self) -> None:
-        """Reload the views when the cache changed (any process)."""
-        if self.paused:
-            return
+        """Reload the views when the cache changed (any process). Paused, the views stay
+        as they are; the alarm, the feeds' state and the count of what arrived since the
+        pause still follow the cache."""
         version = self.ctx.store.db.data_version()
         if version != self._data_version:
             self._data_version = version
-            self.reload_views()
+            if not self.paused:
+                self.reload_views()
+                return
+            self.update_alarm()
+            self.update_health()
 
     def reload_views(self) -> None:
         """Every screen shown re-reads what it shows; a hidden one when it is on top again.
@@ -316,7 +318,7 @@ class CcConsoleApp(App[None]):
 
     def _fill(self, bar: StatusBar) -> None:
         bar.health = self.health
-        bar.paused = self.paused
+        bar.paused = self.arrived_while_paused()
         bar.counts = self.counts
         bar.notices = self.notices
 
@@ -391,10 +393,18 @@ class CcConsoleApp(App[None]):
 
     def action_pause(self) -> None:
         self.paused = not self.paused
+        self._paused_at_seq = self.ctx.store.incidents.last_seq() if self.paused else None
         self.notify(self.ctx.t("notify.paused" if self.paused else "notify.resumed"))
         self.update_health()
         if not self.paused:
+            self._data_version = -1  # what changed while paused is shown now
             self.check_store()
+
+    def arrived_while_paused(self) -> int | None:
+        """How many incidents arrived since the display was paused (None: not paused)."""
+        if self._paused_at_seq is None:
+            return None
+        return self.ctx.store.incidents.last_seq() - self._paused_at_seq
 
     def action_refresh_now(self) -> None:
         t = self.ctx.t

@@ -14,6 +14,7 @@ from cc_console.looks import SEVERITY_LOOK, due_label, due_label_width
 from cc_console.models import CATEGORIES, INCIDENT_STATUSES, SEVERITIES, Incident
 from cc_console.sla import pending_due
 from cc_console.store import ACTIVE_STATUSES, IncidentQuery
+from cc_console.store.outbox import shown_count
 from cc_console.timefmt import age
 from widgets.cells import fit
 from widgets.context import ConsoleContext
@@ -101,7 +102,8 @@ class IncidentSource:
             words.append(self.ctx.t("key.all").split(" /")[0].lower())
         text = ", ".join(words)
         unseen = self.unseen()
-        return f"{text} · ✱ {self.ctx.t('new_count', n=unseen)}" if unseen else text
+        shown = shown_count(unseen, 100)  # "99+": the count is a nudge, not a figure
+        return f"{text} · ✱ {self.ctx.t('new_count', n=shown)}" if unseen else text
 
 
 ORDERS = ("reported", "severity", "overdue")

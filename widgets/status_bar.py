@@ -112,7 +112,8 @@ class StatusBar(Widget):
     # changed: no repaint of the whole line by the reactive itself.
     clock_text: reactive[str] = reactive("", repaint=False)
     health: reactive[tuple[SourceHealth, ...]] = reactive((), repaint=False)
-    paused: reactive[bool] = reactive(False, repaint=False)
+    # None: live; a number: paused, with how many incidents arrived since
+    paused: reactive[int | None] = reactive(None, repaint=False)
     counts: reactive[dict[str, int] | None] = reactive(None, repaint=False)
     # (active silences, notifications that failed to go out)
     notices: reactive[tuple[int, int]] = reactive((0, 0), repaint=False)
@@ -179,10 +180,11 @@ class StatusBar(Widget):
         if self.ctx.read_only:
             badge = t("badge.read_only")
             add(0, Text(f" {badge} ", style="bold reverse"), Text(badge, style="bold reverse"))
-        if self.paused:
+        if self.paused is not None:
             badge = t("badge.paused")
+            since = t("top.paused_new", n=shown_count(self.paused, 100)) if self.paused else ""
             style = "bold reverse yellow"
-            add(0, Text(f" {badge} ", style=style), Text(badge, style=style))
+            add(0, Text(f" {badge}{since} ", style=style), Text(f"{badge}{since}", style=style))
         silences, failed = self.notices
         if failed:
             style = "bold red"
