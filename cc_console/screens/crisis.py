@@ -31,6 +31,7 @@ from cc_console.models import Incident
 from cc_console.screens.base import Dialog
 from cc_console.screens.detail import DetailScreen
 from cc_console.screens.dialogs import ChoicePicker, NotePrompt
+from cc_console.screens.incident_actions import may_change
 from cc_console.screens.lists import Row, TableScreen
 from cc_console.store.crisis import FIGURES, STATUSES, parse_figure
 from cc_console.text import clean_line
@@ -398,11 +399,8 @@ class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):
 def link_to_event(screen: Screen[Any], ctx: ConsoleContext, incident: Incident | None) -> None:
     """Pick an open event and link ``incident`` to it (journaled)."""
     t = ctx.t
+    incident = may_change(screen, ctx, incident)
     if incident is None:
-        screen.notify(t("refused.no_selection"), severity="warning")
-        return
-    if ctx.read_only:
-        screen.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
         return
     events = ctx.store.crisis.listing()
     if not events:

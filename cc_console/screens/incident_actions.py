@@ -23,16 +23,28 @@ from widgets.messages import OperatorActed
 __all__ = ["act_on", "refused"]
 
 
+def may_change(
+    screen: Screen[Any], ctx: ConsoleContext, incident: Incident | None
+) -> Incident | None:
+    """``incident`` if an operator action on it may go ahead; otherwise None, and the
+    screen says why (nothing selected, or a read-only console)."""
+    if incident is None:
+        screen.notify(ctx.t("refused.no_selection"), severity="warning")
+        return None
+    if ctx.read_only:
+        t = ctx.t
+        screen.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
+        return None
+    return incident
+
+
 def act_on(
     screen: Screen[Any], ctx: ConsoleContext, action: str, incident: Incident | None
 ) -> None:
     """Ask for what ``action`` needs, then journal it; the screen tells the app it wrote."""
     t = ctx.t
+    incident = may_change(screen, ctx, incident)
     if incident is None:
-        screen.notify(t("refused.no_selection"), severity="warning")
-        return
-    if ctx.read_only:
-        screen.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
         return
     refusal = why_not(action, incident.status)
     if refusal is not None:  # say why before asking for anything
