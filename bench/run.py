@@ -709,7 +709,7 @@ def main() -> int:
         "clients": 50,
     }
     if args.smoke:
-        sizes.update(feed=20_000, big=20_000, fan=20, idle=1.0, pairs=1, notify=2_000,
+        sizes.update(feed=10_000, big=10_000, fan=20, idle=1.0, pairs=1, notify=2_000,
                      site=500, idle_conns=100, clients=10, repaint_idle=5.0)  # fmt: skip
     print(
         f"cc-console benchmark ({'smoke' if args.smoke else 'quick' if q else 'full'}) on {platform.node()}: {platform.machine()}, "
