@@ -26,11 +26,11 @@ from textual.message import Message
 from textual.screen import Screen
 
 from cc_console.actions import ACTIONS
-from cc_console.config import Config, SourceConfig
+from cc_console.config import Config
 from cc_console.i18n import Translator
 from cc_console.models import SourceHealth
 from cc_console.poll import Refresher, SourceOutcome
-from cc_console.poll.scheduler import DEADLINE_CHECK_EVERY, NOTIFY_EVERY
+from cc_console.poll.scheduler import run_pollers
 from cc_console.screens import (
     HealthScreen,
     HelpScreen,
@@ -117,7 +117,8 @@ class CcConsoleApp(App[None]):
         self.paused = False
         self._paused_at_seq: int | None = None
         self.poll_store = poll_store
-        self._refresher: Refresher | None = None
+        self._stop_polling = asyncio.Event()
+        self._troubles: set[str] = set()
         self._wake: dict[str, asyncio.Event] = {}
         self._data_version = -1
         self.health: tuple[SourceHealth, ...] = ()
@@ -156,56 +157,39 @@ class CcConsoleApp(App[None]):
             self.set_interval(self.HEALTH_EVERY, self.update_health)
             self.set_interval(self.HEALTH_EVERY, self.update_alarm)  # deadlines pass too
             if self.poll_store is not None:
-                self._refresher = Refresher(self.ctx.config, self.poll_store)
-                self.set_interval(DEADLINE_CHECK_EVERY, self._check_deadlines)
-                if self._refresher.notifier.active:
-                    self.set_interval(NOTIFY_EVERY, self._send_notifications)
-                for src in self.ctx.config.sources:
-                    if src.enabled:
-                        self._wake[src.name] = asyncio.Event()
-                        self.run_worker(
-                            self._poll_loop(src),
-                            group=f"poll:{src.name}",
-                            exclusive=True,
-                            exit_on_error=False,
-                        )
+                # The same poller as `cc-console poll` (schedules, backoff, deadline
+                # checks, notifications), one worker; `r` wakes its sources.
+                self._wake = {s.name: asyncio.Event() for s in self.ctx.config.sources}
+                self.run_worker(
+                    run_pollers(
+                        self.ctx.config,
+                        self.poll_store,
+                        self._stop_polling,
+                        self._polled,
+                        wake=self._wake,
+                        on_error=self._poller_trouble,
+                    ),
+                    group="poll",
+                    exclusive=True,
+                )
 
     async def on_unmount(self) -> None:
-        if self._refresher is not None:
-            await self._refresher.aclose()
+        self._stop_polling.set()
         if self._counts_store is not None:
             self._counts_store.close()
 
-    async def _poll_loop(self, src: SourceConfig) -> None:
-        assert self._refresher is not None
-        wake = self._wake[src.name]
-        while True:  # pausing freezes what is shown, never the polling
-            outcome = await self._refresher.refresh_one(src)
-            self.post_message(self.SourcePolled(outcome))
-            delay = ((outcome.next_attempt or utcnow()) - utcnow()).total_seconds()
-            wake.clear()
-            try:
-                await asyncio.wait_for(wake.wait(), timeout=max(delay, 0.5))
-            except TimeoutError:
-                pass
+    def _polled(self, outcome: SourceOutcome) -> None:
+        self.post_message(self.SourcePolled(outcome))
 
-    def _check_deadlines(self) -> None:
-        if self._refresher is not None:
-            self.run_worker(
-                self._refresher.check_deadlines(), group="deadlines", exclusive=True,
-                exit_on_error=False,
-            )  # fmt: skip
-
-    def _send_notifications(self) -> None:
-        if self._refresher is not None:
-            self.run_worker(
-                self._refresher.send_notifications(), group="notify", exclusive=False,
-                exit_on_error=False,
-            )  # fmt: skip
+    def _poller_trouble(self, message: str) -> None:
+        """What failed outside a source's own state (shown in `f`): said once per message."""
+        if message not in self._troubles:
+            self._troubles.add(message)
+            self.notify(
+                self.ctx.t("notify.poller_trouble", message=message), severity="error", timeout=30
+            )
 
     def on_cc_console_app_source_polled(self, message: SourcePolled) -> None:
-        if message.outcome.status == "updated" and self._refresher is not None:
-            self._send_notifications()  # a route without group_wait hears at once
         self.update_health()
         if message.outcome.changed:
             self.check_store()
