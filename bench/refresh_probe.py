@@ -14,9 +14,9 @@ import asyncio
 import json
 import sys
 import time
+from pathlib import Path
 
 import httpx
-from pathlib import Path
 
 from cc_console.config import load_config
 from cc_console.poll import Refresher

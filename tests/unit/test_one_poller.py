@@ -45,9 +45,9 @@ def test_a_source_in_backoff_waits_and_a_wake_polls_it_at_once(tmp_path, feeds):
     store = Store.for_config(cfg)
     store.sources.sync(list(cfg.sources))
     # A previous run failed on "a" and scheduled its retry 50 s from now.
+    retry = utcnow() + timedelta(seconds=50)
     store.sources.record(
-        PollRecord("a", utcnow(), ok=False, http_status=503, error="HTTP 503",
-                   next_attempt=utcnow() + timedelta(seconds=50))  # fmt: skip
+        PollRecord("a", utcnow(), ok=False, http_status=503, error="HTTP 503", next_attempt=retry)
     )
     wake = {"a": asyncio.Event()}
     seen: list[str] = []
