@@ -311,20 +311,14 @@ class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):
     figures (empty: not given), the source. Enter checks every field: a bad figure is
     refused in place (named, its field focused) and nothing is written."""
 
-    DEFAULT_CSS = """
-    ImpactForm > Vertical { width: 78; }
-    ImpactForm Horizontal { height: 1; margin: 0; }
-    ImpactForm Input { border: none; height: 1; margin: 0; padding: 0 1; width: 1fr; }
-    ImpactForm .figure-label { width: 16; }
-    ImpactForm #impact-area-hint { color: $text-muted; }
-    ImpactForm #impact-error { color: $error; }
-    """
+    # Its rules are in console.tcss, after the dialogs' own (which they refine).
 
     def __init__(self, ctx: ConsoleContext, event_id: str, title: str) -> None:
         super().__init__()
         self.ctx = ctx
         self.event_id = event_id
         self.event_title = title
+        self._unknown_area = ""  # an area no list knows, said once: Enter again keeps it
 
     def compose(self) -> ComposeResult:
         t = self.ctx.t
@@ -374,6 +368,10 @@ class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):
         elif code is None and len(found) > 1:  # "taro": Tarogong Kaler or Kidul? Ask.
             names = ", ".join(name for _, name in found[:4])
             self._refuse("area", t("refused.impact_which", names=names))
+            return
+        elif code is None and self._unknown_area != area:  # a typo must not become an area
+            self._unknown_area = area
+            self._refuse("area", t("refused.impact_unknown", area=area))
             return
         figures: dict[str, int] = {}
         for key in FIGURES:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from rich.console import Console
+from textual.widgets import Input
 
 from cc_console.screens.crisis import ChoicePicker, EventDetailScreen, EventsScreen, ImpactForm
 from cc_console.store import Store
@@ -152,3 +153,36 @@ async def test_a_read_only_console_shows_the_event_and_refuses_to_change_it(make
         await pilot.pause()
         assert not isinstance(app.screen, ChoicePicker)
     assert len(store.journal.entries()) == before
+
+
+async def test_the_impact_form_is_filled_by_typing_every_field_in_view(make_app, store):
+    """Typed as an operator does (Tab between fields) at 80x24: each field is on screen
+    beside its label, and an area no list knows is asked about before it is kept."""
+    seed_event(store)
+    app = make_app(lang="id")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7", "enter", "i")
+        form = app.screen
+        assert isinstance(form, ImpactForm)
+        await pilot.pause()
+        screen = form.region
+        for field in form.query(Input):
+            region = field.region
+            assert region.width >= 8 and region.height == 1, (field.id, region)
+            assert screen.contains_region(region), (field.id, region)
+        labels = [str(label.render()) for label in form.query(".figure-label")]
+        assert {"MD", "Hilang", "Ungsi"} <= {label.strip() for label in labels}, labels
+        await pilot.press(*"Kersamanah1", "tab", "2", "tab", "tab", "tab", "5")
+        for _ in range(7):
+            await pilot.press("tab")
+        assert form.focused is form.query_one("#impact-source")
+        await pilot.press(*"TRC", "enter")
+        assert app.screen is form  # "Kersamanah1" is no kecamatan: asked first
+        assert "Kersamanah1" in str(form.query_one("#impact-error").render())
+        assert form.focused is form.query_one("#impact-area")
+        await pilot.press(*"Kersamanah", "enter")  # retyped over the selected text: its code found
+        assert await until(pilot, lambda: isinstance(app.screen, EventDetailScreen))
+        kept = {a.area: a for a in store.crisis.by_area(1)}
+        assert "Kersamanah1" not in kept
+        assert kept["Kersamanah"].code is not None
+        assert kept["Kersamanah"].figures["dead"] == 2
