@@ -27,16 +27,32 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 action_app = typer.Typer(help="Action items (tindak lanjut): add, done, cancel, list.")
 
 
-def parse_when(value: str, tz: Any) -> datetime:
-    """WHEN as a time (see :func:`cc_console.timefmt.parse_when`).
+def parse_when(value: str, tz: Any, now: datetime | None = None, t: Any = None) -> datetime:
+    """WHEN as a time (see :func:`cc_console.timefmt.parse_when`), said at ``now``.
 
     Raises:
-        ConfigError: not such a date (exit 2).
+        ConfigError: not such a time (exit 2), in ``t``'s language when given.
     """
     try:
-        return timefmt.parse_when(value, tz)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+        return timefmt.parse_when(value, tz, now)
+    except timefmt.WhenError as exc:
+        raise ConfigError(t(f"when.{exc.reason}", **exc.facts) if t else str(exc)) from None
+
+
+def due_when(state: State, value: str, *, allow_past: bool) -> datetime:
+    """An action item's due time: WHEN at the site, not in the past unless allowed.
+
+    Raises:
+        ConfigError: not such a time, or in the past (exit 2), in the user's language.
+    """
+    tz, now = state.config.site.tz, state.now()
+    when = parse_when(value, tz, now, state.t)
+    if not allow_past:
+        try:
+            timefmt.refuse_past(when, now, value, tz)
+        except timefmt.WhenError as exc:
+            raise ConfigError(state.t(f"when.{exc.reason}", **exc.facts)) from None
+    return when
 
 
 def _meeting(store: Store, meeting_id: str) -> Meeting:
@@ -80,14 +96,24 @@ def action_add(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="What is to be done.")],
     owner: Annotated[str, typer.Option("--owner", help="The agency that owns it.")],
-    due: Annotated[str, typer.Option("--due", help='"YYYY-MM-DD" or "YYYY-MM-DD HH:MM".')],
+    due: Annotated[
+        str,
+        typer.Option(
+            "--due",
+            help='"YYYY-MM-DD [HH:MM]", hari ini/today, besok/tomorrow, lusa, +Nd, +Nh or a '
+            "weekday (senin/monday...), with an optional HH:MM; site time.",
+        ),
+    ],
     meeting: Annotated[str | None, typer.Option("--meeting", help="Meeting id.")] = None,
     incident: Annotated[str | None, typer.Option("--incident", help="Incident id.")] = None,
+    allow_past: Annotated[
+        bool, typer.Option("--allow-past", help="Accept a due time in the past.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add an action item owned by an agency, due at WHEN (journaled)."""
     state: State = ctx.obj
-    when = parse_when(due, state.config.site.tz)
+    when = due_when(state, due, allow_past=allow_past)
     _text(text, "action item")
     store = _writable(state, "action add")
     if owner not in store.agencies.ids():

@@ -1,4 +1,5 @@
-"""Small dialogs: a note (acknowledge, note, resolve) and an agency picker with type-to-search."""
+"""Small dialogs: a note (acknowledge, note, resolve), a yes/no question, and an agency
+picker with type-to-search."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.widgets.option_list import Option
 from cc_console.models import Agency
 from cc_console.screens.base import Dialog
 
-__all__ = ["AgencyPicker", "NotePrompt"]
+__all__ = ["AgencyPicker", "ConfirmPrompt", "NotePrompt"]
 
 
 class NotePrompt(Dialog[str | None]):
@@ -33,6 +34,27 @@ class NotePrompt(Dialog[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value.strip())
+
+
+class ConfirmPrompt(Dialog[bool | None]):
+    """A yes/no question: Enter says yes, Esc no (None).
+
+    For a step that cannot be undone (closing a meeting's record) or an unusual
+    value (a due time in the past): the question says what Enter will do.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "yes", show=False, priority=True)]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.question))
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
 
 
 class ChoicePicker(Dialog[str | None]):

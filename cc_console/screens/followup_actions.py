@@ -7,16 +7,17 @@ incident: text, owner picked by typing, due date re-asked until it reads),
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from textual.screen import Screen
 
 from cc_console.errors import CcConsoleError
 from cc_console.models import Meeting
-from cc_console.screens.dialogs import AgencyPicker, NotePrompt
+from cc_console.screens.dialogs import AgencyPicker, ConfirmPrompt, NotePrompt
 from cc_console.store import ActionItem
 from cc_console.text import clean_line
-from cc_console.timefmt import parse_when
+from cc_console.timefmt import WhenError, parse_when
 from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed
 
@@ -86,18 +87,39 @@ def add_item(
         def with_due(value: str | None) -> None:
             if not value:
                 return
+            now = ctx.now()
             try:
-                due = parse_when(value, ctx.tz)
-                item = ctx.store.followups.add(
-                    text, owner, due, meeting=meeting, incident_id=incident_id
-                )
-            except (ValueError, CcConsoleError) as exc:
-                screen.notify(str(exc), severity="error")
+                due = parse_when(value, ctx.tz, now)
+            except WhenError as exc:
+                screen.notify(t(f"when.{exc.reason}", **exc.facts), severity="error", markup=False)
                 ask_due(text, owner)  # a bad date is asked again, not lost
                 return
-            _done(screen, t("done.action_add", id=item.id, owner=owner))
+            if due >= now:
+                record(text, owner, due)
+                return
 
-        screen.app.push_screen(NotePrompt(t("prompt.item_due"), placeholder="2026-12-31"), with_due)
+            def past_ok(yes: bool | None) -> None:
+                if yes:
+                    record(text, owner, due)
+                else:
+                    ask_due(text, owner)
+
+            question = t("prompt.past_due", when=t.when(due, ctx.tz))
+            screen.app.push_screen(ConfirmPrompt(question), past_ok)
+
+        screen.app.push_screen(
+            NotePrompt(t("prompt.item_due"), placeholder=t("prompt.item_due_hint")), with_due
+        )
+
+    def record(text: str, owner: str, due: datetime) -> None:
+        try:
+            item = ctx.store.followups.add(
+                text, owner, due, meeting=meeting, incident_id=incident_id
+            )
+        except CcConsoleError as exc:
+            screen.notify(str(exc), severity="error", markup=False)
+            return
+        _done(screen, t("done.action_add", id=item.id, owner=owner))
 
     screen.app.push_screen(NotePrompt(t("prompt.item_text", title=named)), with_text)
 

@@ -52,7 +52,7 @@ def test_the_whole_life_of_an_action_item(tmp_path, feeds, cli):
     assert r.json()["id"] == "D-1"
     past = (datetime.now(UTC) - timedelta(days=2)).strftime("%Y-%m-%d")
     r = cli(*run, "action", "add", "Kirim alat berat ke Cimanuk", "--owner", "pupr",
-            "--due", past, "--meeting", last_week, "--json")  # fmt: skip
+            "--due", past, "--meeting", last_week, "--allow-past", "--json")  # fmt: skip
     assert r.code == 0, r.err
     item = r.json()
     assert item["id"] == "A-1" and item["overdue"] and item["status"] == "open"
@@ -115,7 +115,8 @@ def test_handover_and_rebuild_keep_the_follow_up(tmp_path, feeds, cli):
     soon = (datetime.now(UTC) + timedelta(hours=30)).strftime("%Y-%m-%d")
     far = (datetime.now(UTC) + timedelta(days=9)).strftime("%Y-%m-%d")
     for text, due in (("Terlambat", past), ("Besok", soon), ("Nanti", far)):
-        assert cli(*run, "action", "add", text, "--owner", "pupr", "--due", due).code == 0
+        late = ("--allow-past",) if due == past else ()
+        assert cli(*run, "action", "add", text, "--owner", "pupr", "--due", due, *late).code == 0
     doc = cli(*run, "handover", "--json").json()
     assert [i["text"] for i in doc["action_items_overdue"]] == ["Terlambat"]
     assert cli(*run, "decide", meeting, "Dicatat").code == 0
