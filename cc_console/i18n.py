@@ -21,6 +21,17 @@ _DAYS_ID = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
 _DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# In full, for documents a person signs (minutes): "Kamis, 3 Desember 2026".
+_LONG_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_LONG_MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}  # fmt: skip
 
 
 @cache
@@ -54,6 +65,19 @@ class Translator:
             text += f" {local.year}"
         text += f" {local:%H:%M} {local.tzname() or ''}".rstrip()
         return f"{days[local.weekday()]} {text}" if day else text
+
+    def long_date(self, d: date) -> str:
+        """The full day and date, as an official document writes it: ``Kamis, 3 Desember
+        2026`` / ``Thursday, 3 December 2026``."""
+        day = _LONG_DAYS[self.lang][d.weekday()]
+        return f"{day}, {d.day} {_LONG_MONTHS[self.lang][d.month - 1]} {d.year}"
+
+    def clock(self, dt: datetime, tz: tzinfo, *, zone: bool = True) -> str:
+        """The time of day in ``tz``: ``09.00 WIB`` in Bahasa Indonesia (as Indonesian
+        documents write it), ``09:00 WIB`` in English."""
+        local = in_zone(dt, tz)
+        text = f"{local:%H.%M}" if self.lang == "id" else f"{local:%H:%M}"
+        return f"{text} {local.tzname() or ''}".rstrip() if zone else text
 
     def values_meaning(
         self, typed: str, vocabularies: dict[str, tuple[str, ...]]

@@ -14,6 +14,7 @@ from typing import Any
 from cc_console.config import Config
 from cc_console.i18n import Translator
 from cc_console.kinerja import Kinerja, duration, part_text, signed_change
+from cc_console.printing import page_css
 from cc_console.resources import template
 from cc_console.timefmt import parse_iso
 
@@ -92,16 +93,21 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
     categories = k.breakdown.get("incidents_by_category", [])
     top = max((n for _, n in categories), default=0)
     page = template("report.html.j2")
+    generated = t.when(now, tz)
     return page.render(
         t=t,
         lang=t.lang,
+        # The same printed page as the minutes: its own header and page numbers, in WIB.
+        page_css=page_css(
+            f"{t('report.title')} · {config.site.name}", t("print.generated", when=generated), t
+        ),
         site=config.site.name,
         period=f"{t.when(k.start, tz)} – {t.when(k.end, tz)}",
         previous=f"{t.when(k.previous_start, tz)} – {t.when(k.start, tz)}"
         if k.previous_start
         else "",
         least=k.min_events,
-        generated=t.when(now, tz),
+        generated=generated,
         center=k.center,
         center_median=duration(k.center.median_acknowledge_s),
         bars=_bars(scored, 100.0),

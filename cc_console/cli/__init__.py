@@ -103,6 +103,7 @@ for module in (feeds, listings, actions, followup, doctor, handover, report, cri
     for name, fn in module.COMMANDS.items():
         app.command(name)(fn)
 app.add_typer(followup.action_app, name="action")
+app.add_typer(followup.meeting_app, name="meeting")
 app.add_typer(crisis.event_app, name="event")
 app.add_typer(notify.notify_app, name="notify")
 app.add_typer(notify.silence_app, name="silence")

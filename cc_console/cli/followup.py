@@ -16,12 +16,13 @@ import typer
 from cc_console import timefmt
 from cc_console.cli.state import State
 from cc_console.errors import ConfigError, NotFoundError
-from cc_console.export import decision_json, item_json, meeting_json
+from cc_console.export import decision_json, item_json
 from cc_console.models import Meeting
 from cc_console.store import Store
 from cc_console.text import shown
+from cc_console.timefmt import iso_z
 
-__all__ = ["COMMANDS", "action_app", "parse_when"]
+__all__ = ["COMMANDS", "action_app", "close_meeting", "due_when", "meeting_app", "parse_when"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 action_app = typer.Typer(help="Action items (tindak lanjut): add, done, cancel, list.")
@@ -79,14 +80,26 @@ def decide(
     ctx: typer.Context,
     meeting_id: Annotated[str, typer.Argument(help="Meeting occurrence id (see `agenda`).")],
     text: Annotated[str, typer.Argument(help="What was decided.")],
+    incidents: Annotated[
+        list[str] | None,
+        typer.Option("--incident", help="An incident it was based on (repeatable)."),
+    ] = None,
+    agencies: Annotated[
+        list[str] | None,
+        typer.Option("--agency", help="An agency it was based on (repeatable)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a decision of a meeting occurrence (journaled)."""
+    """Record a decision of a meeting occurrence (journaled), with the incidents and
+    agencies it was based on frozen as they stand now."""
     state: State = ctx.obj
+    _text(text, "decision")
     store = _writable(state, f"decide on {meeting_id}")
-    decision = store.followups.decide(_meeting(store, meeting_id), _text(text, "decision"))
+    decision = store.followups.decide(
+        _meeting(store, meeting_id), text, incidents=incidents or (), agencies=agencies or ()
+    )
     if as_json:
-        state.print_json(decision_json(decision))
+        state.print_json({**decision_json(decision), "evidence": list(decision.evidence)})
     else:
         state.err.print(state.t("done.decide", id=decision.id))
 
@@ -191,56 +204,50 @@ def minutes(
     meeting_id: Annotated[str, typer.Argument(help="Meeting occurrence id (see `agenda`).")],
     as_json: JsonOpt = False,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="md: Markdown for the official minutes.")
+        str | None,
+        typer.Option("--format", help="md: Markdown; html: one page to print on A4."),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write to FILE, not stdout (with --json or --format md)."),
+        typer.Option("--out", help="Write to FILE, not stdout (with --json or --format)."),
     ] = None,
 ) -> None:
-    """The meeting's record (notulen): decisions, action items, items carried over."""
+    """The meeting's record (notulen): day and date, time, place, chair, minute-taker,
+    attendance, agenda, discussion, decisions with their evidence, action items,
+    items carried over, signatures. A closed meeting's minutes are its frozen record."""
     state: State = ctx.obj
     if as_json and fmt:
         raise ConfigError("--json and --format: choose one")
-    if fmt not in (None, "md"):
-        raise ConfigError(f"--format must be md, not {shown(fmt)}")
+    if fmt not in (None, "md", "html"):
+        raise ConfigError(f"--format must be md or html, not {shown(fmt)}")
     if out is not None:
         if not (as_json or fmt):
-            raise ConfigError("--out: say what to write with --json or --format md")
+            raise ConfigError("--out: say what to write with --json or --format md|html")
         from cc_console.outfile import check_target
 
         check_target(out, state.config)
     store = state.store()
     meeting = _meeting(store, meeting_id)
-    now = state.now()
-    decisions = store.followups.decisions(meeting.id)
-    items = store.followups.items(meeting_id=meeting.id)
-    carried = store.followups.carried_over(meeting)
+    from cc_console import minutes as notulen
+
+    rec = notulen.stored_record(store, meeting, state.config.site, state.now())
     if as_json:
-        doc = {
-            "meeting": meeting_json(meeting),
-            "decisions": [decision_json(d) for d in decisions],
-            "actions": [item_json(i, now) for i in items],
-            "carried_over": [item_json(i, now) for i in carried],
-        }
         if out is None:
-            state.print_json(doc)
+            state.print_json(rec)
             return
         import json
 
-        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(rec, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        text = notulen.html(rec, state.t)
     else:
-        from cc_console.cli import tables
-
-        text = tables.minutes_markdown(
-            meeting, decisions, items, carried, state.t, state.config, now
-        )
+        text = notulen.markdown(rec, state.t)
     if out is not None:
         from cc_console.outfile import write_output
 
         write_output(out, text, state.config)
         state.err.print(state.t("notify.saved", path=str(out)), markup=False)
-    elif fmt == "md":
+    elif fmt:
         import sys
 
         sys.stdout.write(text)
@@ -248,6 +255,82 @@ def minutes(
         from rich.markdown import Markdown
 
         state.out.print(Markdown(text))
+
+
+meeting_app = typer.Typer(
+    help="The meeting's record (notulen): discussion notes, attendance, close."
+)
+
+
+@meeting_app.command("note")
+def meeting_note(
+    ctx: typer.Context,
+    meeting_id: Annotated[str, typer.Argument(help="Meeting occurrence id (see `agenda`).")],
+    text: Annotated[str, typer.Argument(help="What was discussed (pembahasan).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a discussion note of a meeting (journaled)."""
+    state: State = ctx.obj
+    _text(text, "note")
+    store = _writable(state, f"meeting note on {meeting_id}")
+    note = store.meetings.note(_meeting(store, meeting_id), text)
+    if as_json:
+        state.print_json(
+            {"meeting": note.meeting_id, "text": note.text,
+             "created_at": iso_z(note.created_at), "created_by": note.created_by}
+        )  # fmt: skip
+    else:
+        state.err.print(state.t("done.meeting_note"))
+
+
+@meeting_app.command("attend")
+def meeting_attend(
+    ctx: typer.Context,
+    meeting_id: Annotated[str, typer.Argument(help="Meeting occurrence id (see `agenda`).")],
+    agencies: Annotated[list[str], typer.Argument(help="The agencies present (ids).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record the agencies present at a meeting (journaled; unknown ids: exit 3)."""
+    state: State = ctx.obj
+    store = _writable(state, f"meeting attend on {meeting_id}")
+    meeting = _meeting(store, meeting_id)
+    added = store.meetings.attend(meeting, agencies)
+    present = [a for a, _, _ in store.meetings.attendance(meeting.id)]
+    if as_json:
+        state.print_json({"meeting": meeting.id, "added": added, "attendance": present})
+    else:
+        state.err.print(state.t("done.meeting_attend", count=len(added), total=len(present)))
+
+
+@meeting_app.command("close")
+def meeting_close(
+    ctx: typer.Context,
+    meeting_id: Annotated[str, typer.Argument(help="Meeting occurrence id (see `agenda`).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Close a meeting: its record is frozen and its hash journaled; nothing more is
+    recorded for it afterwards (exit 3)."""
+    state: State = ctx.obj
+    store = _writable(state, f"meeting close on {meeting_id}")
+    meeting = _meeting(store, meeting_id)
+    closure = close_meeting(store, meeting, state.config.site)
+    if as_json:
+        state.print_json({**closure.record, "hash": closure.hash})
+    else:
+        state.err.print(state.t("done.meeting_close", id=meeting.id, hash=closure.hash[:16]))
+
+
+def close_meeting(store: Store, meeting: Meeting, site: Any) -> Any:
+    """Freeze ``meeting``'s record as of now (the CLI's and the console's close)."""
+    from cc_console import minutes as notulen
+    from cc_console.timefmt import parse_iso
+
+    def build(closed_at: str, closed_by: str) -> dict[str, Any]:
+        at = parse_iso(closed_at)
+        assert at is not None
+        return notulen.record(store, meeting, site, at, closed_at=closed_at, closed_by=closed_by)
+
+    return store.meetings.close(meeting, build)
 
 
 COMMANDS = {"decide": decide, "minutes": minutes}

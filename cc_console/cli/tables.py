@@ -13,7 +13,6 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from cc_console.config import Config
 from cc_console.i18n import Translator
 from cc_console.looks import (
     AGENCY_LOOK,
@@ -26,8 +25,7 @@ from cc_console.looks import (
 )
 from cc_console.models import Agency, Incident, JournalEntry, Meeting, SourceHealth
 from cc_console.poll.refresh import SourceOutcome
-from cc_console.store import ActionItem, Decision, Message, Silence
-from cc_console.text import markdown_text
+from cc_console.store import ActionItem, Message, Silence
 from cc_console.timefmt import age, local, parse_iso
 
 __all__ = [
@@ -206,53 +204,6 @@ def kinerja_table(k: Any, t: Translator, width: int = 80) -> Table:
             f["up"], style="" if a.scored else "dim",
         )  # fmt: skip
     return table
-
-
-def minutes_markdown(
-    meeting: Meeting,
-    decisions: Sequence[Decision],
-    items: Sequence[ActionItem],
-    carried: Sequence[ActionItem],
-    t: Translator,
-    config: Config,
-    now: datetime,
-) -> str:
-    """The meeting's record (notulen) as Markdown, in the interface language."""
-    md = markdown_text  # every text from a calendar or an operator, escaped
-    tz = config.site.tz
-    lines = [f"# {md(meeting.title)}", ""]
-    when = t.when(meeting.start, tz)
-    lines.append(f"**{t('minutes.when')}:** {when}  ")
-    if meeting.location:
-        lines.append(f"**{t('minutes.where')}:** {md(meeting.location)}  ")
-    if meeting.participants:
-        who = ", ".join(md(p) for p in meeting.participants)
-        lines.append(f"**{t('minutes.participants')}:** {who}  ")
-    lines += ["", f"## {t('minutes.decisions')}", ""]
-    if decisions:
-        lines += [f"{i}. {md(d.text)} ({d.id})" for i, d in enumerate(decisions, 1)]
-    else:
-        lines.append(t("minutes.none"))
-
-    def item_rows(rows: Sequence[ActionItem]) -> list[str]:
-        if not rows:
-            return [t("minutes.none")]
-        out = [
-            f"| {t('col.id')} | {t('col.text')} | {t('col.owner')} | {t('col.due')} | "
-            f"{t('col.status')} |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for item in rows:
-            status = f"⚠ {t('item.overdue')}" if item.overdue(now) else t.word("item", item.status)
-            due = t.when(item.due, tz, year=False)
-            out.append(
-                f"| {md(item.id)} | {md(item.text)} | {md(item.owner)} | {due} | {md(status)} |"
-            )
-        return out
-
-    lines += ["", f"## {t('minutes.actions')}", "", *item_rows(items)]
-    lines += ["", f"## {t('minutes.carried')}", "", *item_rows(carried), ""]
-    return "\n".join(lines)
 
 
 def agencies_table(rows: Sequence[Agency], t: Translator, now: datetime) -> Table:

@@ -32,6 +32,7 @@ from cc_console.store.incidents import (
 )
 from cc_console.store.journal import ACTIONS, Journal, JournalVerdict
 from cc_console.store.kinerja import KinerjaReads
+from cc_console.store.minutes import Closure, MeetingRecords, Note
 from cc_console.store.outbox import Message, Outbox, OutboxState, Silence
 from cc_console.store.schema import SCHEMA_VERSION
 from cc_console.store.sources import PollRecord, SourceState
@@ -48,12 +49,15 @@ __all__ = [
     "ActionItem",
     "Alarm",
     "Cache",
+    "Closure",
     "CrisisEvent",
     "Decision",
     "Event",
     "IncidentQuery",
     "JournalVerdict",
+    "MeetingRecords",
     "Message",
+    "Note",
     "OutboxState",
     "PollRecord",
     "Silence",
@@ -97,6 +101,7 @@ class Store:
         self.deadlines = Deadlines(self.db, sla, alert_rank)
         self.journal = Journal(self.db, self.incidents, self.agencies, operator)
         self.followups = FollowUps(self.db, self.journal)
+        self.meetings = MeetingRecords(self.db, self.journal)
         self.crisis = Crises(self.db, self.journal)
         self.outbox = Outbox(self.db, self.journal, notify)
         self.kinerja = KinerjaReads(self.db)

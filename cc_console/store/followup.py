@@ -9,7 +9,9 @@ Every change is journaled in the same transaction (``decide``, ``action.add``,
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,9 +19,12 @@ from typing import Any
 
 from cc_console.errors import NotFoundError, RefusedError, StoreError
 from cc_console.models import Meeting
+from cc_console.sla import breach_of
 from cc_console.store.base import Cache, read_old
 from cc_console.store.events import Events
 from cc_console.store.journal import NOTE_LIMIT, Journal
+from cc_console.store.minutes import TABLES as RECORD_TABLES
+from cc_console.store.minutes import MeetingRecords, keep_copy, refuse_closed
 from cc_console.text import clean_line, clean_text
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
@@ -39,6 +44,8 @@ class Decision:
     text: str
     created_at: datetime
     created_by: str
+    # The data the decision was taken on, frozen at that moment (see ``evidence_of``).
+    evidence: tuple[dict[str, Any], ...] = ()
 
     @property
     def id(self) -> str:
@@ -77,6 +84,7 @@ def _decision(r: dict[str, Any]) -> Decision:
     return Decision(
         r["seq"], r["meeting_id"], r["meeting_title"], parse_iso(r["meeting_start"]),  # type: ignore[arg-type]
         r["text"], parse_iso(r["created_at"]), r["created_by"],  # type: ignore[arg-type]
+        tuple(json.loads(r["evidence"])) if r.get("evidence") else (),
     )  # fmt: skip
 
 
@@ -115,21 +123,91 @@ class FollowUps:
 
     # -- writes ------------------------------------------------------------------
 
-    def decide(self, meeting: Meeting, text: str) -> Decision:
-        """Record a decision of ``meeting``."""
+    def decide(
+        self,
+        meeting: Meeting,
+        text: str,
+        *,
+        incidents: Sequence[str] = (),
+        agencies: Sequence[str] = (),
+        at: datetime | None = None,
+    ) -> Decision:
+        """Record a decision of ``meeting``, with the incidents and agencies it was taken
+        on frozen as they stand (``at``: when, default now).
+
+        Raises:
+            NotFoundError: an unknown incident or agency (exit 3), before anything is written.
+            RefusedError: the meeting is closed (exit 3).
+        """
         self.db.require_writable(f"decide on {meeting.id}")
         body = _text(text, "the decision")
-        at = iso_z(utcnow()) or ""
+        real = []
+        for incident_id in incidents:
+            found = self.journal.incidents.resolve_id(incident_id)
+            if found is None:
+                raise NotFoundError(
+                    f"unknown incident {clean_line(incident_id, 60)!r} (see `cc-console incidents`)"
+                )
+            real.append(found)
+        known = self.journal.agencies.ids()
+        for agency in agencies:
+            if agency not in known:
+                raise NotFoundError(
+                    f"unknown agency {clean_line(agency, 60)!r} (see `cc-console agencies`)"
+                )
+        moment = at or utcnow()
+        when = iso_z(moment) or ""
         with self.db.tx() as c:
+            refuse_closed(c, meeting.id, "the decision")
+            keep_copy(c, meeting)
+            evidence = self.evidence_of(real, list(dict.fromkeys(agencies)), moment)
             cur = c.execute(
                 "INSERT INTO decisions(meeting_id, meeting_uid, meeting_title, meeting_start, "
-                "text, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [meeting.id, meeting.uid, meeting.title, iso_z(meeting.start), body, at,
-                 self.journal.operator],
+                "text, created_at, created_by, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [meeting.id, meeting.uid, meeting.title, iso_z(meeting.start), body, when,
+                 self.journal.operator,
+                 json.dumps(evidence, ensure_ascii=False) if evidence else None],
             )  # fmt: skip
             seq = int(cur.lastrowid or 0)
-            self.journal.record(c, at, "decide", meeting.id, f"D-{seq}: {body}")
+            based = ", ".join(e["id"] for e in evidence)
+            note = f"D-{seq}: {body}" + (f" (based on {based})" if based else "")
+            self.journal.record(c, when, "decide", meeting.id, note)
         return self.decision(seq)
+
+    def evidence_of(
+        self, incidents: Sequence[str], agencies: Sequence[str], at: datetime
+    ) -> list[dict[str, Any]]:
+        """The incidents and agencies as they stand at ``at``: what a decision was based on.
+
+        An incident: its title, severity, status, assignee (id and name) and the
+        deadline it is past (``breach``); an agency: its name, status and KPIs.
+        """
+        names = {a.id: a.name for a in self.journal.agencies.listing()}
+        out: list[dict[str, Any]] = []
+        as_of = iso_z(at)
+        for incident_id in dict.fromkeys(incidents):
+            inc = self.journal.incidents.get(incident_id)
+            if inc is None:
+                continue
+            out.append({
+                "kind": "incident", "id": inc.id, "as_of": as_of, "title": inc.title,
+                "severity": inc.severity, "status": inc.status, "area": inc.area,
+                "assigned_to": inc.assigned_to,
+                "assigned_to_name": names.get(inc.assigned_to or ""),
+                "breach": breach_of(inc.status, inc.acknowledge_due, inc.resolve_due, at),
+            })  # fmt: skip
+        for agency_id in agencies:
+            a = self.journal.agencies.get(agency_id)
+            if a is None:
+                continue
+            out.append({
+                "kind": "agency", "id": a.id, "as_of": as_of, "name": a.name,
+                "status": a.status, "summary": a.summary,
+                "kpis": [{"name": k.name, "value": k.value, "target": k.target, "unit": k.unit,
+                          "met": k.met} for k in a.kpis],
+                "updated_at": iso_z(a.updated_at),
+            })  # fmt: skip
+        return out
 
     def add(
         self,
@@ -146,6 +224,9 @@ class FollowUps:
         body = _text(text, "the action item")
         when = iso_z(at or utcnow()) or ""
         with self.db.tx() as c:
+            if meeting is not None:
+                refuse_closed(c, meeting.id, "the action item")
+                keep_copy(c, meeting)
             cur = c.execute(
                 "INSERT INTO action_items(text, owner, due, meeting_id, meeting_uid, "
                 "meeting_title, meeting_start, incident_id, created_at, created_by) "
@@ -215,16 +296,18 @@ class FollowUps:
         return len(found)
 
     def import_from(self, c: sqlite3.Connection, old_path: Path) -> int:
-        """Copy decisions and items of the cache at ``old_path`` (a rebuild keeps them)."""
+        """Copy decisions, items and meeting records (notes, attendance, the frozen
+        records of closed meetings) of the cache at ``old_path``: a rebuild keeps them."""
         copied = 0
-        for table in ("decisions", "action_items"):
-            cols, rows = read_old(old_path, table)
+        for table in ("decisions", "action_items", *RECORD_TABLES):
+            cols, rows = read_old(old_path, table)  # none of a table the old cache lacks
             if rows:
+                names = ", ".join(f'"{col}"' for col in cols)
                 c.executemany(
-                    f"INSERT INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    rows,
+                    f"INSERT INTO {table}({names}) VALUES ({', '.join('?' * len(cols))})", rows
                 )
-            copied += len(rows)
+            if table != "meeting_copies":  # (what the calendar said: no one's record)
+                copied += len(rows)
         return copied
 
     # -- reads -------------------------------------------------------------------
@@ -292,7 +375,12 @@ class FollowUps:
         ]
 
     def remembered(self, meeting_id: str) -> Meeting | None:
-        """A meeting the calendar no longer has, as its decisions and items keep it."""
+        """A meeting the calendar no longer has, as its record keeps it (the copy kept
+        with its notes, attendance and decisions; else what its decisions and items
+        remember: title and start)."""
+        kept = MeetingRecords(self.db, self.journal).kept(meeting_id)
+        if kept is not None:
+            return kept
         for table in ("decisions", "action_items"):
             rows = self.db.rows(
                 f"SELECT meeting_id, meeting_uid, meeting_title, meeting_start FROM {table} "

@@ -250,7 +250,8 @@ class Journal:
         ]
 
     def verify(self) -> JournalVerdict:
-        """Walk the chain and report the first entry whose hash does not hold."""
+        """Walk the chain and report the first entry whose hash does not hold; then check
+        that each closed meeting's frozen record still hashes to what its close journaled."""
         prev = GENESIS
         count = 0
         expected_seq = 1
@@ -274,4 +275,10 @@ class Journal:
                 return JournalVerdict(False, count, r["seq"], "entry altered")
             prev = h
             expected_seq += 1
+        from cc_console.store.minutes import MeetingRecords
+
+        altered = MeetingRecords(self.db, self).verify()
+        if altered is not None:
+            seq, meeting_id, why = altered
+            return JournalVerdict(False, count, seq, f"closed meeting {meeting_id}: {why}")
         return JournalVerdict(True, count)

@@ -623,9 +623,60 @@ UPDATE agencies SET kind = 'service'
     WHERE source IN (SELECT name FROM source_state WHERE format = 'statuspage');
 """
 
+# The meeting's record (notulen): its discussion notes and attendance; a copy of the
+# meeting as the calendar said it while the record was written (a meeting the feed
+# drops keeps its end, place, chair and agenda); and, once closed, the record frozen
+# as canonical JSON with its hash (journaled too; append-only like the journal).
+# A decision keeps the data it was taken on (incidents and agencies as they stood).
+_MEETING_RECORD = """
+CREATE TABLE meeting_notes (
+    seq INTEGER PRIMARY KEY,
+    meeting_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX meeting_notes_by_meeting ON meeting_notes(meeting_id, seq);
+CREATE TABLE meeting_attendance (
+    meeting_id TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, agency)
+) WITHOUT ROWID;
+CREATE TABLE meeting_copies (
+    meeting_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    title TEXT NOT NULL,
+    start TEXT NOT NULL,
+    "end" TEXT,
+    all_day INTEGER NOT NULL DEFAULT 0,
+    location TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'confirmed',
+    organizer TEXT,
+    participants TEXT NOT NULL DEFAULT '[]',
+    description TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE meeting_closures (
+    meeting_id TEXT PRIMARY KEY,
+    closed_at TEXT NOT NULL,
+    closed_by TEXT NOT NULL,
+    record TEXT NOT NULL,
+    hash TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER meeting_closures_no_update BEFORE UPDATE ON meeting_closures BEGIN
+    SELECT RAISE(ABORT, 'a closed meeting''s record is frozen');
+END;
+CREATE TRIGGER meeting_closures_no_delete BEFORE DELETE ON meeting_closures BEGIN
+    SELECT RAISE(ABORT, 'a closed meeting''s record is frozen');
+END;
+ALTER TABLE decisions ADD COLUMN evidence TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
-    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS, _AGENCY_KIND,
+    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS, _AGENCY_KIND, _MEETING_RECORD,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -70,7 +70,11 @@ def test_the_whole_life_of_an_action_item(tmp_path, feeds, cli):
     assert [i["id"] for i in minutes["carried_over"]] == ["A-1"]
     assert cli(*run, "minutes", last_week, "--json").json()["decisions"][0]["id"] == "D-1"
     md = cli(*run, "minutes", last_week, "--format", "md").out
-    assert md.startswith("# Rapat Koordinasi Mingguan") and "## Keputusan" in md and "A-1" in md
+    assert (
+        md.startswith("# Notulen Rapat\n\n## Rapat Koordinasi Mingguan")
+        and "## Keputusan" in md
+        and "A-1" in md
+    )
     assert cli(*run, "action", "done", "A-1", "--note", "alat tiba").code == 0
     r = cli(*run, "action", "done", "A-1")
     assert r.code == 3 and "done already" in r.err

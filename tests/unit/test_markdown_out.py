@@ -66,14 +66,17 @@ def test_minutes_md_quotes_the_calendar_and_the_operators_literally(tmp_path, fe
     r = cli(*run, "minutes", mid, "--format", "md")
     assert r.code == 0, r.err
     headings, types, html = _parse(r.out)
-    assert headings == [summary.replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[")
+    assert headings == ["Notulen Rapat",
+                        summary.replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[")
                         .replace("]", "\\]").removesuffix("#") + "\\#",
-                        "Keputusan", "Tindak lanjut", "Masih terbuka dari rapat sebelumnya"]  # fmt: skip
+                        "Acara", "Pembahasan", "Keputusan", "Tindak lanjut",
+                        "Masih terbuka dari rapat sebelumnya", "Pengesahan"]  # fmt: skip
     _no_structure_from_text(types, html)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    # One ordered list of two decisions, one table with one row: nothing more.
+    # One ordered list of two decisions; the tables of the head (7 facts), the items
+    # and the signatures (room to sign, the names): nothing more.
     assert types.count("ordered_list_open") == 1 and types.count("list_item_open") == 2
-    assert types.count("table_open") == 1 and types.count("tr_open") == 2  # head and A-1
+    assert types.count("table_open") == 3 and types.count("tr_open") == 8 + 2 + 5
     assert types.count("bullet_list_open") == 0
     # The texts themselves arrive whole, as text.
     assert "# Judul palsu" in html and "[klik](http://evil.example)" in html

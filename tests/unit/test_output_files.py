@@ -99,7 +99,7 @@ def test_minutes_out_is_refused_on_the_cache_and_written_elsewhere(tmp_path, fee
     assert _digest(tmp_path / "cache.db") == before
     r = cli("--config", str(cfg), "minutes", mid, "--format", "md", "--out", "m.md")
     assert r.code == 0, r.err
-    assert (tmp_path / "m.md").read_text().startswith("# Rakor")
+    assert (tmp_path / "m.md").read_text().startswith("# Notulen Rapat\n\n## Rakor")
     r = cli("--config", str(cfg), "minutes", mid, "--json", "--out", "m.json")
     assert r.code == 0 and r.out == ""
     assert '"Siaga"' in (tmp_path / "m.json").read_text()
