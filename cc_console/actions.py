@@ -39,7 +39,8 @@ class Action:
             ``list`` (a list or a scrolling view with the focus: the vi-style
             moves; the arrows, PgUp/PgDn, Home and End always work too),
             ``handover`` (the handover view), ``events`` (the disasters view),
-            ``event`` (one disaster event's view).
+            ``event`` (one disaster event's view), ``meeting`` (a meeting's view),
+            ``minutes`` (a meeting's view and its minutes).
         palette: whether the command palette offers it.
         footer: whether the key line shows it (``?`` lists every action).
         applies: for an incident action, the statuses of the incident it applies
@@ -73,6 +74,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("resolve", "r", "act('resolve')", "incident", applies=("open", "acknowledged")),
     Action("reopen", "u", "act('reopen')", "incident", footer=False, applies=("resolved",)),
     Action("decide", "d", "decide", "meeting"),
+    Action("minutes", "m", "minutes", "meeting"),
+    Action("save_minutes", "w", "save_minutes", "minutes"),
+    Action("close_meeting", "c", "close_meeting", "minutes"),
     Action("add_item", "t", "add_item", "followup"),
     Action("item_done", "x", "item_done", "item"),
     Action("sort", "o", "sort", "main"),
@@ -123,7 +127,8 @@ def merged_keys(overrides: Mapping[str, str]) -> dict[str, str]:
 # Scopes bound together on one screen: a key may mean one action in each.
 _TOGETHER = (
     ("app", "main", "incident", "view", "list", "item"),
-    ("app", "view", "list", "meeting", "followup"),
+    ("app", "view", "list", "meeting", "followup", "minutes"),
+    ("app", "view", "list", "minutes"),
     ("app", "incident", "view", "list", "followup"),
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),

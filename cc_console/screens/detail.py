@@ -437,8 +437,21 @@ class MeetingView:
         if m.participants:
             parts.append(_heading(t("detail.participants")))
             parts += [Text(f"• {p}") for p in m.participants]
+        closure = ctx.store.meetings.closure(m.id)
+        if closure is not None:
+            parts.append(_field(t("minutes.closed"),
+                                f"{t.when(closure.closed_at, tz)} · {closure.closed_by}", "green"))  # fmt: skip
         if m.description:
             parts += [_heading(t("detail.description")), Text(m.description)]
+        present = ctx.store.meetings.attendance(m.id)
+        if present:
+            names = {a.id: a.name for a in ctx.store.agencies.listing()}
+            parts.append(_heading(t("minutes.present")))
+            parts += [Text(f"• {names.get(a, a)}") for a, _, _ in present]
+        notes = ctx.store.meetings.notes(m.id)
+        if notes:
+            parts.append(_heading(t("minutes.discussion")))
+            parts += [Text(f"{n}. {note.text}") for n, note in enumerate(notes, 1)]
         decisions = ctx.store.followups.decisions(m.id)
         parts.append(_heading(t("detail.decisions")))
         parts += [Text(f"{d.id}  {d.text}") for d in decisions] or [Text(t("minutes.none"))]
@@ -468,8 +481,8 @@ def _items(items: list[ActionItem], ctx: ConsoleContext) -> RenderableType:
 class MeetingDetailScreen(DetailScreen):
     """A meeting's detail: its record, decisions and action items; d and t add to them."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("meeting", "followup")
-    scopes: ClassVar[tuple[str, ...]] = ("view", "meeting", "followup")
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("meeting", "followup", "minutes")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "meeting", "followup", "minutes")
 
     def __init__(self, ctx: ConsoleContext, meeting_id: str) -> None:
         self.meeting_view = MeetingView(meeting_id)
@@ -483,6 +496,21 @@ class MeetingDetailScreen(DetailScreen):
         m = self.meeting_view.meeting
         if m is not None:
             add_item(self, self.ctx, meeting=m, title=m.title)
+
+    def action_minutes(self) -> None:
+        from cc_console.screens.minutes import MinutesScreen
+
+        self.app.push_screen(MinutesScreen(self.ctx, self.meeting_id))
+
+    def action_save_minutes(self) -> None:
+        from cc_console.screens.minutes import save_minutes
+
+        save_minutes(self, self.ctx, self.meeting_view.meeting)
+
+    def action_close_meeting(self) -> None:
+        from cc_console.screens.minutes import close_meeting
+
+        close_meeting(self, self.ctx, self.meeting_view.meeting)
 
 
 class ItemView:

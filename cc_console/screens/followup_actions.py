@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from cc_console.errors import CcConsoleError
+from cc_console.errors import CcConsoleError, RefusedError
 from cc_console.models import Meeting
 from cc_console.screens.dialogs import AgencyPicker, ConfirmPrompt, NotePrompt
 from cc_console.store import ActionItem
@@ -21,7 +21,7 @@ from cc_console.timefmt import WhenError, parse_when
 from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed
 
-__all__ = ["add_item", "decide", "item_done"]
+__all__ = ["add_item", "decide", "item_done", "said"]
 
 
 def _refused(screen: Screen[Any], ctx: ConsoleContext) -> bool:
@@ -30,6 +30,13 @@ def _refused(screen: Screen[Any], ctx: ConsoleContext) -> bool:
         screen.notify(t("refused.read_only"), title=t("badge.read_only"), severity="warning")
         return True
     return False
+
+
+def said(ctx: ConsoleContext, exc: CcConsoleError) -> str:
+    """A refused write in the console's language where it has words for it."""
+    if isinstance(exc, RefusedError) and exc.reason == "meeting_closed":
+        return ctx.t("refused.meeting_closed")
+    return str(exc)
 
 
 def _done(screen: Screen[Any], message: str) -> None:
@@ -49,7 +56,7 @@ def decide(screen: Screen[Any], ctx: ConsoleContext, meeting: Meeting | None) ->
         try:
             decision = ctx.store.followups.decide(meeting, text)
         except CcConsoleError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(said(ctx, exc), severity="error", markup=False)
             return
         _done(screen, t("done.decide", id=decision.id))
 
@@ -117,7 +124,7 @@ def add_item(
                 text, owner, due, meeting=meeting, incident_id=incident_id
             )
         except CcConsoleError as exc:
-            screen.notify(str(exc), severity="error", markup=False)
+            screen.notify(said(ctx, exc), severity="error", markup=False)
             return
         _done(screen, t("done.action_add", id=item.id, owner=owner))
 

@@ -11,6 +11,7 @@ VIEWS = {
     "incident": ["enter"],
     "agency": ["1", "enter"],
     "meeting": ["3", "down", "enter"],
+    "minutes": ["3", "down", "enter", "m"],
     "followups": ["4"],
     "kinerja": ["5"],
     "events": ["7"],
