@@ -137,10 +137,13 @@ def serve_demo(port: int) -> None:
             pass
 
 
-def seed_follow_up(store: Any, tz: Any) -> None:
-    """Last week's coordination meeting: two decisions, items done, due and overdue."""
+def seed_follow_up(store: Any, tz: Any, site: Any = None) -> None:
+    """Last week's coordination meeting, closed: attendance, discussion, two decisions, its
+    items (done, due and overdue since); and the meeting under way now, open: attendance,
+    a note and a decision taken on an incident and an agency as they stand."""
     from datetime import datetime, timedelta
 
+    from cc_console.config import SiteConfig
     from cc_console.timefmt import utcnow
 
     now = utcnow()
@@ -152,21 +155,80 @@ def seed_follow_up(store: Any, tz: Any) -> None:
     if not past or store.followups.items():
         return
     meeting = past[-1]
-    store.followups.decide(meeting, "Normalisasi saluran Sungai Cimanuk dimulai pekan ini.")
-    store.followups.decide(meeting, "Posko siaga banjir di Tarogong Kidul dibuka 24 jam.")
+    known = store.agencies.ids()
+
+    def during(minutes: int) -> datetime:
+        return meeting.start + timedelta(minutes=minutes)
 
     def day(offset: int) -> datetime:
         local = (now + timedelta(days=offset)).astimezone(tz)
         return local.replace(hour=23, minute=59, second=59, microsecond=0)
 
-    done = store.followups.add("Kirim alat berat ke bantaran Cimanuk", "pupr", day(-3),
-                               meeting=meeting)  # fmt: skip
-    store.followups.close(done.id, "done", "Dua ekskavator tiba di lokasi.")
-    store.followups.add("Laporkan stok logistik posko pengungsian", "dinsos", day(-2),
-                        meeting=meeting)  # fmt: skip
-    store.followups.add("Verifikasi data warga terdampak banjir", "disdukcapil", day(3),
-                        meeting=meeting)  # fmt: skip
-    store.followups.add("Siapkan tenaga kesehatan di posko", "dinkes", day(1), meeting=meeting)
+    present = [a for a in ("bpbd", "pupr", "dinsos", "dinkes", "disdukcapil") if a in known]
+    store.meetings.attend(meeting, present, at=during(3))
+    store.meetings.note(meeting, "Kepala Pelaksana BPBD: debit Sungai Cimanuk naik 60 cm dalam "
+                        "dua hari; tiga desa di Tarogong Kidul tergenang.", at=during(10))  # fmt: skip
+    store.meetings.note(meeting, "Dinas PUPR: dua alat berat siap, akses ke bantaran tertutup "
+                        "lumpur di ruas Cimanuk hilir.", at=during(22))  # fmt: skip
+    store.meetings.note(meeting, "Dinas Sosial: logistik posko cukup untuk tiga hari; data "
+                        "pengungsi belum seragam antar posko.", at=during(31))  # fmt: skip
+    f = store.followups
+    f.decide(meeting, "Normalisasi saluran Sungai Cimanuk dimulai pekan ini.", at=during(45))
+    f.decide(meeting, "Posko siaga banjir di Tarogong Kidul dibuka 24 jam.", at=during(52))
+    done = f.add("Kirim alat berat ke bantaran Cimanuk", "pupr", day(-3), meeting=meeting,
+                 at=during(55))  # fmt: skip
+    f.add("Laporkan stok logistik posko pengungsian", "dinsos", day(-2), meeting=meeting,
+          at=during(56))  # fmt: skip
+    f.add("Verifikasi data warga terdampak banjir", "disdukcapil", day(3), meeting=meeting,
+          at=during(57))  # fmt: skip
+    f.add("Siapkan tenaga kesehatan di posko", "dinkes", day(1), meeting=meeting, at=during(58))
+    site = site or SiteConfig(name="Command Center Kabupaten Garut", code="32.05", timezone=str(tz))
+    closed_at = min(meeting.end or during(90), now)
+    store.meetings.close(meeting, _builder(store, meeting, site), at=closed_at)
+    f.close(done.id, "done", "Dua ekskavator tiba di lokasi.",
+            at=min(closed_at + timedelta(days=2), now))  # fmt: skip
+    seed_meeting_under_way(store, now, known)
+
+
+def _builder(store: Any, meeting: Any, site: Any) -> Any:
+    """The record of ``meeting`` as of its close (the store calls it inside the close)."""
+    from cc_console import minutes as notulen
+    from cc_console.timefmt import parse_iso
+
+    def build(closed_at: str, closed_by: str) -> dict[str, Any]:
+        at = parse_iso(closed_at)
+        assert at is not None
+        return notulen.record(store, meeting, site, at, closed_at=closed_at, closed_by=closed_by)
+
+    return build
+
+
+def seed_meeting_under_way(store: Any, now: Any, known: set[str]) -> None:
+    """The meeting under way: open, with who is there, what was said, and a decision taken
+    on the worst active incident and an agency, as they stand now."""
+    from datetime import timedelta
+
+    meeting = next(
+        (m for m in store.agenda.between(now - timedelta(hours=2), now + timedelta(hours=1))
+         if m.uid == "sekarang@garutkab.go.id"),
+        None,
+    )  # fmt: skip
+    if meeting is None:
+        return
+    store.meetings.attend(meeting, [a for a in ("bpbd", "diskominfo", "dishub") if a in known])
+    store.meetings.note(meeting, "Layar CC: laporan banjir dan longsor bertambah sejak pagi; "
+                        "dua laporan belum ditugaskan.")  # fmt: skip
+    worst = sorted(store.incidents.listing(), key=lambda i: (SEVERITY_ORDER.get(i.severity, 9),
+                                                             i.reported_at))  # fmt: skip
+    store.followups.decide(
+        meeting,
+        "TRC BPBD diterjunkan ke lokasi laporan terberat; Diskominfo menyiarkan peringatan.",
+        incidents=[worst[0].id] if worst else [],
+        agencies=[a for a in ("bpbd",) if a in known],
+    )
+
+
+SEVERITY_ORDER = {"extreme": 0, "severe": 1, "moderate": 2, "minor": 3}
 
 
 def rakor_id(store: Any) -> str | None:
@@ -335,7 +397,7 @@ def run_demo(state: object, *, tui: bool) -> None:
             sys.stderr.flush()
 
             outcomes = refresh_once(cfg, store)
-            seed_follow_up(store, cfg.site.tz)
+            seed_follow_up(store, cfg.site.tz, cfg.site)
             from cc_console.demo.crisis import seed_crisis
 
             seed_crisis(store, rakor_id(store))

@@ -148,4 +148,19 @@ def test_the_demo_has_last_weeks_meeting_with_its_follow_up(tmp_path):
         assert any(i.overdue(now) for i in items)
         meeting = items[0].meeting_id
         assert meeting and len(store.followups.decisions(meeting)) == 2
+        # Last week's meeting is closed: a notulen with attendance and discussion, its record
+        # frozen as of the close (the item done two days later is open in it), its hash
+        # journaled and verified.
+        closure = store.meetings.closure(meeting)
+        assert closure is not None and closure.record["minute_taker"]
+        rec = closure.record
+        assert len(rec["attendance"]) >= 3 and len(rec["discussion"]) == 3
+        assert {i["status"] for i in rec["actions"]} == {"open"}
+        assert store.journal.verify().ok
+        # The meeting under way is open, with a decision taken on an incident and an agency.
+        under_way = [m for m in store.agenda.between(now - timedelta(hours=2), now)
+                     if m.uid == "sekarang@garutkab.go.id"]  # fmt: skip
+        assert under_way and store.meetings.closure(under_way[0].id) is None
+        (decision,) = store.followups.decisions(under_way[0].id)
+        assert [e["kind"] for e in decision.evidence] == ["incident", "agency"]
         store.close()
