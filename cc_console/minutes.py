@@ -112,7 +112,9 @@ def facts(rec: dict[str, Any], t: Translator) -> list[tuple[str, str]]:
     if m["all_day"]:
         from datetime import date
 
-        day = date.fromisoformat(m["start"])
+        # A date from the calendar; a time where only the kept copy knows the meeting.
+        start = _time(m["start"]) if len(m["start"]) > 10 else None
+        day = start.astimezone(tz).date() if start else date.fromisoformat(m["start"])
         when = t("minutes.all_day")
     else:
         start = _time(m["start"])
@@ -245,8 +247,7 @@ def markdown(rec: dict[str, Any], t: Translator) -> str:
     if rec.get("hash"):
         lines += [f"{t('minutes.hash')}: {rec['hash']}", ""]
     place = md(m["location"] or rec["site"]["name"])
-    start = _time(m["start"]) if not m["all_day"] else None
-    dated = t.long_date(start.astimezone(tz).date()) if start else ""
+    dated = facts(rec, t)[0][1]
     lines += [
         f"## {t('minutes.signatures')}",
         "",
@@ -275,8 +276,7 @@ def html(rec: dict[str, Any], t: Translator) -> str:
         if closed
         else t("minutes.open_header", when=t.when(_time(rec["as_of"]), tz))
     )
-    start = _time(m["start"]) if not m["all_day"] else None
-    dated = t.long_date(start.astimezone(tz).date()) if start else ""
+    dated = facts(rec, t)[0][1]
     discussion = [
         {**d, "clock": t.clock(_time(d["created_at"]), tz)}  # type: ignore[arg-type]
         for d in rec["discussion"]

@@ -320,3 +320,26 @@ def test_the_report_prints_through_the_same_page_with_its_header_in_wib(
     assert "Command Center Kabupaten Garut" in text.split("\n", 2)[0] + text.split("\n", 2)[1]
     assert "dibuat Kam 03 Des 2026 10:" in text and "WIB" in text
     assert "Halaman 1 dari" in text
+
+
+def test_an_all_day_meeting_dropped_by_the_calendar_keeps_its_date(tmp_path, feeds, cli) -> None:
+    feeds.route(
+        "/apel.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//garut//apel//ID\r\nBEGIN:VEVENT\r\n"
+        "UID:apel@garut\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261203\r\n"
+        "DTEND;VALUE=DATE:20261204\r\nSUMMARY:Apel Siaga Bencana\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    cfg = write_config(
+        tmp_path / "config.toml",
+        [{"name": "apel", "kind": "agenda", "format": "ical", "url": feeds.url("/apel.ics")}],
+    )
+    assert cli("--config", str(cfg), "refresh").code == 0
+    assert cli("--config", str(cfg), "meeting", "note", "apel:apel@garut", "Apel dimulai").code == 0
+    feeds.route("/apel.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    assert cli("--config", str(cfg), "refresh").code == 0
+    for _ in range(2):  # from the calendar, then from the kept copy once closed
+        r = cli("--config", str(cfg), "minutes", "apel:apel@garut", "--format", "md")
+        assert r.code == 0 and "Kamis, 3 Desember 2026" in r.out and "sepanjang hari" in r.out, (
+            r.err
+        )
+        assert cli("--config", str(cfg), "meeting", "close", "apel:apel@garut").code in (0, 3)
