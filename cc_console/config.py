@@ -56,7 +56,7 @@ __all__ = [
     "parse_size",
 ]
 
-KINDS = ("incidents", "agencies", "agenda")
+KINDS = ("incidents", "agencies", "agenda", "events")
 LANGUAGES = ("id", "en")
 
 _NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62})$")

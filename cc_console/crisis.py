@@ -12,20 +12,38 @@ from __future__ import annotations
 
 import json
 import statistics
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cc_console.export import decision_json, item_json
 from cc_console.resources import data_dir
-from cc_console.store.crisis import FIGURES, AreaImpact, CrisisEvent, totals
+from cc_console.store.crisis import (
+    EXPIRING_WITHIN,
+    FIGURES,
+    AreaImpact,
+    CrisisEvent,
+    sum_figures,
+    totals,
+)
 from cc_console.text import clean_line
 from cc_console.timefmt import iso_z
 
 if TYPE_CHECKING:
+    from cc_console.config import Config
+    from cc_console.models import SiteEvent
     from cc_console.store import Store
 
-__all__ = ["aar_doc", "gazetteer", "resolve_area", "show_json", "sitrep_doc"]
+__all__ = [
+    "EventsOfSite",
+    "aar_doc",
+    "events_by_site",
+    "gazetteer",
+    "resolve_area",
+    "show_json",
+    "sitrep_doc",
+]
 
 # The incident actions an after-action review's timeline tells (notes stay in the incident).
 _TIMELINE_ACTIONS = ("ack", "assign", "resolve", "reopen", "decide", "action.add", "action.done",
@@ -271,3 +289,73 @@ def aar_doc(store: Store, event: CrisisEvent, now: datetime) -> dict[str, Any]:
         "open_items": open_items,
         "open_needs": shown["needs"] if event.closed_at is None else [],
     }
+
+
+@dataclass
+class EventsOfSite:
+    """One site's disaster events (each as ``event show --json`` has it, with its
+    ``site``) and their totals: the sum over its events of each event's totals."""
+
+    code: str
+    name: str
+    own: bool
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return sum_figures(e["impact"]["totals"] for e in self.events)
+
+    def as_json(self) -> dict[str, Any]:
+        """The site as ``sites --json`` gives its events: how many, and their totals."""
+        return {"events": len(self.events), "totals": self.totals}
+
+
+def site_event_json(
+    event: SiteEvent, source: str, code: str | None, now: datetime
+) -> dict[str, Any]:
+    """Another site's event as ``event list --json`` prints it: as the site served it,
+    with ``site`` and ``source``, and whether its status runs out within 24 h judged
+    here (not as the site said when it was read)."""
+    until = event.status_until
+    expiring = (
+        event.closed_at is None
+        and event.status not in (None, "selesai")
+        and until is not None
+        and now <= until <= now + EXPIRING_WITHIN
+    )
+    return {**event.doc, "status_expiring": expiring, "site": code, "source": source}
+
+
+def events_by_site(
+    config: Config,
+    store: Store,
+    now: datetime,
+    *,
+    include_closed: bool = False,
+    site: str | None = None,
+) -> list[EventsOfSite]:
+    """Every site's events, this site's first, then the others by code; only the site
+    ``site`` when given ("local", or this site's code: this one's own).
+
+    A site is listed when it has events; this one also when no other is. This is where
+    the province's per-site sums come from, in the console, ``event list`` and
+    ``sites --json`` alike.
+    """
+    own_code = config.site.code or "-"
+    read = store.sources.sites()
+    wanted = own_code if site == "local" else site
+    sites: dict[str, EventsOfSite] = {}
+    if wanted in (None, own_code):
+        mine = sites[own_code] = EventsOfSite(own_code, config.site.name, True)
+        for e in store.crisis.listing(include_closed=include_closed):
+            mine.events.append({**show_json(store, e, now), "site": None})
+    for row in store.site_events.listing(include_closed=include_closed):
+        code, name = read.get(row.source, (own_code, config.site.name))
+        if wanted is not None and code != wanted:
+            continue
+        entry = sites.setdefault(code, EventsOfSite(code, name, code == own_code))
+        shown_code = None if code == own_code else code  # this site's own: null, as incidents
+        entry.events.append(site_event_json(row.event, row.source, shown_code, now))
+    others = sorted((s for s in sites.values() if not s.own), key=lambda s: s.code)
+    own = [s for s in sites.values() if s.own and (s.events or not others)]
+    return own + others

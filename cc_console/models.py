@@ -27,6 +27,7 @@ __all__ = [
     "JournalEntry",
     "Kpi",
     "Meeting",
+    "SiteEvent",
     "SourceHealth",
     "feed_incident",
 ]
@@ -226,6 +227,26 @@ class Meeting:
         """The recurrence part of ``meeting_id`` (None when it names a single event)."""
         base = f"{source}:{uid}:"
         return meeting_id[len(base) :] or None if meeting_id.startswith(base) else None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteEvent:
+    """A disaster event of another command center, as its ``/events.json`` serves it.
+
+    ``totals`` is the sum over ``doc["impact"]["by_area"]`` (the same sum the site
+    made of its own areas); ``doc`` is the event as served, its text cleaned, kept
+    for the province's view of it.
+    """
+
+    id: str
+    title: str
+    category: str
+    status: str | None
+    status_until: datetime | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+    totals: dict[str, int]
+    doc: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ Each document is a pure function of the cache (and of the day, for the "last
 every other request, and every conditional one, from the bytes it keeps.
 
 - ``/incidents.json``, ``/agencies.json``: the native feeds (section 6) with
-  ``"site": {"code", "name"}``; ``/actions.json``: action items.
+  ``"site": {"code", "name"}``; ``/actions.json``: action items; ``/events.json``:
+  disaster events.
 - ``/status.json``: agencies as components of a Statuspage v2 ``summary.json``;
   the public incidents as its incidents.
 - ``/cap/index.atom`` and ``/cap/<identifier>.xml``: one CAP 1.2 alert per
@@ -179,6 +180,7 @@ class Documents:
             "/incidents.json": self.incidents_json,
             "/agencies.json": self.agencies_json,
             "/actions.json": self.actions_json,
+            "/events.json": self.events_json,
             "/cap/index.atom": self.cap_index,
             "/cap/public.atom": self.cap_public,
         }
@@ -224,6 +226,20 @@ class Documents:
     def agencies_json(self) -> Document:
         """Every agency (native feed)."""
         return self._native("agencies", [agency_json(a) for a in self.store.agencies.listing()])
+
+    def events_json(self) -> Document:
+        """Open disaster events and those closed in the last ``days`` days, each as
+        ``event show --json`` prints it (the province sums them per site)."""
+        from cc_console.crisis import show_json
+
+        now = utcnow()
+        since = now - timedelta(days=self.days)
+        items = [
+            show_json(self.store, e, now)
+            for e in self.store.crisis.listing(include_closed=True)
+            if e.closed_at is None or e.closed_at >= since
+        ]
+        return self._native("events", items)
 
     def actions_json(self) -> Document:
         """Open action items and those closed in the last ``days`` days."""

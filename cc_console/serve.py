@@ -55,7 +55,9 @@ __all__ = ["Server", "ServerThread", "accepts_gzip", "is_loopback"]
 
 WINDOW_S = 600  # documents with a "last days" window are rendered anew at least this often
 GZIP_MIN = 1024  # smaller bodies are sent as they are
-PRIVATE_PATHS = frozenset({"/incidents.json", "/agencies.json", "/actions.json", "/cap/index.atom"})
+PRIVATE_PATHS = frozenset(
+    {"/incidents.json", "/agencies.json", "/actions.json", "/events.json", "/cap/index.atom"}
+)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",

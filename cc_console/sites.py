@@ -15,6 +15,7 @@ from typing import Any
 
 from cc_console.config import Config
 from cc_console.store import Store
+from cc_console.store.crisis import sum_figures
 from cc_console.timefmt import iso_z
 
 __all__ = ["NOT_OPERATIONAL", "SiteFigures", "present", "site_figures"]
@@ -38,6 +39,8 @@ class SiteFigures:
     feeds: int = 0
     failing: int = 0
     oldest_success: datetime | None = None
+    events: dict[str, Any] = field(default_factory=lambda: {"events": 0, "totals": sum_figures(())})
+    """Its open disaster events: how many, and their totals (``crisis.events_by_site``)."""
 
     @property
     def total(self) -> int:
@@ -58,6 +61,7 @@ class SiteFigures:
             "feeds": self.feeds,
             "feeds_failing": self.failing,
             "oldest_success": iso_z(self.oldest_success),
+            "events": self.events,
         }
 
 
@@ -103,4 +107,11 @@ def site_figures(config: Config, store: Store, now: datetime) -> list[SiteFigure
         data = h.data_time
         if data and (site.oldest_success is None or data < site.oldest_success):
             site.oldest_success = data
+    from cc_console.crisis import events_by_site
+
+    for entry in events_by_site(config, store, now):
+        of_code = sites.setdefault(
+            entry.code, SiteFigures(entry.code, entry.name, own=entry.code == own_code)
+        )
+        of_code.events = entry.as_json()
     return list(sites.values())

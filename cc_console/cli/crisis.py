@@ -246,26 +246,40 @@ def event_close(
 def event_list(
     ctx: typer.Context,
     include_all: Annotated[bool, typer.Option("--all", help="Closed events too.")] = False,
+    site: Annotated[
+        str | None,
+        typer.Option(
+            "--site",
+            help="Only the events of the command center with this code (e.g. 32.05); "
+            '"local": this center\'s own.',
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Disaster events: status, validity and totals (open ones; --all: closed too)."""
+    """Disaster events of every site read: status, validity and totals, and the totals
+    per site (open ones; --all: closed too)."""
     state: State = ctx.obj
-    from cc_console.crisis import show_json
+    from cc_console.crisis import events_by_site
 
-    store = state.store()
-    now = state.now()
-    docs = [show_json(store, e, now) for e in store.crisis.listing(include_closed=include_all)]
+    by_site = events_by_site(
+        state.config, state.store(), state.now(), include_closed=include_all, site=site
+    )
+    docs = [e for s in by_site for e in s.events]
     if as_json:
         state.print_json(docs)
         return
     if not docs:
         state.out.print(state.t("empty.events"))
         return
-    state.out.print(events_table(docs, state))
+    several = len(by_site) > 1 or any(not s.own for s in by_site)
+    state.out.print(events_table(docs, state, sites=several))
+    if several:
+        state.out.print(site_totals_table(by_site, state))
 
 
-def events_table(docs: list[dict[str, Any]], state: State) -> Any:
-    """The events as a Rich table (feed and operator text as Text, never markup)."""
+def events_table(docs: list[dict[str, Any]], state: State, *, sites: bool = False) -> Any:
+    """The events as a Rich table (feed and operator text as Text, never markup);
+    ``sites``: with the site each comes from."""
     from rich.table import Table
     from rich.text import Text
 
@@ -273,17 +287,41 @@ def events_table(docs: list[dict[str, Any]], state: State) -> Any:
 
     t, tz = state.t, state.config.site.tz
     table = Table(title=t("screen.events"))
-    for key in ("col.id", "col.title", "col.status", "figure.short.dead",
-                "figure.short.missing", "figure.short.displaced", "crisis.houses",
-                "crisis.sitrep"):  # fmt: skip
+    heads = ["col.site"] if sites else []
+    heads += ["col.id", "col.title", "col.status", "figure.short.dead", "figure.short.missing",
+              "figure.short.displaced", "crisis.houses", "crisis.sitrep"]  # fmt: skip
+    for key in heads:
         table.add_column(t(key))
+    own = state.config.site.code or "-"
     for d in docs:
         f = d["impact"]["totals"]
         houses = f["houses_heavy"] + f["houses_moderate"] + f["houses_light"] + f["houses_flooded"]
+        cells = [Text(d.get("site") or own)] if sites else []
         table.add_row(
-            d["id"], Text(d["title"]), Text(status_short(d, t, tz)), str(f["dead"]),
+            *cells, d["id"], Text(d["title"]), Text(status_short(d, t, tz)), str(f["dead"]),
             str(f["missing"]), str(f["displaced"]), str(houses),
             str(d["last_sitrep"] or "–"),
+        )  # fmt: skip
+    return table
+
+
+def site_totals_table(by_site: list[Any], state: State) -> Any:
+    """Per site: its events and their totals (the province's sums)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    t = state.t
+    table = Table(title=t("crisis.per_site"))
+    for key in ("col.site", "col.name", "crisis.events_n", "figure.short.dead",
+                "figure.short.missing", "figure.short.injured", "figure.short.displaced",
+                "crisis.houses"):  # fmt: skip
+        table.add_column(t(key))
+    for s in by_site:
+        f = s.totals
+        houses = f["houses_heavy"] + f["houses_moderate"] + f["houses_light"] + f["houses_flooded"]
+        table.add_row(
+            s.code, Text(s.name), str(len(s.events)), str(f["dead"]), str(f["missing"]),
+            str(f["injured"]), str(f["displaced"]), str(houses),
         )  # fmt: skip
     return table
 

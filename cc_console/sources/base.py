@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from cc_console.errors import ParseError
-from cc_console.models import Agency, FeedIncident, Incident, Meeting
+from cc_console.models import Agency, FeedIncident, Incident, Meeting, SiteEvent
 from cc_console.text import clean_line, clean_text
 
 __all__ = [
@@ -74,6 +74,8 @@ class Parsed:
     incidents: list[Incident | FeedIncident] = field(default_factory=list)
     agencies: list[Agency] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    events: list[SiteEvent] = field(default_factory=list)
+    """Another command center's disaster events (a native ``events`` feed)."""
     warnings: list[str] = field(default_factory=list)
     follow: list[str] = field(default_factory=list)
     site: tuple[str, str] | None = None
@@ -120,11 +122,13 @@ class Parsed:
             self.meetings = [m for m in self.meetings if keep("event", m.uid, m.start, m.end)]
 
     def records(self, kind: str) -> list[Any]:
-        """The records of ``kind`` ("incidents", "agencies" or "agenda")."""
+        """The records of ``kind`` ("incidents", "agencies", "agenda" or "events")."""
         if kind == "incidents":
             return self.incidents
         if kind == "agencies":
             return self.agencies
+        if kind == "events":
+            return self.events
         return self.meetings
 
     def extend(self, other: Parsed) -> None:

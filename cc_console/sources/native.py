@@ -1,7 +1,8 @@
 """The native format: what ``cc-console serve`` publishes (CONTRACT.md section 6).
 
 ``{"format": "cc-console/incidents", "version": 1, "generated_at": ...,
-"incidents": [...]}`` and likewise ``cc-console/agencies``.  Items are the
+"incidents": [...]}`` and likewise ``cc-console/agencies`` and ``cc-console/events``
+(disaster events, as ``event show --json`` prints them).  Items are the
 objects of ``incidents --json`` / ``agencies --json``, ``id`` being the
 external id.
 """
@@ -35,7 +36,7 @@ from cc_console.text import MAX_TEXT, MAX_TITLE
 from cc_console.timefmt import iso_z
 
 FORMAT = "native"
-KINDS = ("incidents", "agencies")
+KINDS = ("incidents", "agencies", "events")
 VERSION = 1
 
 _SEVERITIES = frozenset(SEVERITIES)
@@ -235,6 +236,15 @@ def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
     out = Parsed()
     out.site = _site(doc.get("site"), out)
     out.generated_at = as_time(doc.get("generated_at"), ctx.tz)
+    if ctx.kind == "events":
+        from cc_console.sources._events import site_event
+
+        for index, item in enumerate(items):
+            try:
+                out.events.append(site_event(item, ctx.tz, out.warnings, index))
+            except (ValueError, TypeError) as exc:
+                out.warnings.append(f"item {index} skipped: {_short(exc)}")
+        return out
     convert = _incident if ctx.kind == "incidents" else _agency
     target = out.incidents if ctx.kind == "incidents" else out.agencies
     for index, item in enumerate(items):

@@ -35,6 +35,7 @@ from cc_console.store.kinerja import KinerjaReads
 from cc_console.store.minutes import Closure, MeetingRecords, Note
 from cc_console.store.outbox import Message, Outbox, OutboxState, Silence
 from cc_console.store.schema import SCHEMA_VERSION
+from cc_console.store.site_events import SiteEvents
 from cc_console.store.sources import PollRecord, SourceState
 from cc_console.timefmt import utcnow
 
@@ -105,11 +106,13 @@ class Store:
         self.crisis = Crises(self.db, self.journal)
         self.outbox = Outbox(self.db, self.journal, notify)
         self.kinerja = KinerjaReads(self.db)
+        self.site_events = SiteEvents(self.db)
         self.fresh = fresh
         self._writers: dict[str, Callable[..., int]] = {
             "incidents": self._apply_incidents,
             "agencies": self.agencies.apply,
             "agenda": self.agenda.apply,
+            "events": self.site_events.apply,
         }
         if sla is not None and not read_only:
             self.deadlines.sync(utcnow())

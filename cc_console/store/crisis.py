@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "Sitrep",
     "parse_figure",
     "sitrep_hash",
+    "sum_figures",
 ]
 
 # The figures of an impact report (BNPB's DIBI: victims in people and households,
@@ -226,9 +228,22 @@ def fold(reports: list[ImpactReport]) -> list[AreaImpact]:
     return list(areas.values())
 
 
+def sum_figures(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Each figure summed over ``rows`` (areas, or events): the one sum every total is.
+
+    An event's totals are the sum over its areas, a site's the sum over its
+    events, the province's the sum over its sites; a figure a row lacks counts 0.
+    """
+    out = dict.fromkeys(FIGURES, 0)
+    for row in rows:
+        for k in FIGURES:
+            out[k] += int(row.get(k) or 0)
+    return out
+
+
 def totals(areas: list[AreaImpact]) -> dict[str, int]:
     """Each figure summed over the areas."""
-    return {k: sum(a.figures[k] for a in areas) for k in FIGURES}
+    return sum_figures(a.figures for a in areas)
 
 
 class Crises:

@@ -674,9 +674,27 @@ END;
 ALTER TABLE decisions ADD COLUMN evidence TEXT;
 """
 
+# Other command centers' disaster events (a native source of kind "events", the
+# province's): each source's last snapshot, the event as served (cleaned) and its
+# totals summed from its areas.
+_SITE_EVENTS = """
+CREATE TABLE site_events (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT,
+    status_until TEXT,
+    opened_at TEXT,
+    closed_at TEXT,
+    totals TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (source, id)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
-    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS, _AGENCY_KIND, _MEETING_RECORD,
+    _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS, _AGENCY_KIND, _MEETING_RECORD, _SITE_EVENTS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
