@@ -110,6 +110,8 @@ def site_figures(config: Config, store: Store, now: datetime) -> list[SiteFigure
     from cc_console.crisis import events_by_site
 
     for entry in events_by_site(config, store, now):
+        if not entry.events:  # this site with none: no row of its own for that
+            continue
         of_code = sites.setdefault(
             entry.code, SiteFigures(entry.code, entry.name, own=entry.code == own_code)
         )

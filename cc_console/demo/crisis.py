@@ -14,7 +14,7 @@ from typing import Any
 from cc_console.crisis import sitrep_doc
 from cc_console.timefmt import utcnow
 
-__all__ = ["seed_crisis"]
+__all__ = ["seed_citarum", "seed_crisis"]
 
 
 def seed_crisis(store: Any, meeting_id: str | None = None) -> None:
@@ -59,3 +59,27 @@ def seed_crisis(store: Any, meeting_id: str | None = None) -> None:
     c.report(c.get(event.id), "Garut Kota", "32.05.01",
              {"dead": 2, "missing": 1, "displaced": 365, "displaced_households": 112},
              "TRC BPBD, pendataan ulang", at=now - timedelta(hours=6))  # fmt: skip
+
+
+def seed_citarum(store: Any) -> None:
+    """Kabupaten Bandung's flood for ``demo --province`` (a second regency with an event):
+    two kecamatan on the Citarum, tanggap darurat whose decree runs out tonight (the
+    province sees it marked ⚠), one need. Seeded once."""
+    if store.crisis.listing(include_closed=True):
+        return
+    now = utcnow().replace(microsecond=0)
+    c = store.crisis
+    start = now - timedelta(days=2)
+    event = c.open("Banjir Sungai Citarum", "flood",
+                   [("Baleendah", "32.04.01"), ("Dayeuhkolot", "32.04.02")], at=start)  # fmt: skip
+    c.report(event, "Baleendah", "32.04.01",
+             {"injured": 3, "displaced": 840, "displaced_households": 251, "houses_flooded": 1320,
+              "facilities": 4}, "Pusdalops BPBD", at=start + timedelta(hours=4))  # fmt: skip
+    c.report(event, "Dayeuhkolot", "32.04.02",
+             {"dead": 1, "displaced": 410, "displaced_households": 118, "houses_flooded": 760},
+             "Camat Dayeuhkolot", at=start + timedelta(hours=7))  # fmt: skip
+    c.set_status(event, "tanggap-darurat", "SK Bupati Bandung No. 360/Kep.41-BPBD/2026",
+                 start + timedelta(hours=5), now + timedelta(hours=20),
+                 at=start + timedelta(hours=5))  # fmt: skip
+    c.need(event, "Tenda pengungsi dan selimut untuk 1.250 jiwa", None,
+           at=start + timedelta(hours=8))  # fmt: skip

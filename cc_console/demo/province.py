@@ -106,6 +106,13 @@ class ProvinceDemo:
         store = Store(config.cache.path)
         site = _Site(code, name, world, store, config)
         self._write(site, now)
+        # Two regencies in an emergency: the province's view 7 sums their events per site.
+        from cc_console.demo.crisis import seed_citarum, seed_crisis
+
+        if code == "32.05":
+            seed_crisis(store)
+        elif code == "32.04":
+            seed_citarum(store)
         return site
 
     def _write(self, site: _Site, now: datetime) -> None:
@@ -180,7 +187,8 @@ class ProvinceDemo:
     # -- the province ---------------------------------------------------------------
 
     def province_config(self, cache: Path) -> str:
-        """The province's config: two native sources (incidents, agencies) per site."""
+        """The province's config: three native sources (incidents, agencies, disaster
+        events) per site."""
         lines = [
             "# Temporary config of `cc-console demo --province`",
             "[site]",
@@ -203,7 +211,8 @@ class ProvinceDemo:
             assert site.server is not None
             slug = site.code.replace(".", "")
             for kind, path, suffix in (("incidents", "/incidents.json", ""),
-                                       ("agencies", "/agencies.json", "-opd")):  # fmt: skip
+                                       ("agencies", "/agencies.json", "-opd"),
+                                       ("events", "/events.json", "-kejadian")):  # fmt: skip
                 lines += [
                     "",
                     "[[sources]]",
@@ -247,9 +256,12 @@ def run_province(state: object, *, tui: bool) -> None:
             if not tui:
                 read = sum(1 for o in outcomes if o.status != "failed")
                 counts = (len(store.incidents.listing()), len(store.agencies.listing()))
+                events = store.site_events.listing()
+                at = len({e.source for e in events})
                 state.out.print(
                     f"{len(demo.sites)} sites: {counts[0]} active incidents, {counts[1]} "
-                    f"agencies; {read}/{len(outcomes)} feeds read"
+                    f"agencies, {len(events)} disaster events at {at} sites; "
+                    f"{read}/{len(outcomes)} feeds read"
                 )
                 exit_if_failed(outcomes)
                 return

@@ -12,7 +12,7 @@ Read-only consoles show everything and refuse every change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
@@ -24,7 +24,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label
 
-from cc_console.crisis import area_matches, resolve_area, show_json
+from cc_console.crisis import (
+    EventsOfSite,
+    area_matches,
+    events_by_site,
+    resolve_area,
+    show_json,
+    site_event_json,
+)
 from cc_console.crisis_render import status_short, status_words
 from cc_console.errors import CcConsoleError
 from cc_console.models import Incident
@@ -33,7 +40,7 @@ from cc_console.screens.detail import DetailScreen
 from cc_console.screens.dialogs import ChoicePicker, NotePrompt
 from cc_console.screens.incident_actions import may_change
 from cc_console.screens.lists import Row, TableScreen
-from cc_console.store.crisis import FIGURES, STATUSES, parse_figure
+from cc_console.store.crisis import FIGURES, STATUSES, parse_figure, sum_figures
 from cc_console.text import clean_line
 from cc_console.timefmt import local, parse_when
 from widgets.bindings import bind_scopes
@@ -45,6 +52,7 @@ __all__ = [
     "EventDetailScreen",
     "EventsScreen",
     "ImpactForm",
+    "SiteEventScreen",
     "link_to_event",
 ]
 
@@ -58,39 +66,90 @@ def _n(value: int, style: str = "") -> Text:
 
 
 class EventsView:
-    """Kejadian bencana: per open event, status with validity, totals, last sit-rep."""
+    """Kejadian bencana: per open event, status with validity, totals, last sit-rep.
+
+    Reading other command centers (the province), each site that has events
+    leads its own with a row of its totals, and the line above the table gives
+    every site's sum: the sums ``event list`` and ``sites --json`` give.
+    """
 
     title_key = "screen.events"
     name_cells = 18  # at 80 columns; wider on a wide terminal
+
+    def __init__(self) -> None:
+        self._overall: Text | None = None
 
     def columns(self) -> list[str]:
         return ["col.id", "col.title", "col.status", "figure.short.dead", "figure.short.missing",
                 "figure.short.displaced", "crisis.houses", "crisis.sitrep"]  # fmt: skip
 
     def summary(self, ctx: ConsoleContext) -> Text | None:
-        return None
+        return self._overall
+
+    def _event_row(self, doc: dict[str, Any], key: str, ctx: ConsoleContext, indent: str) -> Row:
+        f = doc["impact"]["totals"]
+        status = Text(status_short(doc, ctx.t, ctx.tz))
+        if doc.get("status_expiring"):
+            status = Text("⚠ ", style="bold yellow") + status
+        return (
+            [
+                Text(indent + doc["id"], style="bold"),
+                Text(fit(doc["title"], self.name_cells - len(indent)).rstrip()),
+                status,
+                _n(f["dead"], "bold red"),
+                _n(f["missing"], "red"),
+                _n(f["displaced"], "yellow"),
+                _n(_houses(f)),
+                Text(str(doc["last_sitrep"] or "–")),
+            ],
+            key,
+        )
 
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
         t, now = ctx.t, ctx.now()
-        for e in ctx.store.crisis.listing():
-            doc = show_json(ctx.store, e, now)
-            f = doc["impact"]["totals"]
-            status = Text(status_short(doc, t, ctx.tz))
-            if e.expiring(now):
-                status = Text("⚠ ", style="bold yellow") + status
+        by_site = events_by_site(ctx.config, ctx.store, now)
+        several = any(not s.own for s in by_site)
+        self._overall = None
+        if not several:  # this site alone: its events, as they always were
+            for doc in (e for s in by_site for e in s.events):
+                yield self._event_row(doc, doc["id"], ctx, "")
+            return
+        self._overall = _overall(by_site, ctx)
+        for site in by_site:
+            f = site.totals
             yield (
                 [
-                    Text(e.id, style="bold"),
-                    Text(fit(e.title, self.name_cells).rstrip()),
-                    status,
+                    Text(site.code, style="bold cyan"),
+                    Text(fit(site.name, self.name_cells).rstrip(), style="bold cyan"),
+                    Text(t("crisis.site_events", n=len(site.events)), style="cyan"),
                     _n(f["dead"], "bold red"),
                     _n(f["missing"], "red"),
                     _n(f["displaced"], "yellow"),
                     _n(_houses(f)),
-                    Text(str(doc["last_sitrep"] or "–")),
+                    Text(""),
                 ],
-                e.id,
+                f"site:{site.code}",
             )
+            for doc in site.events:
+                key = doc["id"] if doc.get("source") is None else f"{doc['source']}/{doc['id']}"
+                yield self._event_row(doc, key, ctx, "  ")
+
+
+def _overall(by_site: list[EventsOfSite], ctx: ConsoleContext) -> Text:
+    """ "3 kejadian di 2 wilayah — MD 3 · Hilang 3 · Ungsi 920 · Rumah 124": the province's
+    sum, the sum over the sites' sums."""
+    t = ctx.t
+    f = sum_figures(s.totals for s in by_site)
+    events = sum(len(s.events) for s in by_site)
+    line = Text(t("crisis.sites_summary", events=events, sites=len(by_site)), style="bold")
+    line.append(" — ")
+    for key, style in (("dead", "bold red"), ("missing", "red"), ("injured", ""),
+                       ("displaced", "yellow")):  # fmt: skip
+        line.append(f"{t(f'figure.short.{key}')} ")
+        line.append(str(f[key]), style=style)
+        line.append(" · ")
+    line.append(f"{t('crisis.houses')} {_houses(f)}")
+    return line
 
 
 class EventsScreen(TableScreen):
@@ -118,7 +177,12 @@ class EventsScreen(TableScreen):
         table = self.query_one(DataTable)
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key:
+            if not key or key.startswith("site:"):  # a site's totals: nothing to open
+                return
+            if "/" in key:  # another site's event: shown as it was read, not changed here
+                source, _, event_id = key.partition("/")
+                self.app.push_screen(SiteEventScreen(self.ctx, source, event_id))
+            else:
                 self.app.push_screen(EventDetailScreen(self.ctx, key))
 
 
@@ -130,74 +194,105 @@ class EventView:
         self.doc: dict[str, Any] | None = None
 
     def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
-        t, tz, now = ctx.t, ctx.tz, ctx.now()
         event = ctx.store.crisis.get(self.event_id)
-        doc = self.doc = show_json(ctx.store, event, now)
-        title = Text(f"{event.id}  ", style="bold")
-        title.append(event.title)
-        if event.closed_at is not None:
-            title.append(f"  ({t('action.event.close')})", style="dim")
-        parts: list[RenderableType] = []
-        status = Text(f"{t('sitrep.status')}: ", style="bold")
-        status.append(status_words(doc, t, tz), style="bold yellow" if event.expiring(now) else "")
-        f = doc["impact"]["totals"]
-        line = Text(f"{t('sitrep.totals')}: ", style="bold")
-        for key, style in (("dead", "bold red"), ("missing", "red"), ("injured", ""),
-                           ("displaced", "yellow"), ("displaced_households", "")):  # fmt: skip
-            line.append(f"{t(f'figure.short.{key}')} ")
-            line.append(str(f[key]), style=style)
-            line.append("  ")
-        line.append(f"{t('crisis.houses')} {_houses(f)}  {t('figure.short.facilities')} ")
-        line.append(str(f["facilities"]))
-        parts.append(line)
-        parts.append(status)
-        areas = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
-        areas.add_column(t("sitrep.area"), no_wrap=True, min_width=14, max_width=28)
-        short = ("dead", "missing", "injured", "displaced", "houses_heavy", "houses_moderate",
-                 "houses_light", "houses_flooded")  # fmt: skip
-        for key in short:
-            head = t(f"figure.short.{key}")
-            areas.add_column(head, justify="right", no_wrap=True, min_width=max(3, len(head)))
-        areas.add_column(t("sitrep.source"), no_wrap=True, overflow="ellipsis", min_width=8)
-        for a in doc["impact"]["by_area"]:
-            areas.add_row(
-                Text(clean_line(a["area"], 28)),
-                *[_n(a[k]) for k in short],
-                Text(f"{clean_line(a['source'], 30)} · "
-                     f"{local(_at(a['reported_at']), tz, '%d/%m %H:%M')}", style="dim"),
-            )  # fmt: skip
-        parts.append(Text(f"\n{t('sitrep.by_area')}", style="bold underline"))
-        parts.append(areas if doc["impact"]["by_area"] else Text(t("sitrep.no_reports")))
-        parts.append(Text(f"\n{t('sitrep.needs')}", style="bold underline"))
-        parts += [
-            Text(f"• {n['text']}" + (f" ({n['agency']})" if n["agency"] else ""))
-            for n in doc["needs"]
-        ] or [Text(t("minutes.none"))]
-        parts.append(Text(f"\n{t('sitrep.incidents')}", style="bold underline"))
-        for iid in doc["incidents"]:
-            inc = ctx.store.incidents.get(iid)
+        doc = self.doc = show_json(ctx.store, event, ctx.now())
+
+        def incident_line(iid: str) -> Text:
             line = Text(f"{iid}  ", style="bold")
+            inc = ctx.store.incidents.get(iid)
             if inc is not None:
-                line.append(f"{inc.title} · {t.word('status', inc.status)}")
+                line.append(f"{inc.title} · {ctx.t.word('status', inc.status)}")
                 if inc.assigned_to:
                     line.append(f" · {inc.assigned_to}", style="cyan")
-            parts.append(line)
-        if not doc["incidents"]:
-            parts.append(Text(t("minutes.none")))
-        parts.append(Text(f"\n{t('sitrep.responses')}", style="bold underline"))
-        for r in doc["responses"]:
-            who = Text(f"{r.get('agency') or t('sitrep.no_agency')}: ", style="cyan")
-            if r["kind"] == "assignment":
-                who.append(t("sitrep.assigned", incident=r.get("incident") or ""))
-            else:
-                who.append(f"{r['id']} {r.get('text') or ''}")
-            parts.append(who)
-        if not doc["responses"]:
-            parts.append(Text(t("minutes.none")))
-        last = doc["last_sitrep"]
-        parts.append(Text(f"\n{t('crisis.last_sitrep')}: " + (t("sitrep.number", n=last)
-                                                                if last else "–")))  # fmt: skip
-        return title, Group(*parts)
+            return line
+
+        return render_event(doc, ctx, incident_line)
+
+
+class SiteEventView:
+    """Another site's event as its ``/events.json`` served it (read here, changed there)."""
+
+    def __init__(self, source: str, event_id: str) -> None:
+        self.source, self.event_id = source, event_id
+
+    def render(self, ctx: ConsoleContext) -> tuple[Text, RenderableType]:
+        t = ctx.t
+        row = ctx.store.site_events.get(self.source, self.event_id)
+        site = ctx.store.sources.site_of(self.source)
+        where = f"{site[0]} {site[1]}" if site else self.source
+        if row is None:  # gone from its site's feed since the list was drawn
+            return Text(f"{self.event_id} · {where}"), Text(t("empty.events"))
+        doc = site_event_json(row.event, self.source, site[0] if site else None, ctx.now())
+        title, body = render_event(doc, ctx, lambda iid: Text(iid, style="bold"))
+        title.append(f"  · {t('crisis.read_from', site=where)}", style="dim")
+        return title, body
+
+
+def render_event(
+    doc: dict[str, Any], ctx: ConsoleContext, incident_line: Callable[[str], Text]
+) -> tuple[Text, RenderableType]:
+    """An event's view from its document (this site's or another's): totals first, the
+    worst area first, status, needs, incidents, responses, the last sit-rep."""
+    t, tz = ctx.t, ctx.tz
+    title = Text(f"{doc['id']}  ", style="bold")
+    title.append(doc["title"])
+    if doc.get("closed_at") is not None:
+        title.append(f"  ({t('action.event.close')})", style="dim")
+    parts: list[RenderableType] = []
+    status = Text(f"{t('sitrep.status')}: ", style="bold")
+    status.append(
+        status_words(doc, t, tz), style="bold yellow" if doc.get("status_expiring") else ""
+    )
+    f = doc["impact"]["totals"]
+    line = Text(f"{t('sitrep.totals')}: ", style="bold")
+    for key, style in (("dead", "bold red"), ("missing", "red"), ("injured", ""),
+                       ("displaced", "yellow"), ("displaced_households", "")):  # fmt: skip
+        line.append(f"{t(f'figure.short.{key}')} ")
+        line.append(str(f[key]), style=style)
+        line.append("  ")
+    line.append(f"{t('crisis.houses')} {_houses(f)}  {t('figure.short.facilities')} ")
+    line.append(str(f["facilities"]))
+    parts.append(line)
+    parts.append(status)
+    areas = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
+    areas.add_column(t("sitrep.area"), no_wrap=True, min_width=14, max_width=28)
+    short = ("dead", "missing", "injured", "displaced", "houses_heavy", "houses_moderate",
+             "houses_light", "houses_flooded")  # fmt: skip
+    for key in short:
+        head = t(f"figure.short.{key}")
+        areas.add_column(head, justify="right", no_wrap=True, min_width=max(3, len(head)))
+    areas.add_column(t("sitrep.source"), no_wrap=True, overflow="ellipsis", min_width=8)
+    for a in doc["impact"]["by_area"]:
+        areas.add_row(
+            Text(clean_line(a["area"], 28)),
+            *[_n(a[k]) for k in short],
+            Text(f"{clean_line(a['source'], 30)} · "
+                 f"{local(_at(a['reported_at']), tz, '%d/%m %H:%M')}", style="dim"),
+        )  # fmt: skip
+    parts.append(Text(f"\n{t('sitrep.by_area')}", style="bold underline"))
+    parts.append(areas if doc["impact"]["by_area"] else Text(t("sitrep.no_reports")))
+    parts.append(Text(f"\n{t('sitrep.needs')}", style="bold underline"))
+    parts += [
+        Text(f"• {n['text']}" + (f" ({n['agency']})" if n["agency"] else "")) for n in doc["needs"]
+    ] or [Text(t("minutes.none"))]
+    parts.append(Text(f"\n{t('sitrep.incidents')}", style="bold underline"))
+    parts += [incident_line(iid) for iid in doc["incidents"]]
+    if not doc["incidents"]:
+        parts.append(Text(t("minutes.none")))
+    parts.append(Text(f"\n{t('sitrep.responses')}", style="bold underline"))
+    for r in doc["responses"]:
+        who = Text(f"{r.get('agency') or t('sitrep.no_agency')}: ", style="cyan")
+        if r["kind"] == "assignment":
+            who.append(t("sitrep.assigned", incident=r.get("incident") or ""))
+        else:
+            who.append(f"{r['id']} {r.get('text') or ''}")
+        parts.append(who)
+    if not doc["responses"]:
+        parts.append(Text(t("minutes.none")))
+    last = doc["last_sitrep"]
+    parts.append(Text(f"\n{t('crisis.last_sitrep')}: " + (t("sitrep.number", n=last)
+                                                            if last else "–")))  # fmt: skip
+    return title, Group(*parts)
 
 
 def _at(text: str | None) -> Any:
@@ -304,6 +399,13 @@ class EventDetailScreen(DetailScreen):
             self.app.push_screen(NotePrompt(t("prompt.status_decree")), decreed)
 
         self.app.push_screen(ChoicePicker(t("prompt.status", id=event.id), choices), chosen)
+
+
+class SiteEventScreen(DetailScreen):
+    """Another site's event, view only (its keys are those of every view)."""
+
+    def __init__(self, ctx: ConsoleContext, source: str, event_id: str) -> None:
+        super().__init__(ctx, SiteEventView(source, event_id))
 
 
 class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):

@@ -204,7 +204,9 @@ def test_demo_province_serves_27_sites_and_reads_them_all(cli):
 
     r = run_subprocess("demo", "--province", "--no-tui", timeout=120)
     assert r.code == 0, r.err
-    assert "27 sites" in r.out and "54/54 feeds read" in r.out
+    assert "27 sites" in r.out and "81/81 feeds read" in r.out
+    # Two regencies in an emergency (Garut, Kabupaten Bandung), read from their /events.json.
+    assert "2 disaster events at 2 sites" in r.out
     assert json.dumps("Traceback") not in r.err
 
 
