@@ -255,7 +255,9 @@ class CcConsoleApp(App[None]):
 
     def update_alarm(self) -> None:
         """Recompute the alarm; ring the bell once when it gains a member."""
-        alarm = self.ctx.store.deadlines.alarm(self.ctx.now())
+        now = self.ctx.now()
+        store = self.ctx.store
+        alarm = store.deadlines.alarm(now).with_expiring(store.crisis.alarmed(now))
         fresh = alarm.keys - self._alarm_seen
         self._alarm_seen = alarm.keys
         self.alarm = alarm
@@ -317,6 +319,11 @@ class CcConsoleApp(App[None]):
         """Open the worst incident the alarm line names."""
         alarm = self.alarm
         if alarm is None:
+            return
+        if alarm.worst is None and alarm.expiring:  # an emergency status ends: its event
+            from cc_console.screens.crisis import EventDetailScreen
+
+            self.push_screen(EventDetailScreen(self.ctx, alarm.expiring[0].id))
             return
         if alarm.worst is None and alarm.items:  # only overdue action items: their pane
             while not isinstance(self.screen, MainScreen):

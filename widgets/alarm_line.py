@@ -1,4 +1,5 @@
-"""The alarm line above the panes: what is new and severe or past its deadline, unacknowledged.
+"""The alarm line above the panes: what is new and severe or past its deadline, unacknowledged,
+and the emergency statuses about to end.
 
 It names the count and the worst, in words and the ⚠ symbol (never colour
 alone), and says which key opens the worst. It takes no room when nothing is
@@ -36,6 +37,12 @@ def alarm_text(alarm: Alarm, ctx: ConsoleContext, width: int) -> Text:
     if room - cell_len(head) < 30:
         head = _head(alarm, ctx, short=True)
     worst = t("alarm.open_items")
+    if alarm.worst is None and alarm.expiring:
+        e = alarm.expiring[0]
+        worst = t("alarm.status_until", id=e.id, title=e.title,
+                  status=t.word("crisis.status.short", e.status or ""),
+                  when=t.when(e.status_until, ctx.tz, day=False, year=False)
+                  if e.status_until else "–")  # fmt: skip
     if alarm.worst is not None:
         symbol = SEVERITY_LOOK.get(alarm.worst.severity, ("?", ""))[0].strip()
         worst = f"{symbol} {_where_kept(alarm.worst.title, alarm.worst.area, room - cell_len(head) - cell_len(symbol) - 1)}"
@@ -69,6 +76,8 @@ def _head(alarm: Alarm, ctx: ConsoleContext, *, short: bool) -> str:
         parts.append(t(f"alarm.late{tail}", n=alarm.breaches))
     if alarm.items:
         parts.append(t(f"alarm.items{tail}", n=alarm.items))
+    if alarm.expiring:
+        parts.append(t(f"alarm.statuses{tail}", n=len(alarm.expiring)))
     return " · ".join(parts) + t(f"alarm.worst{tail}")
 
 

@@ -353,8 +353,30 @@ class Crises:
         }
 
     def expiring(self, now: datetime) -> list[CrisisEvent]:
-        """Open events whose emergency status runs out within 24 h (the alarm line's)."""
+        """Open events whose emergency status runs out within 24 h."""
         return [e for e in self.listing() if e.expiring(now)]
+
+    def alarmed(self, now: datetime) -> list[CrisisEvent]:
+        """What the alarm line names: statuses running out within 24 h, and those the poll
+        cycle warned of (``event.status_expiring``) that were neither renewed nor changed
+        since, even once their end has passed (an emergency that lapsed unnoticed)."""
+        seen = {
+            r["seq"]: r["expiring_seen"]
+            for r in self.db.rows(
+                "SELECT seq, expiring_seen FROM crisis_events "
+                "WHERE closed_at IS NULL AND expiring_seen IS NOT NULL"
+            )
+        }
+        return [
+            e
+            for e in self.listing()
+            if e.expiring(now)
+            or (
+                e.status not in (None, "selesai")
+                and e.status_until is not None
+                and seen.get(e.seq) == iso_z(e.status_until)
+            )
+        ]
 
     # -- writes ------------------------------------------------------------------
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from cc_console.models import Incident
 from cc_console.sla import Policy, Rule, Within
 from cc_console.store.base import Cache
+from cc_console.store.crisis import CrisisEvent
 from cc_console.store.events import ALARMING, Events
 from cc_console.store.incidents import INCIDENT_COLUMNS, SELECT_INCIDENT, row_to_incident
 from cc_console.timefmt import iso_z, parse_iso
@@ -57,10 +58,17 @@ class Alarm:
     worst: Incident | None
     keys: frozenset[tuple[str, int]]  # (incident id, alarm event): a new member rings the bell
     items: int = 0  # open action items past their due time
+    # Disaster events whose emergency status runs out within 24 h (or has, unrenewed).
+    expiring: tuple[CrisisEvent, ...] = ()
 
     @property
     def count(self) -> int:
-        return self.new + self.breaches + self.items
+        return self.new + self.breaches + self.items + len(self.expiring)
+
+    def with_expiring(self, events: list[CrisisEvent]) -> Alarm:
+        """This alarm and the emergency statuses about to end (each rings once per end)."""
+        keys = {(f"{e.id}@{iso_z(e.status_until)}", -3) for e in events}
+        return replace(self, expiring=tuple(events), keys=self.keys | keys)
 
 
 def _passed(r: dict[str, Any], at: str) -> list[str]:
