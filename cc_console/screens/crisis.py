@@ -74,7 +74,8 @@ class EventsView:
     """
 
     title_key = "screen.events"
-    name_cells = 18  # at 80 columns; wider on a wide terminal
+    name_cells = 11  # at 80 columns; wider on a wide terminal
+    narrow = True  # under 100 columns: the status in a few words, its end as a date
 
     def __init__(self) -> None:
         self._overall: Text | None = None
@@ -86,9 +87,19 @@ class EventsView:
     def summary(self, ctx: ConsoleContext) -> Text | None:
         return self._overall
 
+    def _site_name(self, name: str) -> str:
+        """A site's name as the list has room for it: without "Command Center", and at
+        80 columns "Kab." for "Kabupaten" (the place's own name is what tells them apart)."""
+        name = name.removeprefix("Command Center ")
+        return (
+            "Kab. " + name.removeprefix("Kabupaten ")
+            if self.narrow and name.startswith("Kabupaten ")
+            else name
+        )
+
     def _event_row(self, doc: dict[str, Any], key: str, ctx: ConsoleContext, indent: str) -> Row:
         f = doc["impact"]["totals"]
-        status = Text(status_short(doc, ctx.t, ctx.tz))
+        status = Text(_status_tiny(doc, ctx) if self.narrow else status_short(doc, ctx.t, ctx.tz))
         if doc.get("status_expiring"):
             status = Text("⚠ ", style="bold yellow") + status
         return (
@@ -116,11 +127,11 @@ class EventsView:
             return
         self._overall = _overall(by_site, ctx)
         for site in by_site:
-            f = site.totals
+            f, name = site.totals, self._site_name(site.name)
             yield (
                 [
                     Text(site.code, style="bold cyan"),
-                    Text(fit(site.name, self.name_cells).rstrip(), style="bold cyan"),
+                    Text(fit(name, self.name_cells).rstrip(), style="bold cyan"),
                     Text(t("crisis.site_events", n=len(site.events)), style="cyan"),
                     _n(f["dead"], "bold red"),
                     _n(f["missing"], "red"),
@@ -133,6 +144,18 @@ class EventsView:
             for doc in site.events:
                 key = doc["id"] if doc.get("source") is None else f"{doc['source']}/{doc['id']}"
                 yield self._event_row(doc, key, ctx, "  ")
+
+
+def _status_tiny(doc: dict[str, Any], ctx: ConsoleContext) -> str:
+    """ "Tanggap s/d 05/12": the status and the day it ends, where 80 columns leave
+    the figures on screen only if the status takes under 20 cells."""
+    if not doc.get("status"):
+        return "–"
+    word = ctx.t.word("crisis.status.tiny", doc["status"])
+    until = _at(doc.get("status_until"))
+    if until is None:
+        return word
+    return f"{word} {ctx.t('crisis.until_tiny', when=local(until, ctx.tz, '%d/%m'))}"
 
 
 def _overall(by_site: list[EventsOfSite], ctx: ConsoleContext) -> Text:
@@ -163,7 +186,9 @@ class EventsScreen(TableScreen):
         super().__init__(ctx, self.events)
 
     def reload(self) -> None:
-        self.events.name_cells = max(14, min(60, (self.size.width or 80) - 62))
+        width = self.size.width or 80
+        self.events.name_cells = max(11, min(60, width - 69))
+        self.events.narrow = width < 100
         super().reload()
         if not self.query_one(DataTable).row_count:
             self.query_one("#table-summary").display = True

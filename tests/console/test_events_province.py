@@ -109,3 +109,25 @@ async def test_this_sites_own_events_come_first_beside_the_others(make_app, stor
         keys = [k.value for k in table.rows]
         assert keys == ["site:32.05", "E-1", "site:32.04", "w3204-kejadian/E-2",
                         "w3204-kejadian/E-1", "site:32.06", "w3206-kejadian/E-1"]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("province", [False, True], ids=["own", "province"])
+async def test_at_80_columns_every_figure_column_is_on_screen(make_app, store, lang, province):
+    """The status with its full end ("Tanggap darurat s/d 05 Des 23:00 WIB") once pushed
+    the houses and the sit-rep off an 80-column screen, behind a sideways scroll."""
+    from tests.console.test_crisis_console import seed_event
+
+    seed_event(store)
+    if province:
+        seed_sites(store)
+    app = make_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        table = app.screen.query_one("DataTable")
+        assert await until(pilot, lambda: table.row_count > 0)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width, (
+            table.virtual_size,
+            table.scrollable_content_region,
+        )

@@ -16,6 +16,7 @@ VIEWS = {
     "kinerja": ["5"],
     "events": ["7"],
     "event": ["7", "enter"],
+    "province_events": ["7"],
 }
 
 
@@ -40,6 +41,10 @@ def test_snapshot(snap_compare, make_app, store, lang, size, view):
         from tests.console.test_crisis_console import seed_event
 
         seed_event(store)
+    if view == "province_events":  # two regencies' events, read from their /events.json
+        from tests.console.test_events_province import seed_sites
+
+        seed_sites(store)
     app = make_app(lang=lang)
 
     async def counted(pilot) -> None:  # the top line's counts come from a worker thread
