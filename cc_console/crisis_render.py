@@ -212,6 +212,12 @@ def sitrep_html(doc: dict[str, Any], t: Translator, config: Config) -> str:
             for k in FIGURES
         ],
         short=[t(f"figure.short.{k}") for k in FIGURES],
+        legend=" · ".join(
+            f"{t(f'figure.short.{k}')}: {t(f'figure.{k}')}"
+            for k in FIGURES
+            if t(f"figure.short.{k}") != t(f"figure.{k}")
+        ),
+        totals=doc["totals"],
         keys=FIGURES,
         by_area=[{**a, "when": _when(t, a["reported_at"], tz)} for a in doc["by_area"]],
         since=t(
