@@ -39,6 +39,7 @@ class Action:
             ``list`` (a list or a scrolling view with the focus: the vi-style
             moves; the arrows, PgUp/PgDn, Home and End always work too),
             ``handover`` (the handover view), ``events`` (the disasters view),
+            ``outbox`` (the notifications view), ``feeds`` (the feed health view),
             ``event`` (one disaster event's view), ``meeting`` (a meeting's view),
             ``minutes`` (a meeting's view and its minutes).
         palette: whether the command palette offers it.
@@ -89,6 +90,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("health", "f", "health", "app"),
     Action("journal", "J", "journal", "app"),
     Action("notifications", "N", "notifications", "app"),
+    Action("silence", "s", "silence", "outbox"),
+    Action("unsilence", "x", "unsilence", "outbox"),
+    Action("silence_source", "s", "silence_source", "feeds"),
     Action("kinerja", "5", "kinerja", "app"),
     Action("period", "t", "period", "kinerja"),
     Action("open_agency", "enter", "open_agency", "kinerja", palette=False),
@@ -133,6 +137,8 @@ _TOGETHER = (
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
     ("app", "view", "list", "kinerja"),
+    ("app", "view", "list", "outbox"),
+    ("app", "view", "list", "feeds"),
     ("app", "view", "list", "sites"),
     ("app", "view", "list", "events"),
     ("app", "view", "list", "event"),
