@@ -49,7 +49,60 @@ async def test_the_outbox_tells_an_acknowledge_breach_from_a_resolve_breach(tmp_
         assert isinstance(app.screen, NotificationsScreen)
         table = app.screen.query_one(DataTable)
         events = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-    assert events == {
-        "id": {"lewat tenggat tanggapan", "lewat tenggat penyelesaian"},
-        "en": {"acknowledge deadline passed", "resolve deadline passed"},
-    }[lang]
+    assert (
+        events
+        == {
+            "id": {"lewat tenggat tanggapan", "lewat tenggat penyelesaian"},
+            "en": {"acknowledge deadline passed", "resolve deadline passed"},
+        }[lang]
+    )
+
+
+def _options(app) -> list[str | None]:
+    """The ids of the picker's choices, in order."""
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+def _separators(app) -> list[str]:
+    """The choices a line follows (Textual draws a separator under the option before it)."""
+    from textual.widgets import OptionList
+
+    options = app.screen.query_one(OptionList)
+    found = (options.get_option_at_index(i) for i in range(options.option_count))
+    return [str(o.id) for o in found if o._divider]
+
+
+async def test_the_owner_picker_keeps_its_order_and_lists_agencies_before_services(make_app, store):
+    from cc_console.models import Agency
+    from cc_console.screens.dialogs import AgencyPicker
+
+    services = [
+        Agency("cctv", "CCTV Kota", "operational", None, (), NOW, "svc", kind="service"),
+        Agency("aduan", "Aplikasi Aduan", "degraded", None, (), NOW, "svc", kind="service"),
+    ]
+    store.apply("agencies", PollRecord("svc", NOW, ok=True), services)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        assert isinstance(app.screen, AgencyPicker)
+        first = [key for key, _ in app.screen.choices]
+        await pilot.press("escape")
+        # Statuses change between two openings (the old order was worst status first).
+        changed = [
+            Agency(a.id, a.name, "major_outage" if a.status == "operational" else "operational",
+                   a.summary, a.kpis, NOW, "opd")
+            for a in store.agencies.listing() if a.source == "opd"
+        ]  # fmt: skip
+        store.apply("agencies", PollRecord("opd", NOW, ok=True), changed)
+        await pilot.press("s")
+        second = [key for key, _ in app.screen.choices]
+        shown = _options(app)
+        lines = _separators(app)
+    assert first == second
+    by_name = ["bpbd", "disdukcapil", "dinkes", "pupr", "damkar"]
+    assert first == [*by_name, "", "aduan", "cctv"]
+    assert shown == [*by_name, "aduan", "cctv"], shown
+    assert lines == ["damkar"]  # the line between agencies and services
