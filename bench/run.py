@@ -546,7 +546,7 @@ def terminal_figures(cfg: Path, idle: float) -> list[Figure]:
     store.apply("incidents", PollRecord(first.source, utcnow(), ok=True), [changed])
     store.close()
     change = drain(3.0)
-    os.write(fd, b"q")
+    os.write(fd, b"q")  # q asks first while the console polls: Enter answers
     drain(1.0)
     try:
         os.waitpid(pid, 0)

@@ -88,7 +88,7 @@ class Terminal:
         return screen_text(b"".join(chunk for _, chunk in self.log), cols, rows)
 
     def close(self) -> None:
-        os.write(self.fd, b"q")
+        os.write(self.fd, b"q")  # q asks first while the console polls: Enter answers
         self.drain(1.0)
         try:
             os.waitpid(self.pid, 0)

@@ -397,6 +397,21 @@ class CcConsoleApp(App[None]):
             return None
         return self.ctx.store.incidents.last_seq() - self._paused_at_seq
 
+    async def action_quit(self) -> None:
+        """Quit; while this console polls, only once the operator says so (a q meant for a
+        view that had already closed would stop the feeds of everyone who reads this cache)."""
+        if not self._wake:
+            self.exit()
+            return
+        from cc_console.screens.dialogs import ConfirmPrompt
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        if not isinstance(self.screen, ConfirmPrompt):
+            self.push_screen(ConfirmPrompt(self.ctx.t("quit.ask")), answered)
+
     def action_refresh_now(self) -> None:
         t = self.ctx.t
         if self._wake:

@@ -106,3 +106,29 @@ async def test_the_owner_picker_keeps_its_order_and_lists_agencies_before_servic
     assert first == [*by_name, "", "aduan", "cctv"]
     assert shown == [*by_name, "aduan", "cctv"], shown
     assert lines == ["damkar"]  # the line between agencies and services
+
+
+async def test_q_asks_before_quitting_while_the_console_polls(console_config, store):
+    from cc_console.screens.dialogs import ConfirmPrompt
+    from cc_console.screens.main import MainScreen
+
+    poller = Store.for_config(console_config)
+    app = CcConsoleApp(console_config, store, clock=lambda: NOW, poll_store=poller, live=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmPrompt)
+        assert "memantau umpan" in app.screen.query_one("Label").render().plain
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        await pilot.press("q", "enter")
+        await pilot.pause()
+        assert not app.is_running
+    poller.close()
+
+
+async def test_q_quits_at_once_when_the_console_does_not_poll(make_app):
+    app = make_app()  # a watcher of a cache another process polls: nothing stops
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
