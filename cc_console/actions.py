@@ -106,6 +106,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("set_status", "s", "set_status", "event"),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
+    Action("copy_id", "y", "copy_id", "app", footer=False),  # in ? and the palette
     Action("pause", "p", "pause", "app"),
     Action("refresh", "ctrl+r", "refresh_now", "app"),
     Action("help", "question_mark", "help", "app"),

@@ -397,6 +397,27 @@ class CcConsoleApp(App[None]):
             return None
         return self.ctx.store.incidents.last_seq() - self._paused_at_seq
 
+    def action_copy_id(self) -> None:
+        """Copy the id at hand to the operator's clipboard (OSC 52), and say which."""
+        from cc_console.screens.copying import id_at_hand
+
+        t = self.ctx.t
+        found = id_at_hand(self.screen)
+        if found is None:
+            self.notify(t("copy.nothing"), severity="warning")
+            return
+        self.copy_to_clipboard(found)
+        self.notify(t("copy.done", id=found), markup=False)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 to the terminal, and wrapped for tmux or screen when inside one."""
+        from cc_console.screens.copying import passthrough
+
+        super().copy_to_clipboard(text)
+        wrapped = passthrough(text, os.environ)
+        if wrapped is not None and self._driver is not None:
+            self._driver.write(wrapped)
+
     async def action_quit(self) -> None:
         """Quit; while this console polls, only once the operator says so (a q meant for a
         view that had already closed would stop the feeds of everyone who reads this cache)."""

@@ -132,3 +132,61 @@ async def test_q_quits_at_once_when_the_console_does_not_poll(make_app):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_y_copies_the_id_at_hand_and_says_which(make_app, lang):
+    from cc_console.screens import HealthScreen, IncidentDetailScreen
+
+    app = make_app(lang=lang)
+    said = {"id": "Disalin ke papan klip: {}", "en": "Copied to the clipboard: {}"}[lang]
+    async with app.run_test(size=(80, 24)) as pilot:
+        top = app.main.incidents.list.selected
+        await pilot.press("y")
+        assert app.clipboard == top.id == "bpbd:LAP-000"
+        await pilot.press("enter")
+        assert isinstance(app.screen, IncidentDetailScreen)
+        await pilot.press("down", "y")
+        assert app.clipboard == "bpbd:LAP-000"
+        await pilot.press("escape", "1", "y")  # the agencies pane: the selected agency
+        assert app.clipboard == app.main.agencies.list.selected.id
+        await pilot.press("f", "y")  # the feeds view: the source under the cursor
+        assert isinstance(app.screen, HealthScreen)
+        assert app.clipboard == str(app.screen.query_one(DataTable).get_row_at(0)[0])
+        toasts = [str(n.message) for n in app._notifications]
+    assert said.format("bpbd:LAP-000") in toasts
+
+
+@pytest.mark.slow
+def test_y_writes_osc_52_to_the_terminal_and_wrapped_for_tmux(tmp_path, monkeypatch):
+    """A real console on a pty inside "tmux" (TMUX set): the bytes on the terminal
+    carry the id as OSC 52, plain and in tmux's passthrough."""
+    import base64
+
+    from bench.terminal_probe import Terminal
+    from tests.console.conftest import populate
+
+    path = write_config(tmp_path / "config.toml", [])
+    with Store(load_config(path).cache.path, operator="siti") as store:
+        populate(store)
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    term = Terminal(path, 80, 24)
+    try:
+        term.settle()
+        term.press("y")
+        term.drain(1.0)
+    finally:
+        term.close()
+    out = b"".join(chunk for _, chunk in term.log)
+    encoded = base64.b64encode(b"bpbd:LAP-000")
+    assert b"\x1b]52;c;" + encoded + b"\x07" in out
+    assert b"\x1bPtmux;\x1b\x1b]52;c;" + encoded + b"\x07\x1b\\" in out
+
+
+def test_osc_52_is_wrapped_for_the_multiplexer_in_use():
+    from cc_console.screens.copying import osc52, passthrough
+
+    assert osc52("bpbd:X") == "\x1b]52;c;YnBiZDpY\x07"
+    assert passthrough("bpbd:X", {}) is None
+    assert passthrough("bpbd:X", {"TMUX": "x"}) == "\x1bPtmux;\x1b\x1b]52;c;YnBiZDpY\x07\x1b\\"
+    assert passthrough("bpbd:X", {"STY": "1.pts"}) == "\x1bP\x1b]52;c;YnBiZDpY\x07\x1b\\"
