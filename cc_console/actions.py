@@ -107,6 +107,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("copy_id", "y", "copy_id", "app", footer=False),  # in ? and the palette
+    Action("toasts", "m", "toasts", "app", footer=False),
     Action("pause", "p", "pause", "app"),
     Action("refresh", "ctrl+r", "refresh_now", "app"),
     Action("help", "question_mark", "help", "app"),

@@ -14,15 +14,20 @@ import os
 import signal
 import sys
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.markup import escape
+from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from cc_console.actions import ACTIONS
@@ -60,6 +65,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CcConsoleApp", "run_console"]
 
+
+NARROW = 100  # below this many columns a toast is one line over the key line
+TOASTS_KEPT = 50  # the toasts the m view lists
 
 COUNTS_AFTER = 0.5  # seconds after start before the first count of active incidents
 COUNTS_EVERY = 5.0  # and at most this often after
@@ -130,11 +138,44 @@ class CcConsoleApp(App[None]):
         self._alarm_seen: frozenset[tuple[str, int]] = frozenset()
         # Screens hidden when the cache changed: they re-read it when on top again.
         self._behind: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        # Every toast shown, newest last: one missed while looking away is in m.
+        self.toasts: deque[Toast] = deque(maxlen=TOASTS_KEPT)
+        self._toasts_seen = 0
 
     @property
     def keys(self) -> dict[str, str]:
         """Every action's key(s), as configured (shared with every screen)."""
         return self.ctx.keys
+
+    # -- toasts ---------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast and keep it for the m view. On a narrow terminal a toast is one
+        line over the key line (the title leads its text), so it hides no part of a view."""
+        plain = Text.from_markup(message).plain if markup else message
+        self._toasts_seen += 1
+        self.toasts.append(Toast(self._toasts_seen, self.ctx.now(), severity, title, plain))
+        if title and self.size.width < NARROW:
+            message = f"{escape(title) if markup else title}: {message}"
+            title = ""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def action_toasts(self) -> None:
+        from cc_console.screens.toasts import ToastsScreen
+
+        if not isinstance(self.screen, ToastsScreen):
+            self.push_screen(ToastsScreen(self.ctx))
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -473,6 +514,17 @@ class CcConsoleApp(App[None]):
                 where = self if action.scope == "app" else screen
                 label = f"{t(action.label)} ({key_label(self.keys[action.id])})"
                 yield SystemCommand(label, other(action.label), _runner(self, action.target, where))
+
+
+@dataclass(frozen=True)
+class Toast:
+    """One toast as it was shown (its text without markup)."""
+
+    n: int
+    at: datetime
+    severity: str
+    title: str
+    message: str
 
 
 def _runner(app: CcConsoleApp, action: str, where: App[None] | Screen[Any]) -> Callable[[], Any]:

@@ -190,3 +190,50 @@ def test_osc_52_is_wrapped_for_the_multiplexer_in_use():
     assert passthrough("bpbd:X", {}) is None
     assert passthrough("bpbd:X", {"TMUX": "x"}) == "\x1bPtmux;\x1b\x1b]52;c;YnBiZDpY\x07\x1b\\"
     assert passthrough("bpbd:X", {"STY": "1.pts"}) == "\x1bP\x1b]52;c;YnBiZDpY\x07\x1b\\"
+
+
+async def test_at_80_columns_a_toast_is_one_line_over_the_key_line_not_over_the_timeline(
+    make_app,
+):
+    from textual.widgets._toast import Toast
+
+    from cc_console.screens import IncidentDetailScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, IncidentDetailScreen)
+        app.notify("satu")
+        app.notify("dua", title="Judul", severity="warning")
+        await pilot.press("y")  # and a third, from an action
+        await pilot.pause(0.3)
+        body = app.screen.query_one("#detail-body").region
+        shown = [t for t in app.screen.query(Toast) if t.display and t.parent.display]
+        assert len(shown) == 1  # the newest
+        assert shown[0].region.height == 1 and shown[0].region.y == 23
+        assert not shown[0].region.overlaps(body)
+        assert "bpbd:LAP-000" in shown[0].render().plain
+        app.notify("Konsol hanya-baca", title="HANYA-BACA")  # a title leads the one line
+        await pilot.pause(0.3)
+        shown = [t for t in app.screen.query(Toast) if t.display and t.parent.display]
+        assert shown[0].render().plain.strip() == "HANYA-BACA: Konsol hanya-baca"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_m_lists_the_last_50_toasts_newest_first(make_app, lang):
+    from cc_console.screens.toasts import ToastsScreen
+
+    app = make_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for i in range(60):
+            app.notify(f"pesan {i} [b]tebal[/b]", severity="error" if i == 59 else "information")
+        await pilot.press("m")
+        assert isinstance(app.screen, ToastsScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 50
+        newest = [str(c) for c in table.get_row_at(0)]
+        assert newest[1:] == [{"id": "galat", "en": "error"}[lang], "pesan 59 tebal"]
+        assert str(table.get_row_at(49)[2]) == "pesan 10 tebal"
+        await pilot.press("escape", "enter", "y", "m")  # what came since is there too
+        assert isinstance(app.screen, ToastsScreen)
+        assert "bpbd:LAP-000" in str(app.screen.query_one(DataTable).get_row_at(0)[2])
