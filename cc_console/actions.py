@@ -82,6 +82,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("item_done", "x", "item_done", "item"),
     Action("sort", "o", "sort", "main"),
     Action("all", "v", "all", "main"),
+    Action("late", "L", "late", "main", footer=False),  # in ? and the palette
     Action("alarm", "exclamation_mark", "alarm", "app"),
     Action("down", "j", "cursor(1)", "list", palette=False, footer=False),
     Action("up", "k", "cursor(-1)", "list", palette=False, footer=False),

@@ -237,3 +237,50 @@ async def test_m_lists_the_last_50_toasts_newest_first(make_app, lang):
         await pilot.press("escape", "enter", "y", "m")  # what came since is there too
         assert isinstance(app.screen, ToastsScreen)
         assert "bpbd:LAP-000" in str(app.screen.query_one(DataTable).get_row_at(0)[2])
+
+
+SLA = """
+[[sla]]
+match = { severity = ["extreme", "severe"] }
+acknowledge_within = "15m"
+resolve_within = "4h"
+"""
+
+
+@pytest.fixture
+def late_config(tmp_path):
+    """The console's Garut with deadlines: extreme and severe incidents past 15 min unacknowledged."""
+    from tests.console.conftest import populate
+
+    sources = [native_source(n, f"http://127.0.0.1:9/{n}") for n in ("bpbd", "opd")]
+    cfg = load_config(write_config(tmp_path / "config.toml", sources, SLA))
+    with Store.for_config(cfg, operator="siti") as store:
+        populate(store)
+        store.journal.act("ack", "bpbd:LAP-005")  # acknowledged, still past resolving
+    return cfg
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_late_rows_are_marked_at_80_columns_and_l_shows_only_them(late_config, lang):
+    from cc_console.sla import pending_due
+
+    store = Store.for_config(late_config, operator="siti")
+    late_ids = {i.id for i in store.deadlines.late(NOW)}
+    counted = store.deadlines.late_counts(NOW).late
+    assert counted == len(late_ids) > 3
+    app = CcConsoleApp(late_config, store, lang=lang, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        source = app.main.incidents.source
+        rows = source.page(0, 12)
+        for inc in rows:  # the default view (newest first) has no deadline column at 80
+            line = source.render(inc, 78).plain
+            assert ("⚠" in line) == (inc.id in late_ids), line
+            pending = pending_due(inc.status, inc.acknowledge_due, inc.resolve_due)
+            assert (inc.id in late_ids) == (pending is not None and pending[1] <= NOW)
+        await pilot.press("L")
+        assert app.main.incidents.list.total == counted
+        assert {i.id for i in source.page(0, 100)} == late_ids
+        title = app.main.incidents.query_one(".pane-title").render().plain
+        assert {"id": "hanya lewat tenggat", "en": "past a deadline only"}[lang] in title
+        await pilot.press("L")
+        assert app.main.incidents.list.total == 39  # every active one again
