@@ -341,7 +341,11 @@ class CcConsoleApp(App[None]):
             yield from screen.query(AlarmLine)
 
     def on_status_bar_mounted(self, message: StatusBar.Mounted) -> None:
-        self._fill(message.bar)
+        self.fill_status(message.bar)
+
+    def fill_status(self, bar: StatusBar) -> None:
+        """Give a top line what this app knows (a new one asks as it mounts)."""
+        self._fill(bar)
 
     def _fill(self, bar: StatusBar) -> None:
         bar.health = self.health

@@ -284,3 +284,33 @@ async def test_late_rows_are_marked_at_80_columns_and_l_shows_only_them(late_con
         assert {"id": "hanya lewat tenggat", "en": "past a deadline only"}[lang] in title
         await pilot.press("L")
         assert app.main.incidents.list.total == 39  # every active one again
+
+
+@pytest.mark.slow
+def test_h_never_paints_no_feeds_yet_before_its_page(tmp_path):
+    """A real console on a pty: every byte written after H is read; the top line of the
+    new view never said "belum ada umpan" (it did until the app filled it a moment later,
+    1-2 s in the province while the page was composed on the UI thread)."""
+    import os
+
+    from bench.terminal_probe import Terminal
+    from tests.console.conftest import populate
+
+    source = native_source("bpbd", "http://127.0.0.1:9/b")
+    path = write_config(tmp_path / "config.toml", [source])
+    with Store(load_config(path).cache.path, operator="siti") as store:
+        populate(store)
+    term = Terminal(path, 80, 24)
+    try:
+        term.settle()
+        start = len(term.log)
+        term.press("H")
+        term.drain(2.0)
+        shown = term.shown(80, 24)
+        os.write(term.fd, b"\x1b")  # back to the main screen, where q quits
+        term.drain(0.5)
+    finally:
+        term.close()
+    after = b"".join(chunk for _, chunk in term.log[start:]).decode("utf-8", "replace")
+    assert "umpan" in after and "belum ada umpan" not in after
+    assert any("serah terima" in line for line in shown), shown
