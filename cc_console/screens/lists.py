@@ -425,7 +425,8 @@ class KinerjaScreen(TableScreen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key:
-            self.app.push_screen(AgencyDetailScreen(self.ctx, key))
+            days = self.kinerja.days  # the charts cover the period the ranking shows
+            self.app.push_screen(AgencyDetailScreen(self.ctx, key, days=days))
 
 
 class SitesView:

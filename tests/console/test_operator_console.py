@@ -314,3 +314,44 @@ def test_h_never_paints_no_feeds_yet_before_its_page(tmp_path):
     after = b"".join(chunk for _, chunk in term.log[start:]).decode("utf-8", "replace")
     assert "umpan" in after and "belum ada umpan" not in after
     assert any("serah terima" in line for line in shown), shown
+
+
+def _chart_lines(plot) -> list[str]:
+    from textual.geometry import Region
+
+    return [s.text for s in plot.render_lines(Region(0, 0, plot.size.width, plot.size.height))]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_agency_charts_read_whole_days_ago_put_the_target_at_its_label_and_follow_the_period(
+    make_app, store, lang
+):
+    """Opened from Kinerja on 30 days: the charts cover 30 days, the axis says 30 25 … 0
+    (not "-90.0 -67.5"), and the red target line of "Respon < 30 menit" (target 90, values
+    88) lies on the row its label "90" names."""
+    from textual_plotext import PlotextPlot
+
+    from cc_console.screens.detail import AgencyDetailScreen
+    from tests.console.conftest import until
+
+    app = make_app(lang=lang)
+    async with app.run_test(size=(80, 60)) as pilot:
+        await pilot.press("5", "t")  # Kinerja, 7 → 30 days
+        assert await until(pilot, lambda: app.screen.kinerja.result is not None)
+        assert app.screen.kinerja.days == 30
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("bpbd"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, AgencyDetailScreen) and app.screen.days == 30
+        await pilot.pause(0.3)
+        title = app.screen.query_one("#charts-title").render().plain
+        assert "30" in title and "90" not in title
+        status, respon, _ = app.screen.query(PlotextPlot)
+        lines = _chart_lines(respon)
+    axis = next(line for line in lines if " 30 " in f" {line} " and " 0" in line)
+    assert [w for w in axis.split()] == ["30", "25", "20", "15", "10", "5", "0"], axis
+    assert not any("-" in w or ".0" in w for w in axis.split())
+    (target_row,) = [i for i, line in enumerate(lines) if line.lstrip().startswith("90")]
+    assert lines[target_row].count("─") > 30  # the target line is on its label's row
+    assert all(line.count("─") < 30 for i, line in enumerate(lines) if i != target_row
+               and "└" not in line and "┌" not in line)  # fmt: skip
