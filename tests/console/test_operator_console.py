@@ -346,7 +346,7 @@ async def test_agency_charts_read_whole_days_ago_put_the_target_at_its_label_and
         await pilot.pause(0.3)
         title = app.screen.query_one("#charts-title").render().plain
         assert "30" in title and "90" not in title
-        status, respon, _ = app.screen.query(PlotextPlot)
+        _status, respon, _posko = app.screen.query(PlotextPlot)
         lines = _chart_lines(respon)
     axis = next(line for line in lines if " 30 " in f" {line} " and " 0" in line)
     assert [w for w in axis.split()] == ["30", "25", "20", "15", "10", "5", "0"], axis
