@@ -355,3 +355,41 @@ async def test_agency_charts_read_whole_days_ago_put_the_target_at_its_label_and
     assert lines[target_row].count("─") > 30  # the target line is on its label's row
     assert all(line.count("─") < 30 for i, line in enumerate(lines) if i != target_row
                and "└" not in line and "┌" not in line)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("id", {"silence": "Senyapkan yang serupa", "unsilence": "Akhiri senyap",
+                "silence_source": "Senyapkan sumber ini", "copy_id": "Salin id",
+                "toasts": "Pesan terakhir", "late": "Hanya yang lewat tenggat"}),
+        ("en", {"silence": "Silence ones like it", "unsilence": "End a silence",
+                "silence_source": "Silence this source", "copy_id": "Copy id",
+                "toasts": "Recent messages", "late": "Only those past a deadline"}),
+    ],
+)  # fmt: skip
+async def test_the_new_keys_are_in_help_and_in_the_palette_in_both_languages(
+    make_app, lang, words
+):
+    from cc_console.screens import HealthScreen, HelpScreen, NotificationsScreen
+
+    app = make_app(lang=lang)
+    async with app.run_test(size=(100, 50)) as pilot:
+
+        def palette() -> set[str]:
+            return {str(c.title) for c in app.get_system_commands(app.screen)}
+
+        on_main = palette()
+        for action in ("copy_id", "toasts", "late"):
+            assert any(words[action] in c for c in on_main), (action, on_main)
+        await pilot.press("N")
+        assert isinstance(app.screen, NotificationsScreen)
+        assert {f"{words['silence']} (s)", f"{words['unsilence']} (x)"} <= palette()
+        await pilot.press("escape", "f")
+        assert isinstance(app.screen, HealthScreen)
+        assert f"{words['silence_source']} (s)" in palette()
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = app.screen.query_one("#help-keys").render().plain
+    for action, word in words.items():
+        assert word in shown, (action, shown)
