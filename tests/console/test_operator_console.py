@@ -368,9 +368,7 @@ async def test_agency_charts_read_whole_days_ago_put_the_target_at_its_label_and
                 "toasts": "Recent messages", "late": "Only those past a deadline"}),
     ],
 )  # fmt: skip
-async def test_the_new_keys_are_in_help_and_in_the_palette_in_both_languages(
-    make_app, lang, words
-):
+async def test_the_new_keys_are_in_help_and_in_the_palette_in_both_languages(make_app, lang, words):
     from cc_console.screens import HealthScreen, HelpScreen, NotificationsScreen
 
     app = make_app(lang=lang)
