@@ -82,7 +82,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("item_done", "x", "item_done", "item"),
     Action("sort", "o", "sort", "main"),
     Action("all", "v", "all", "main"),
-    Action("late", "L", "late", "main", footer=False),  # in ? and the palette
+    Action("late", "T", "late", "main", footer=False),  # T for telat; in ? and the palette
     Action("alarm", "exclamation_mark", "alarm", "app"),
     Action("down", "j", "cursor(1)", "list", palette=False, footer=False),
     Action("up", "k", "cursor(-1)", "list", palette=False, footer=False),
@@ -108,7 +108,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("copy_id", "y", "copy_id", "app", footer=False),  # in ? and the palette
-    Action("toasts", "m", "toasts", "app", footer=False),
+    Action("toasts", "M", "toasts", "app", footer=False),  # (m: a meeting's minutes)
     Action("pause", "p", "pause", "app"),
     Action("refresh", "ctrl+r", "refresh_now", "app"),
     Action("help", "question_mark", "help", "app"),

@@ -220,21 +220,21 @@ async def test_at_80_columns_a_toast_is_one_line_over_the_key_line_not_over_the_
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-async def test_m_lists_the_last_50_toasts_newest_first(make_app, lang):
+async def test_shift_m_lists_the_last_50_toasts_newest_first(make_app, lang):
     from cc_console.screens.toasts import ToastsScreen
 
     app = make_app(lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
         for i in range(60):
             app.notify(f"pesan {i} [b]tebal[/b]", severity="error" if i == 59 else "information")
-        await pilot.press("m")
+        await pilot.press("M")
         assert isinstance(app.screen, ToastsScreen)
         table = app.screen.query_one(DataTable)
         assert table.row_count == 50
         newest = [str(c) for c in table.get_row_at(0)]
         assert newest[1:] == [{"id": "galat", "en": "error"}[lang], "pesan 59 tebal"]
         assert str(table.get_row_at(49)[2]) == "pesan 10 tebal"
-        await pilot.press("escape", "enter", "y", "m")  # what came since is there too
+        await pilot.press("escape", "enter", "y", "M")  # what came since is there too
         assert isinstance(app.screen, ToastsScreen)
         assert "bpbd:LAP-000" in str(app.screen.query_one(DataTable).get_row_at(0)[2])
 
@@ -261,7 +261,7 @@ def late_config(tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-async def test_late_rows_are_marked_at_80_columns_and_l_shows_only_them(late_config, lang):
+async def test_late_rows_are_marked_at_80_columns_and_t_shows_only_them(late_config, lang):
     from cc_console.sla import pending_due
 
     store = Store.for_config(late_config, operator="siti")
@@ -277,12 +277,12 @@ async def test_late_rows_are_marked_at_80_columns_and_l_shows_only_them(late_con
             assert ("⚠" in line) == (inc.id in late_ids), line
             pending = pending_due(inc.status, inc.acknowledge_due, inc.resolve_due)
             assert (inc.id in late_ids) == (pending is not None and pending[1] <= NOW)
-        await pilot.press("L")
+        await pilot.press("T")
         assert app.main.incidents.list.total == counted
         assert {i.id for i in source.page(0, 100)} == late_ids
         title = app.main.incidents.query_one(".pane-title").render().plain
         assert {"id": "hanya lewat tenggat", "en": "past a deadline only"}[lang] in title
-        await pilot.press("L")
+        await pilot.press("T")
         assert app.main.incidents.list.total == 39  # every active one again
 
 

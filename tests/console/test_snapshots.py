@@ -18,8 +18,8 @@ VIEWS = {
     "event": ["7", "enter"],
     "province_events": ["7"],
     "silence": ["f", "s"],  # the silence dialog, prefilled with the source under the cursor
-    "toasts": ["y", "m"],  # the last toasts (one: the id copied)
-    "late_only": ["L"],  # the incidents past a deadline (none in this cache: the pane says so)
+    "toasts": ["y", "M"],  # the last toasts (one: the id copied)
+    "late_only": ["T"],  # the incidents past a deadline (none in this cache: the pane says so)
 }
 
 
