@@ -287,12 +287,16 @@ class IncidentsPane(Pane):
         self.source.query = replace(q, order=order)
         self.list.forget_selection()  # a new order is read from its top
         self.reload()
+        # Every line: one showing the same incident in both orders is drawn anew too
+        # (the deadline column comes and goes with the order at 80 columns).
+        self.list.refresh()
 
     def toggle_late(self) -> None:
         """Only the incidents past a deadline, or every one again."""
         self.source.late_only = not self.source.late_only
         self.list.forget_selection()
         self.reload()
+        self.list.refresh()  # (as for a new order)
 
     def toggle_all(self) -> None:
         q = self.source.query

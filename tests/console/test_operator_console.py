@@ -391,3 +391,31 @@ async def test_the_new_keys_are_in_help_and_in_the_palette_in_both_languages(mak
         shown = app.screen.query_one("#help-keys").render().plain
     for action, word in words.items():
         assert word in shown, (action, shown)
+
+
+async def test_a_new_order_repaints_every_row_even_one_showing_the_same_incident(tmp_path):
+    """At 80x24, after o o (most overdue first: a deadline column appears), what each
+    line painted is what its row renders now. A line that showed the same incident before
+    and after kept the old layout (no deadline column) until the next minute's tick."""
+    from tests.console.conftest import populate, until
+
+    rules = '[[sla]]\nacknowledge_within = "30m"\nresolve_within = "12h"\n'
+    config = load_config(write_config(tmp_path / "config.toml", [], rules))
+    store = Store.for_config(config, operator="siti")
+    populate(store)  # here Longsor di Kec. Cikajang is row 13 in both orders
+    app = CcConsoleApp(config, store, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = app.main.incidents.list
+        await pilot.pause(0.3)
+        await pilot.press("o", "o")
+        await pilot.pause(0.5)
+
+        def stale() -> list[int]:
+            return [
+                y for y, painted in lst._shown.items()
+                if y < lst.size.height and (row := lst.row(lst.scroll_offset.y + y)) is not None
+                and painted != lst._segments(row, lst.size.width)
+            ]  # fmt: skip
+
+        assert await until(pilot, lambda: not stale(), timeout=2.0), stale()
+    store.close()
