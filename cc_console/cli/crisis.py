@@ -91,7 +91,9 @@ def event_open(
     if not title.strip():
         raise ConfigError("the event's title is empty")
     store = _writable(state, "event open")
-    event = store.crisis.open(title, category, [resolve_area(a) for a in area or []])
+    event = store.crisis.open(
+        title, category, [resolve_area(a, state.config.site.code) for a in area or []]
+    )
     if as_json:
         state.print_json(show_json(store, event, state.now()))
     else:
@@ -181,7 +183,7 @@ def event_impact(
         raise ConfigError("--area is empty")
     store = _writable(state, "event impact")
     event = _event(store, event_id)
-    name, code = resolve_area(area)
+    name, code = resolve_area(area, state.config.site.code)
     store.crisis.report(event, name, code, figures, source)
     if as_json:
         state.print_json(show_json(store, store.crisis.get(event.id), state.now())["impact"])

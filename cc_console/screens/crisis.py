@@ -473,7 +473,7 @@ class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "impact-area":
             event.stop()
-            found = area_matches(event.value)
+            found = area_matches(event.value, self.ctx.config.site.code)
             hint = ", ".join(f"{name} ({code})" for code, name in found[:4])
             self.query_one("#impact-area-hint", Label).update(Text(hint))
 
@@ -488,8 +488,8 @@ class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):
         if not typed:
             self._refuse("area", t("refused.impact_area"))
             return
-        found = area_matches(typed)
-        area, code = resolve_area(typed)
+        found = area_matches(typed, self.ctx.config.site.code)
+        area, code = resolve_area(typed, self.ctx.config.site.code)
         if code is None and len(found) == 1:  # "cisew" is Cisewu: the one it can mean
             code, area = found[0]
         elif code is None and len(found) > 1:  # "taro": Tarogong Kaler or Kidul? Ask.
