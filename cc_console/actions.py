@@ -70,6 +70,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("open", "enter", "open", "main", palette=False),
     Action("ack", "a", "act('ack')", "incident", applies=("open",)),
     Action("note", "n", "act('note')", "incident"),
+    # A note the public reads (page, status.json): in ? and the palette, not the key line.
+    Action("note_public", "P", "act('note.public')", "incident", footer=False),
     Action("assign", "s", "act('assign')", "incident"),
     Action("resolve", "r", "act('resolve')", "incident", applies=("open", "acknowledged")),
     Action("reopen", "u", "act('reopen')", "incident", footer=False, applies=("resolved",)),

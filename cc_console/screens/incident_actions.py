@@ -1,4 +1,4 @@
-"""Acknowledge, note, assign, resolve, reopen: the prompt and the journaled write, on any
+"""Acknowledge, note (private or public), assign, resolve, reopen: the prompt and the journaled write, on any
 screen with an incident at hand (the main screen and the incident view bind them).
 
 An action that does not apply to the incident as it stands is refused with the
@@ -82,7 +82,7 @@ def act_on(
     def noted(note: str | None) -> None:
         if note is None:
             return
-        if action == "note" and not note:
+        if action in ("note", "note.public") and not note:
             screen.notify(t("refused.empty_note"), severity="warning")
             return
         write(note=note or None)
