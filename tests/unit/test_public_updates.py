@@ -334,3 +334,27 @@ def test_an_item_claiming_a_site_outside_its_documents_is_not_believed(tmp_path,
     assert "site '33.01' is not under the document's site" in r.out  # said, not believed
     seen = {i["title"]: i["site"] for i in cli("--config", str(cfg), "incidents", "--json").json()}
     assert seen == {"Di bawah": "32.05", "Di luar": "32", "Lewat extra": "32"}
+
+
+def test_the_demo_shows_a_public_update_on_its_first_start(tmp_path):
+    from cc_console.config import load_config
+    from cc_console.demo import DemoServer
+    from cc_console.demo.crisis import PUBLIC_UPDATE, seed_crisis
+    from cc_console.demo.session import rakor_id, seed_follow_up
+    from cc_console.publish import Documents
+    from tests.conftest import demo_store
+
+    with DemoServer(tick_seconds=3600) as server:
+        store, refresh = demo_store(server, tmp_path)
+        try:
+            refresh()
+            seed_follow_up(store, load_config(tmp_path / "demo.toml").site.tz)
+            seed_crisis(store, rakor_id(store))
+            docs = Documents(store, load_config(tmp_path / "demo.toml"), 7)
+            page = docs.render("/").body.decode()
+            status = json.loads(docs.render("/status.json").body)
+        finally:
+            store.close()
+    assert html.escape(PUBLIC_UPDATE, quote=False) in page
+    bodies = [u["body"] for i in status["incidents"] for u in i["incident_updates"]]
+    assert bodies == [PUBLIC_UPDATE]
