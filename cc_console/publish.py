@@ -800,8 +800,10 @@ class Documents:
             first = min((i.reported_at for i in reports if i.reported_at), default=None)
             group, place = self._place(lead)
             # The operators' public updates of every report of it, newest first.
-            updates = sorted(
-                (n for i in reports for n in notes.get(i.id, [])), key=lambda n: n[1], reverse=True
+            updates = sorted(  # by time, then by journal order (two in one second)
+                (n for i in reports for n in notes.get(i.id, [])),
+                key=lambda n: (n[1], n[0]),
+                reverse=True,
             )
             hazards.append(
                 {
