@@ -38,9 +38,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
-from cc_console.models import Agency
+from cc_console.models import Agency, Kpi
 from cc_console.timefmt import in_zone, iso_z, parse_iso, span
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "AgencyFigures",
     "CenterFigures",
     "Kinerja",
+    "KinerjaSource",
     "Period",
     "compute",
     "dates_period",
@@ -364,24 +365,6 @@ def score(figures: AgencyFigures) -> float | None:
     return score_parts(figures)[0]
 
 
-def status_shares(
-    changes: list[tuple[str, str, str]], start: datetime, end: datetime
-) -> dict[str, dict[str, float]]:
-    """Per agency, the share of ``[start, end)`` spent in each status.
-
-    ``changes``: ``(agency, at, status)`` sorted by agency and time, the last
-    change before the period first. Time before an agency's first known
-    status is not counted (the shares are of the time known).
-    """
-    points: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
-    for agency, text, status in changes:
-        when = parse_iso(text)
-        if when is not None:
-            points[agency].append((when, status, ""))
-    out = {agency: _shares(pts, start, end) for agency, pts in points.items()}
-    return {agency: shares for agency, shares in out.items() if shares}
-
-
 def _shares(points: list[tuple[datetime, str, str]], a: datetime, b: datetime) -> dict[str, float]:
     """The share of ``[a, b)`` in each status, from one agency's changes (sorted)."""
     spans: dict[str, float] = defaultdict(float)
@@ -499,99 +482,131 @@ def _items(
     return out
 
 
-def compute(
-    reads: Any,
-    agencies: list[Agency],
-    start: datetime,
-    end: datetime,
-    *,
-    trend: bool = True,
-    tz: tzinfo = UTC,
-    current: bool = False,
-    previous: datetime | None = None,
-    min_events: int = MIN_EVENTS,
-) -> Kinerja:
-    """The figures of ``[start, end)`` from ``reads`` (a :class:`KinerjaReads`).
+class KinerjaSource(Protocol):
+    """The store's reads the figures are computed from (:class:`~cc_console.store.kinerja.
+    KinerjaReads`): counts in SQL, only the durations the medians need come back."""
 
-    ``agencies``: the known agencies (their names and kinds); an id seen only in
-    assignments or items is listed under its id. The trend's weeks are seven site
-    days each (``tz``), the latest ending with the period; ``previous``: the start of
-    the previous period (which ends at ``start``), if one is wanted. Incidents are
-    judged as they stand at the period's end.
+    def keep(self, offset: timedelta) -> bool:
+        """Bring the counts kept per site day up to date; False: they cannot serve."""
+        ...
 
-    ``current``: the period ends now and starts at a site midnight (a report, the
-    console): the counts kept per site day serve it (see
-    :mod:`cc_console.store.kinerja`), else they are counted from the incidents.
-    """
-    weeks = TREND_WEEKS if trend else 0
-    starts = week_starts(end, tz, weeks)
-    since = min([start, *starts[-1:], *([previous] if previous else [])])
-    names = {a.id: a.name for a in agencies}
-    kinds = {a.id: a.kind for a in agencies}
-    figures: dict[str, AgencyFigures] = {
-        i: AgencyFigures(i, n, kinds.get(i, "agency")) for i, n in names.items()
-    }
-    before: dict[str, AgencyFigures] = {}
-    weekly: list[dict[str, AgencyFigures]] = [{} for _ in range(weeks)]
+    def incident_counts(
+        self,
+        starts: list[datetime],
+        start: datetime,
+        end: datetime,
+        previous: datetime | None = None,
+        *,
+        kept: timedelta | None = None,
+    ) -> list[dict[str, Any]]:
+        """Per assignee (None: everyone's, the centre's), ``in_period`` and trend ``week``:
+        ``incidents``, ``resolved``, ``on_time``, ``late_open``, ``breaches``,
+        ``acknowledged``, ``acknowledged_on_time``."""
+        ...
 
-    def of(table: dict[str, AgencyFigures], agency: str) -> AgencyFigures:
+    def durations(
+        self, start: datetime, end: datetime, *, kept: bool = False
+    ) -> list[tuple[str | None, float | None, float | None]]:
+        """``(assignee, seconds to resolve, seconds to acknowledge)``."""
+        ...
+
+    def items(self, since: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The action items that can count in a window inside ``[since, end)``."""
+        ...
+
+    def history(self, since: datetime, end: datetime) -> list[tuple[str, str, str, str]]:
+        """``(agency, at, status, kpis JSON)``, each agency's last change before first."""
+        ...
+
+    def kpis(self, text: str) -> tuple[Kpi, ...]:
+        """The indicators of one history row."""
+        ...
+
+    def late_incidents(self, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
+        """Per assignee, the ``limit`` incidents longest open past their deadline."""
+        ...
+
+    def breakdown(self, start: datetime, end: datetime) -> dict[str, list[tuple[str, int]]]:
+        """Incidents by category and area, overdue items by owner."""
+        ...
+
+    def kept_breakdown(
+        self, first: date, last: date, end: datetime
+    ) -> dict[str, list[tuple[str, int]]]:
+        """:meth:`breakdown` from the counts kept per site day."""
+        ...
+
+
+INCIDENT_COUNTS = ("incidents", "resolved", "on_time", "late_open", "breaches",
+                   "acknowledged", "acknowledged_on_time")  # fmt: skip
+
+
+class _Tables:
+    """The figures being built: the period's, the previous period's and each trend
+    week's, per agency; an agency first met is listed under its id (the known ones
+    under their names and kinds)."""
+
+    def __init__(self, agencies: list[Agency], weeks: int) -> None:
+        self.names = {a.id: a.name for a in agencies}
+        self.kinds = {a.id: a.kind for a in agencies}
+        self.period: dict[str, AgencyFigures] = {
+            i: AgencyFigures(i, n, self.kinds.get(i, "agency")) for i, n in self.names.items()
+        }
+        self.before: dict[str, AgencyFigures] = {}
+        self.weekly: list[dict[str, AgencyFigures]] = [{} for _ in range(weeks)]
+
+    def of(self, table: dict[str, AgencyFigures], agency: str) -> AgencyFigures:
         return table.setdefault(
-            agency, AgencyFigures(agency, names.get(agency, agency), kinds.get(agency, "agency"))
+            agency,
+            AgencyFigures(agency, self.names.get(agency, agency), self.kinds.get(agency, "agency")),
         )
 
-    def targets(agency: str, where: int, week: int) -> list[AgencyFigures]:
-        """``where``: 1 in the period, 2 in the previous one, 0 neither."""
-        out = [of(figures, agency)] if where == 1 else [of(before, agency)] if where == 2 else []
-        if 0 <= week < weeks:
-            out.append(of(weekly[week], agency))
-        return out
+    def targets(self, agency: str, where: int, week: int) -> list[AgencyFigures]:
+        """Where a count lands: ``where`` 1 in the period, 2 in the previous one, 0
+        neither; and in its trend ``week`` if it is one."""
+        tables = {1: [self.period], 2: [self.before]}.get(where, [])
+        if 0 <= week < len(self.weekly):
+            tables.append(self.weekly[week])
+        return [self.of(t, agency) for t in tables]
 
-    center = CenterFigures()
-    offset = fixed_offset(tz, end) if current else None
-    kept = offset is not None and reads.keep(offset)
-    if kept:
-        assert offset is not None
-        first, last, period_first = (in_zone(t, tz).date() for t in (since, end, start))
-        previous_first = in_zone(previous, tz).date() if previous else period_first
+    def all(self) -> list[dict[str, AgencyFigures]]:
+        return [self.period, self.before, *self.weekly]
 
-        def where(day: date) -> int:
-            return 1 if day >= period_first else 2 if day >= previous_first else 0
 
-        for r in reads.kept_days(first, last):
-            day = date.fromisoformat(r["day"])
-            if day >= period_first:
-                center.incidents += r["incidents"]
-                center.acknowledged += r["acknowledged"]
-                center.acknowledged_on_time += r["acknowledged_on_time"]
-                center.breaches += r["breaches"]
-            if not r["agency"]:
-                continue
-            for f in targets(r["agency"], where(day), (last - day).days // 7):
-                f.assigned += r["incidents"]
-                f.resolved += r["resolved"]
-                f.resolved_on_time += r["on_time"]
-                f.breaches += r["breaches"]
-        for r in reads.late_open(since, end, offset):
-            day = date.fromisoformat(r["day"])
-            for f in targets(r["agency"], where(day), (last - day).days // 7):
-                f.late_open += r["n"]
-    else:
-        for r in reads.incident_groups(starts, start, end, previous):
-            counts = {k: int(r[k] or 0) for k in ("assigned", "resolved", "on_time", "late_open",
-                                                  "breaches", "acknowledged",
-                                                  "acknowledged_on_time")}  # fmt: skip
-            if r["agency"] is None:  # everyone's, in the period: the center's
-                center.incidents += counts["assigned"]
-                center.acknowledged += counts["acknowledged"]
-                center.acknowledged_on_time += counts["acknowledged_on_time"]
-                center.breaches += counts["breaches"]
-                continue
-            for f in targets(r["agency"], int(r["in_period"]), r["week"]):
-                f.assigned += counts["assigned"]
-                f.resolved += counts["resolved"]
-                f.resolved_on_time += counts["on_time"]
-                f.late_open += counts["late_open"]
-                f.breaches += counts["breaches"]
+def _count_incidents(
+    reads: KinerjaSource,
+    tables: _Tables,
+    center: CenterFigures,
+    window: tuple[list[datetime], datetime, datetime, datetime | None],
+    kept: timedelta | None,
+) -> None:
+    """Add the incidents' counts (one accumulation, however they were read) to the
+    centre (everyone's of the period) and to their assignees' figures."""
+    for r in reads.incident_counts(*window, kept=kept):
+        n = {k: int(r[k] or 0) for k in INCIDENT_COUNTS}
+        if r["agency"] is None:
+            center.incidents += n["incidents"]
+            center.acknowledged += n["acknowledged"]
+            center.acknowledged_on_time += n["acknowledged_on_time"]
+            center.breaches += n["breaches"]
+            continue
+        for f in tables.targets(r["agency"], int(r["in_period"]), int(r["week"])):
+            f.assigned += n["incidents"]
+            f.resolved += n["resolved"]
+            f.resolved_on_time += n["on_time"]
+            f.late_open += n["late_open"]
+            f.breaches += n["breaches"]
+
+
+def _medians(
+    reads: KinerjaSource,
+    tables: _Tables,
+    center: CenterFigures,
+    start: datetime,
+    end: datetime,
+    kept: bool,
+) -> None:
+    """The median time to resolve per agency, and the centre's to acknowledge."""
     resolve: dict[str, list[float]] = defaultdict(list)
     acks: list[float] = []
     for agency, resolve_s, ack_s in reads.durations(start, end, kept=kept):
@@ -602,17 +617,25 @@ def compute(
     if kept:  # only those acknowledged after their report were read: the rest are zeros
         acks += [0.0] * (center.acknowledged - len(acks))
     for agency, values in resolve.items():
-        of(figures, agency).median_resolve_s = statistics.median(values)
+        tables.of(tables.period, agency).median_resolve_s = statistics.median(values)
     center.median_acknowledge_s = statistics.median(acks) if acks else None
-    # The breaches nobody is accountable for but the centre: of incidents assigned to no one.
+
+
+def _unassigned(center: CenterFigures, figures: dict[str, AgencyFigures]) -> None:
+    """The breaches nobody is accountable for but the centre: of incidents assigned to
+    no one."""
     late_by = {f.id: f.breaches for f in figures.values() if f.breaches}
     center.late_by_agency = dict(sorted(late_by.items()))
     center.unassigned_breaches = max(center.breaches - sum(late_by.values()), 0)
-    windows = [(start, end, figures)] + [
-        (a, min(end, a + timedelta(days=7)), weekly[w]) for w, a in enumerate(starts)
-    ]
-    if previous:
-        windows.append((previous, start, before))
+
+
+Window = tuple[datetime, datetime, dict[str, AgencyFigures]]
+
+
+def _count_items(
+    reads: KinerjaSource, tables: _Tables, windows: list[Window], since: datetime, end: datetime
+) -> None:
+    """Each window's action items per owner; the period's overdue ones listed."""
     items = [
         {**r, "due_t": parse_iso(r["due"]), "done_t": parse_iso(r["done_at"])}
         for r in reads.items(since, end)
@@ -620,11 +643,18 @@ def compute(
     items = [r for r in items if r["due_t"] is not None]
     for a, b, table in windows:
         for owner, (n, on_time, overdue, late) in _items(items, a, b).items():
-            f = of(table, owner)
+            f = tables.of(table, owner)
             f.actions, f.actions_done_on_time, f.actions_overdue = n, on_time, overdue
-            if table is figures:
+            if table is tables.period:
                 late.sort(key=lambda x: (-x["days_late"], x["id"]))
                 f.overdue_items = late[:LISTED]
+
+
+def _time_weighted(
+    reads: KinerjaSource, tables: _Tables, windows: list[Window], since: datetime, end: datetime
+) -> None:
+    """Each window's service status shares and KPI share met, from the agencies'
+    history (time weighted), and the KPIs of the last reading before its end."""
     points: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
     for agency, at, status, kpis in reads.history(since, end):
         when = parse_iso(at)
@@ -641,40 +671,107 @@ def compute(
 
     for a, b, table in windows:
         for agency, pts in points.items():
-            if agency not in names:
+            if agency not in tables.names:
                 continue
-            f = of(table, agency)
+            f = tables.of(table, agency)
             f.status_time = _shares(pts, a, b)
             f.kpi_share_met = _kpi_share(pts, a, b, judge)
             n = bisect.bisect_left([p[0] for p in pts], b)
             last_reading = judge(pts[n - 1][2]) if n else None
             if last_reading is not None:
                 f.kpis_met, f.kpis_total = last_reading
-    for table in (figures, before, *weekly):
+
+
+def _score_and_rank(tables: _Tables, min_events: int, previous: bool) -> list[AgencyFigures]:
+    """Every table's scores; the period's ranking, with each agency's previous score
+    and rank (when a previous period is wanted)."""
+    for table in tables.all():
         for f in table.values():
             f.score, f.points = score_parts(f) if f.kind == "agency" else (None, {})
-    ranked = _rank(list(figures.values()), min_events)
+    ranked = _rank(list(tables.period.values()), min_events)
     if previous:
+        before = tables.before
         _rank(list(before.values()), min_events)
         for f in ranked:
             if f.id in before and before[f.id].scored:
                 f.previous = {"score": before[f.id].score, "rank": before[f.id].rank}
+    return ranked
+
+
+def _late_incidents(
+    reads: KinerjaSource, figures: dict[str, AgencyFigures], start: datetime, end: datetime
+) -> None:
+    """Per agency, the incidents longest open past their resolve deadline."""
     for r in reads.late_incidents(start, end, LISTED):
         who = figures.get(r["agency"])
         if who is not None:
             who.late_incidents.append({"id": r["id"], "title": r["title"], "breach": "resolve",
                                      "overdue_s": int(r["overdue_s"])})  # fmt: skip
+
+
+def _kept_offset(
+    reads: KinerjaSource, tz: tzinfo, end: datetime, current: bool
+) -> timedelta | None:
+    """The site's offset when the counts kept per site day serve the period (it ends
+    now and starts at a site midnight, the zone has one offset all year, and the counts
+    are up to date or can be brought up to date); None: count from the incidents."""
+    offset = fixed_offset(tz, end) if current else None
+    return offset if offset is not None and reads.keep(offset) else None
+
+
+def compute(
+    reads: KinerjaSource,
+    agencies: list[Agency],
+    start: datetime,
+    end: datetime,
+    *,
+    trend: bool = True,
+    tz: tzinfo = UTC,
+    current: bool = False,
+    previous: datetime | None = None,
+    min_events: int = MIN_EVENTS,
+) -> Kinerja:
+    """The figures of ``[start, end)`` from ``reads``.
+
+    ``agencies``: the known agencies (their names and kinds); an id seen only in
+    assignments or items is listed under its id. The trend's weeks are seven site
+    days each (``tz``), the latest ending with the period; ``previous``: the start of
+    the previous period (which ends at ``start``), if one is wanted. Incidents are
+    judged as they stand at the period's end.
+
+    ``current``: the period ends now and starts at a site midnight (a report, the
+    console): the counts kept per site day serve it (see
+    :mod:`cc_console.store.kinerja`), else they are counted from the incidents.
+    """
+    weeks = TREND_WEEKS if trend else 0
+    starts = week_starts(end, tz, weeks)
+    since = min([start, *starts[-1:], *([previous] if previous else [])])
+    tables = _Tables(agencies, weeks)
+    center = CenterFigures()
+    kept = _kept_offset(reads, tz, end, current)
+    _count_incidents(reads, tables, center, (starts, start, end, previous), kept)
+    _medians(reads, tables, center, start, end, kept is not None)
+    _unassigned(center, tables.period)
+    windows: list[Window] = [(start, end, tables.period)] + [
+        (a, min(end, a + timedelta(days=7)), tables.weekly[w]) for w, a in enumerate(starts)
+    ]
+    if previous:
+        windows.append((previous, start, tables.before))
+    _count_items(reads, tables, windows, since, end)
+    _time_weighted(reads, tables, windows, since, end)
+    ranked = _score_and_rank(tables, min_events, previous is not None)
+    _late_incidents(reads, tables.period, start, end)
     result = Kinerja(start, end, center, ranked, previous_start=previous, min_events=min_events)
     if not trend:
         return result
     for f in ranked:
         f.trend = [
-            weekly[w][f.id].score if f.id in weekly[w] else None for w in reversed(range(weeks))
+            tables.weekly[w][f.id].score if f.id in tables.weekly[w] else None
+            for w in reversed(range(weeks))
         ]
-    if kept:
-        result.breakdown = reads.kept_breakdown(
-            in_zone(start, tz).date(), in_zone(end, tz).date(), end
-        )
+    if kept is not None:
+        first, last = in_zone(start, tz).date(), in_zone(end, tz).date()
+        result.breakdown = reads.kept_breakdown(first, last, end)
     else:
         result.breakdown = reads.breakdown(start, end)
     return result

@@ -21,7 +21,7 @@ partial indexes), never the incidents.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cc_console.models import Kpi
@@ -137,33 +137,12 @@ class KinerjaReads:
             [mark, last],
         )
 
-    def kept_days(self, first: date, last: date) -> list[dict[str, Any]]:
-        """The kept counts of the site days ``[first, last]``, per day and assignee."""
-        return self.db.rows(
-            "SELECT day, agency, incidents, resolved, on_time, breaches, acknowledged, "
-            "acknowledged_on_time FROM kinerja_days WHERE day >= ? AND day <= ?",
-            [first.isoformat(), last.isoformat()],
-        )
-
     def kept_areas(self, first: date, last: date) -> list[dict[str, Any]]:
         """The kept counts per category and area over the site days ``[first, last]``."""
         return self.db.rows(
             "SELECT category, area, sum(n) AS n FROM kinerja_areas "
             "WHERE day >= ? AND day <= ? GROUP BY 1, 2 HAVING sum(n) > 0",
             [first.isoformat(), last.isoformat()],
-        )
-
-    def late_open(self, since: datetime, end: datetime, offset: timedelta) -> list[dict[str, Any]]:
-        """Assigned incidents reported in ``[since, end)`` and still open past their resolve
-        deadline at ``end``, counted per assignee and site day (a partial index holds
-        just the open assigned ones with a deadline)."""
-        return self.db.rows(
-            f"SELECT assigned_to AS agency, date(reported_at, '{_modifier(offset)}') AS day, "
-            "count(*) AS n FROM incidents INDEXED BY incidents_late_assigned "
-            "WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL "
-            "AND resolve_due IS NOT NULL AND resolve_due <= :b "
-            "AND reported_at >= :s AND reported_at <= :b GROUP BY 1, 2",
-            {"s": iso_z(since), "b": iso_z(end)},
         )
 
     def breakdown(self, start: datetime, end: datetime) -> dict[str, list[tuple[str, int]]]:
@@ -228,23 +207,91 @@ class KinerjaReads:
 
     # -- one pass each (the period and the eight weeks of the trend together) ----------
 
-    def incident_groups(
+    def incident_counts(
         self,
         starts: list[datetime],
         start: datetime,
         end: datetime,
         previous: datetime | None = None,
+        *,
+        kept: timedelta | None = None,
     ) -> list[dict[str, Any]]:
         """Counts of the incidents reported from the earliest of ``start``, ``previous``
-        and the trend's week ``starts`` to ``end``: per current assignee, by trend week
-        and by ``in_period`` (1: in the period ``[start, end)``, 2: in the previous one
-        ``[previous, start)``, 0: neither); plus one row with ``agency`` None and
-        ``week`` -1: the period's incidents of everyone (the center's). As they stand
-        at ``end``."""
+        and the trend's week ``starts`` (latest first) to ``end``, as they stand at ``end``.
+
+        Every row has the same columns, whichever way it was counted: ``agency``,
+        ``in_period`` (1: in the period ``[start, end)``, 2: in the previous one
+        ``[previous, start)``, 0: neither), ``week`` (of the trend, 0 the latest; out of
+        range: none), and the sums ``incidents``, ``resolved``, ``on_time``,
+        ``late_open``, ``breaches``, ``acknowledged``, ``acknowledged_on_time``. The
+        rows with ``agency`` None are everyone's incidents of the period (the
+        centre's); the others are per current assignee.
+
+        ``kept``: the site's offset from UTC; the counts kept per site day serve (the
+        period starts at a site midnight and ends now; see :meth:`keep`), else they
+        are counted from the incidents.
+        """
+        if kept is not None:
+            return self._kept_counts(starts, start, end, previous, kept)
+        return self._counted(starts, start, end, previous)
+
+    def _kept_counts(
+        self,
+        starts: list[datetime],
+        start: datetime,
+        end: datetime,
+        previous: datetime | None,
+        offset: timedelta,
+    ) -> list[dict[str, Any]]:
+        def day(at: datetime) -> str:
+            return (at.astimezone(UTC) + offset).date().isoformat()
+
+        since = min([start, *starts[-1:], *([previous] if previous else [])])
+        span = {"first": day(since), "last": day(end), "pf": day(start),
+                "qf": day(previous or start), "b": iso_z(end)}  # fmt: skip
+        # The same day's place in the period and the trend as _week_case's (site days).
+        where = "CASE WHEN day >= :pf THEN 1 WHEN day >= :qf THEN 2 ELSE 0 END"
+        week = "CAST((julianday(:last) - julianday(day)) / 7 AS INTEGER)"
+        sums = ("sum(incidents) AS incidents, sum(resolved) AS resolved, sum(on_time) AS on_time, "
+                "0 AS late_open, sum(breaches) AS breaches, sum(acknowledged) AS acknowledged, "
+                "sum(acknowledged_on_time) AS acknowledged_on_time")  # fmt: skip
+        assigned = self.db.rows(
+            f"SELECT agency, {where} AS in_period, {week} AS week, {sums} FROM kinerja_days "
+            "WHERE day >= :first AND day <= :last AND agency != '' GROUP BY 1, 2, 3",
+            span,
+        )
+        everyone = self.db.rows(
+            f"SELECT NULL AS agency, 1 AS in_period, -1 AS week, {sums} FROM kinerja_days "
+            "WHERE day >= :pf AND day <= :last",
+            span,
+        )
+        # Open past the resolve deadline at the end: not a count kept (it moves with the
+        # clock), read from a partial index that holds just the open assigned ones.
+        late = self.db.rows(
+            f"SELECT agency, {where} AS in_period, {week} AS week, 0 AS incidents, "
+            "0 AS resolved, 0 AS on_time, sum(n) AS late_open, 0 AS breaches, "
+            "0 AS acknowledged, 0 AS acknowledged_on_time FROM ("
+            f"  SELECT assigned_to AS agency, date(reported_at, '{_modifier(offset)}') AS day, "
+            "  count(*) AS n FROM incidents INDEXED BY incidents_late_assigned "
+            "  WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL "
+            "  AND resolve_due IS NOT NULL AND resolve_due <= :b "
+            "  AND reported_at >= :s AND reported_at <= :b GROUP BY 1, 2"
+            ") WHERE day >= :first AND day <= :last GROUP BY 1, 2, 3",
+            {**span, "s": iso_z(since)},
+        )
+        return [*assigned, *[r for r in everyone if r["incidents"]], *late]
+
+    def _counted(
+        self,
+        starts: list[datetime],
+        start: datetime,
+        end: datetime,
+        previous: datetime | None,
+    ) -> list[dict[str, Any]]:
         since = min([start, *starts[-1:], *([previous] if previous else [])])
         weeks, params = _week_case("reported_at", starts)
         counts = (
-            "count(*) AS assigned, "
+            "count(*) AS incidents, "
             f"sum(status = 'resolved' AND {RESOLVED_AT} <= :b) AS resolved, "
             f"sum(status = 'resolved' AND {RESOLVED_AT} <= :b "
             f"    AND (resolve_due IS NULL OR {RESOLVED_AT} <= resolve_due)) AS on_time, "
@@ -261,19 +308,19 @@ class KinerjaReads:
         # Two passes that sort little: the assigned ones grouped (a share of the rows),
         # and everyone's of the period in one row, without a GROUP BY.
         assigned = self.db.rows(
-            f"SELECT assigned_to AS agency, {weeks} AS week, "
+            f"SELECT assigned_to AS agency, "
             "CASE WHEN reported_at >= :a THEN 1 WHEN reported_at >= :p THEN 2 ELSE 0 END "
-            "AS in_period, "
+            f"AS in_period, {weeks} AS week, "
             f"{counts} WHERE reported_at >= :s AND reported_at <= :b AND status != 'cancelled' "
             "AND assigned_to IS NOT NULL GROUP BY 1, 2, 3",
             span,
         )
         everyone = self.db.rows(
-            f"SELECT NULL AS agency, -1 AS week, 1 AS in_period, {counts} "
+            f"SELECT NULL AS agency, 1 AS in_period, -1 AS week, {counts} "
             "WHERE reported_at >= :a AND reported_at <= :b AND status != 'cancelled'",
             span,
         )
-        return [*assigned, *everyone]
+        return [*assigned, *[r for r in everyone if r["incidents"]]]
 
     def durations(
         self, start: datetime, end: datetime, *, kept: bool = False

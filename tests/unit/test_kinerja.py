@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cc_console.config import load_config
-from cc_console.kinerja import compute, status_shares
+from cc_console.kinerja import compute
 from cc_console.models import Agency, Incident, Kpi
 from cc_console.store import PollRecord, Store
 from cc_console.timefmt import parse_iso, utcnow
@@ -130,12 +130,22 @@ def test_an_agency_with_nothing_to_measure_has_no_score_and_ranks_last() -> None
 
 
 def test_status_shares_carry_the_status_in_force_across_the_period_start() -> None:
-    changes = [
-        ("bpbd", "2026-11-01T00:00:00Z", "degraded"),  # before the period: in force at its start
-        ("bpbd", "2026-11-16T00:00:00Z", "operational"),
-    ]
-    shares = status_shares(changes, START, END)["bpbd"]
-    assert shares == pytest.approx({"degraded": 3 / 7, "operational": 4 / 7})
+    class History:  # a cache holding two status changes of one agency, and nothing else
+        def __getattr__(self, name: str):
+            return lambda *a, **k: []
+
+        def history(self, since, end):
+            return [
+                # before the period: in force at its start
+                ("bpbd", "2026-11-01T00:00:00Z", "degraded", "[]"),
+                ("bpbd", "2026-11-16T00:00:00Z", "operational", "[]"),
+            ]
+
+        def kpis(self, text):
+            return ()
+
+    (bpbd,) = compute(History(), [Agency("bpbd", "BPBD")], START, END, trend=False).agencies
+    assert bpbd.status_time == pytest.approx({"degraded": 3 / 7, "operational": 4 / 7})
 
 
 def test_report_json_is_what_the_module_computes(built, cli: Callable[..., Result]) -> None:
