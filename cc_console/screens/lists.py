@@ -261,7 +261,9 @@ NAME_CELLS = 20  # the ranking's figures fit beside it at 80 columns
 class KinerjaView:
     """The agencies ranked by score for the last 7, 30 or 90 days (the report's figures):
     the unassigned row first, the ranked ones, then those without enough data and the
-    services, greyed. The highlighted agency's score parts show in the summary."""
+    services, greyed. The highlighted agency's score parts show in the summary. In the
+    province each agency is of its site (a site column): 27 regencies' "dinkes" are 27
+    rows, and the Wilayah view's choice of a site applies here too."""
 
     title_key = "screen.kinerja"
 
@@ -270,31 +272,38 @@ class KinerjaView:
         self.result: Any = None  # the Kinerja last computed (in a worker thread)
         self.name_cells = NAME_CELLS  # wider on a wide terminal
         self.highlighted: str | None = None  # the agency whose parts the summary shows
+        self.per_site = False  # several sites present: a site column
+        self.site: str | None = None  # the site the result is of (None: every site)
 
     def columns(self) -> list[str]:
-        return ["#", "col.agency", "kin.score", "kin.prev", "kin.trend", "kin.on_time",
+        site = ["col.site"] if self.per_site else []
+        return ["#", "col.agency", *site, "kin.score", "kin.prev", "kin.trend", "kin.on_time",
                 "kin.late", "kin.items", "kin.kpi", "kin.up"]  # fmt: skip
 
-    def compute(self, ctx: ConsoleContext) -> Any:
-        from cc_console.kinerja import compute, days_period
+    def compute(self, ctx: ConsoleContext, site: str | None = None) -> Any:
+        """The report's figures of the period, of ``site`` only when one is chosen."""
+        from cc_console.kinerja import days_period, report
 
         when = days_period(ctx.now(), self.days, ctx.tz)
-        return compute(
-            ctx.store.kinerja, ctx.store.agencies.listing(), when.start, when.end, tz=ctx.tz,
-            current=when.current, previous=when.previous,
-            min_events=ctx.config.kinerja.min_events,
+        here = ctx.config.site
+        return report(
+            ctx.store.kinerja, ctx.store.agencies.listing(), when,
+            read_from=ctx.store.sources.sites(), own=(here.code or "-", here.name), tz=ctx.tz,
+            min_events=ctx.config.kinerja.min_events, site=site,
         )  # fmt: skip
 
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
-        from cc_console.kinerja import signed_change
+        from cc_console.kinerja import key_text, signed_change
         from cc_console.looks import sparkline_values
 
         if self.result is None:
             return
         t = ctx.t
+        own = ctx.config.site.code or "–"
+        site: list[Text] = [Text("")] if self.per_site else []
         late = str(self.result.center.unassigned_breaches)
         unassigned = Text(fit(t("report.unassigned"), self.name_cells).rstrip(), style="italic")
-        yield [Text("–"), unassigned, *(Text("") for _ in range(4)),
+        yield [Text("–"), unassigned, *site, *(Text("") for _ in range(4)),
                Text(late, style="red" if late != "0" else ""),
                *(Text("") for _ in range(3))], ""  # fmt: skip
         for a in self.result.agencies:
@@ -307,9 +316,11 @@ class KinerjaView:
             else:  # greyed: not enough data to rank, or a service (availability only)
                 score = Text(t("kin.service") if a.kind == "service" else "–")
                 dim = "dim"
+            site = [Text(a.site or own)] if self.per_site else []
             cells = [
                 Text(str(a.rank or "–")),
                 Text(fit(a.name, self.name_cells).rstrip()),  # whole in the detail view
+                *site,
                 score,
                 Text(str(a.previous["rank"] or "–")),
                 Text(sparkline_values(a.trend), style="cyan"),
@@ -318,13 +329,15 @@ class KinerjaView:
             if dim:
                 for cell in cells:
                     cell.stylize(dim)
-            yield cells, a.id
+            yield cells, key_text(a.key)
 
     def summary(self, ctx: ConsoleContext) -> Text | None:
-        from cc_console.kinerja import part_text
+        from cc_console.kinerja import key_text, part_text
 
         t = ctx.t
         text = Text(t("kin.period", days=self.days), style="bold")
+        if ctx.site is not None:
+            text.append(" · " + t("site.only", code=ctx.site), style="bold")
         if self.result is None:
             text.append(" " + t("kin.computing"), style="dim")
             return text
@@ -334,7 +347,9 @@ class KinerjaView:
             f" · {t('report.incidents')} {c.incidents} · {t('report.acknowledged_on_time')} "
             f"{on_time} · {t('report.breaches')} {c.breaches}"
         )
-        chosen = next((a for a in self.result.agencies if a.id == self.highlighted), None)
+        chosen = next(
+            (a for a in self.result.agencies if key_text(a.key) == self.highlighted), None
+        )
         if chosen is not None and chosen.scored:
             parts = {k: part_text(v) for k, v in chosen.points.items()}
             text.append("\n" + t("kin.parts", score=f"{chosen.score:.1f}", **parts))
@@ -356,21 +371,31 @@ class KinerjaScreen(TableScreen):
 
     def reload(self) -> None:
         """Show what is computed; compute again off the UI thread (a large cache takes a moment)."""
-        # The figures take about 60 cells; the name has the rest (20 at 80 columns).
-        self.kinerja.name_cells = max(NAME_CELLS, min(60, (self.size.width or 80) - 60))
+        # The figures take about 60 cells; the name has the rest (20 at 80 columns), less
+        # the site column's in the province.
+        self.kinerja.per_site = self.ctx.multi_site
+        room = (self.size.width or 80) - 60 - (7 if self.kinerja.per_site else 0)
+        self.kinerja.name_cells = max(NAME_CELLS - (7 if self.kinerja.per_site else 0),
+                                      min(60, room))  # fmt: skip
         super().reload()
         self.run_worker(self._compute, thread=True, group="kinerja", exclusive=True,
                         exit_on_error=False)  # fmt: skip
 
     def _compute(self) -> None:
-        days = self.kinerja.days
-        result = self.kinerja.compute(self.ctx)
-        self.app.call_from_thread(self._show, days, result)
+        days, site = self.kinerja.days, self.ctx.site
+        result = self.kinerja.compute(self.ctx, site)
+        self.app.call_from_thread(self._show, days, site, result)
 
-    def _show(self, days: int, result: Any) -> None:
-        if days == self.kinerja.days:
-            self.kinerja.result = result
+    def _show(self, days: int, site: str | None, result: Any) -> None:
+        if days == self.kinerja.days and site == self.ctx.site:
+            self.kinerja.result, self.kinerja.site = result, site
             super().reload()
+
+    def on_screen_resume(self) -> None:
+        """Back from Wilayah with another site chosen: the figures of that site."""
+        if self.kinerja.result is not None and self.kinerja.site != self.ctx.site:
+            self.kinerja.result = None
+            self.reload()
 
     def action_period(self) -> None:
         self.kinerja.days = PERIODS[(PERIODS.index(self.kinerja.days) + 1) % len(PERIODS)]
@@ -389,14 +414,25 @@ class KinerjaScreen(TableScreen):
             self.query_one("#table-summary", Static).update(summary)
 
     def action_open_agency(self) -> None:
+        from cc_console.kinerja import key_text
         from cc_console.screens.detail import AgencyDetailScreen
 
         table = self.query_one(DataTable)
         if not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key:
-            self.app.push_screen(AgencyDetailScreen(self.ctx, key))
+        chosen = next(
+            (a for a in self.kinerja.result.agencies if key and key_text(a.key) == key), None
+        )
+        if chosen is None:
+            return
+        # The agency of its site: the province reads a "dinkes" from each regency.
+        sources = [
+            a.source
+            for a in self.ctx.store.agencies.listing()
+            if a.id == chosen.id and self.ctx.sites().get(a.source, (None,))[0] == chosen.site
+        ]
+        self.app.push_screen(AgencyDetailScreen(self.ctx, chosen.id, min(sources, default=None)))
 
 
 class SitesView:

@@ -137,8 +137,8 @@ def test_status_shares_carry_the_status_in_force_across_the_period_start() -> No
         def history(self, since, end):
             return [
                 # before the period: in force at its start
-                ("bpbd", "2026-11-01T00:00:00Z", "degraded", "[]"),
-                ("bpbd", "2026-11-16T00:00:00Z", "operational", "[]"),
+                ("opd", "bpbd", "2026-11-01T00:00:00Z", "degraded", "[]"),
+                ("opd", "bpbd", "2026-11-16T00:00:00Z", "operational", "[]"),
             ]
 
         def kpis(self, text):
