@@ -57,3 +57,53 @@ def test_snapshot(snap_compare, make_app, store, lang, size, view):
 
     press = [] if view == "kinerja" else VIEWS[view]
     assert snap_compare(app, press=press, terminal_size=size, run_before=counted)
+
+
+def seed_regencies(store) -> None:
+    """Two regencies read as native feeds (the province): each has a "Dinas Kesehatan"
+    and a BPBD, given incidents of their own."""
+    from datetime import timedelta
+
+    from cc_console.models import Agency, Incident, Kpi
+    from cc_console.store import PollRecord
+    from tests.console.conftest import NOW
+
+    for n, (code, name) in enumerate([("32.06", "Kab. Tasikmalaya"), ("32.07", "Kab. Ciamis")]):
+        slug = code.replace(".", "")
+        site = (code, name)
+        incidents = [
+            Incident(f"w{slug}", f"R{i}", f"Wabah diare {i} di {name}", category="health",
+                     severity="severe", area=f"{name} {i % 3}", assigned_to=agency,
+                     status="resolved" if (i + n) % 3 else "open",
+                     reported_at=NOW - timedelta(hours=5 + 11 * i),
+                     updated_at=NOW - timedelta(hours=2 + 11 * i))
+            for i, agency in enumerate(["dinkes", "bpbd"] * (3 + n))
+        ]  # fmt: skip
+        # (A poll that read a body says whose it is: records given.)
+        poll = PollRecord(f"w{slug}", NOW, ok=True, records=len(incidents), site=site)
+        store.apply("incidents", poll, incidents)
+        agencies = [
+            Agency("dinkes", "Dinas Kesehatan", "operational", None,
+                   (Kpi("Ambulans siap", 90 + n * 8, 95, "%"),), NOW - timedelta(days=2),
+                   f"w{slug}-opd"),
+            Agency("bpbd", "Badan Penanggulangan Bencana Daerah", "degraded" if n else
+                   "operational", None, (), NOW - timedelta(days=2), f"w{slug}-opd"),
+        ]  # fmt: skip
+        poll = PollRecord(f"w{slug}-opd", NOW, ok=True, records=len(agencies), site=site)
+        store.apply("agencies", poll, agencies)
+
+
+def test_snapshot_kinerja_in_the_province(snap_compare, make_app, store):
+    """The province's Kinerja: each regency's "Dinas Kesehatan" its own row, with a site
+    column (this site's own agencies and two regencies')."""
+    seed_regencies(store)
+    app = make_app()
+
+    async def computed(pilot) -> None:
+        await until(pilot, lambda: app.counts is not None)
+        await pilot.press("5")
+        await until(pilot, lambda: getattr(app.screen, "kinerja", None) is not None
+                    and app.screen.kinerja.result is not None)  # fmt: skip
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=computed)
