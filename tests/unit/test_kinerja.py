@@ -286,7 +286,8 @@ def test_a_real_browser_prints_the_report_on_sensible_pages(
     pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
     assert 2 <= pages <= 8
     # No ranking row split across pages: each agency's name and its score on one line.
-    rows = {}
+    rows: dict[str, list[int]] = {}
+    whole: dict[str, bool] = {}
     for p in range(1, pages + 1):
         text = subprocess.run(
             ["pdftotext", "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"],
@@ -297,7 +298,12 @@ def test_a_real_browser_prints_the_report_on_sensible_pages(
                 name = f"Dinas Uji {n:02d}"
                 if name in line and "100.0" in line.split(name, 1)[1]:
                     rows.setdefault(name, []).append(p)
+                    # The last column, time in service, is on the page (not cut at
+                    # its right edge, where the printed table once ran past A4).
+                    if line.lstrip()[:1].isdigit():  # the table's row (its rank), not the chart's
+                        whole.setdefault(name, line.rstrip().endswith("100%"))
     assert len(rows) == 60 and all(len(v) >= 1 for v in rows.values())
+    assert len(whole) == 60 and all(whole.values()), [n for n, ok in whole.items() if not ok]
     # The charts are drawn: the first page holds the green of the ranking's bars.
     subprocess.run(
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
