@@ -695,7 +695,9 @@ CREATE TABLE site_events (
 # The province counts agencies per (site, agency): 27 regencies' "dinkes" are 27 rows.
 # The counts kept per site day are kept per source as well (a source is of one site),
 # so a report of one site, or of every site side by side, is served from them; they are
-# counted anew on the next read (the marks are dropped).
+# counted anew on the next read (the marks are dropped). The partial indexes the
+# medians and the late counts read alone hold the source too (else every row read
+# from them is looked up in the table for it).
 _KINERJA_PER_SOURCE = """
 DROP TRIGGER kinerja_update;
 DROP TRIGGER kinerja_delete;
@@ -714,6 +716,16 @@ CREATE TABLE kinerja_days (
 ) WITHOUT ROWID;
 DELETE FROM kinerja_areas;
 DELETE FROM meta WHERE key IN ('kinerja.seq', 'kinerja.offset');
+DROP INDEX incidents_acknowledged;
+DROP INDEX incidents_resolved_assigned;
+DROP INDEX incidents_late_assigned;
+CREATE INDEX incidents_acknowledged ON incidents(reported_at, acknowledged_at, status, source)
+    WHERE acknowledged_at > reported_at;
+CREATE INDEX incidents_resolved_assigned ON incidents(reported_at, assigned_to, resolved_at, id, source)
+    WHERE status = 'resolved' AND assigned_to IS NOT NULL;
+CREATE INDEX incidents_late_assigned ON incidents(resolve_due, assigned_to, reported_at, source)
+    WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL
+    AND resolve_due IS NOT NULL;
 CREATE TRIGGER kinerja_update AFTER UPDATE OF
     status, assigned_to, resolved_at, acknowledged_at, ack_due, resolve_due, breached,
     reported_at, updated_at, category, area, source
