@@ -67,7 +67,7 @@ def incidents_table(rows: Sequence[Incident], t: Translator, tz: tzinfo, now: da
             _t(inc.title),
             _t(t.word("category", inc.category)),
             _t(inc.area),
-            _t(local(inc.reported_at, tz)),
+            _t(t.short(inc.reported_at, tz)),
             _t(age(inc.reported_at, now)),
             _t(inc.id),
         )
@@ -135,7 +135,7 @@ def outbox_table(rows: Sequence[Message], t: Translator, tz: tzinfo) -> Table:
             _t(event),
             _t(m.target),
             _t(m.title),
-            _t(local(m.sent_at or m.created_at, tz)),
+            _t(t.short(m.sent_at or m.created_at, tz)),
             *([_t(m.error or "")] if errors else []),
         )
     return table
@@ -317,11 +317,11 @@ def health_table(rows: Sequence[SourceHealth], t: Translator, tz: tzinfo, now: d
             _t(h.format),
             status,
             _t(
-                f"{local(h.last_success, tz)} ({age(h.last_success, now)})"
+                f"{t.short(h.last_success, tz)} ({age(h.last_success, now)})"
                 if h.last_success
                 else t("never")
             ),
-            _t(local(h.last_attempt, tz)),
+            _t(t.short(h.last_attempt, tz)),
             _t(h.records),
             _t(h.last_error or ""),
         )

@@ -169,7 +169,10 @@ class HealthView:
             cells = [
                 Text(h.name),
                 health_status(h, t),
-                Text(local(h.last_success, tz, "%d %b %H:%M:%S") or t("never")),
+                Text(
+                    t.when(h.last_success, tz, day=False, year=False, seconds=True, zone=False)
+                    or t("never")
+                ),
                 Text(age(h.last_success, now)),
                 Text(local(h.last_attempt, tz, "%H:%M:%S")),
                 Text(local(h.next_attempt, tz, "%H:%M:%S")),
@@ -193,7 +196,7 @@ def outbox_summary(ctx: ConsoleContext) -> Text | None:
     pending, failed = shown_count(state.pending), shown_count(state.failed)
     text.append(t("outbox.counts", pending=pending, failed=failed))
     if state.last_sent_at is not None:
-        text.append(" · " + t("outbox.last_sent", when=local(state.last_sent_at, ctx.tz)))
+        text.append(" · " + t("outbox.last_sent", when=t.short(state.last_sent_at, ctx.tz)))
     if state.silences:
         text.append(" · ")
         text.append(t("top.silences", n=state.silences), style="yellow")
@@ -230,7 +233,7 @@ class NotificationsView:
                     Text(m.title),
                     Text(m.target),
                     Text(m.route),
-                    Text(local(m.sent_at or m.created_at, tz)),
+                    Text(t.short(m.sent_at or m.created_at, tz)),
                     Text(m.error or "", style="red"),
                 ],
                 str(m.id),
@@ -240,7 +243,7 @@ class NotificationsView:
         text = outbox_summary(ctx) or Text(ctx.t("notify.no_routes"), style="dim")
         for s in ctx.store.outbox.silences(ctx.now(), active_only=True):
             said = " ".join(f"{k}={v}" for k, v in s.matchers.items())
-            until = local(s.ends_at, ctx.tz)
+            until = ctx.t.short(s.ends_at, ctx.tz)
             text.append(
                 f"\n◌ S-{s.id} {said} → {until}: {s.reason} ({s.created_by})", style="yellow"
             )
