@@ -352,7 +352,7 @@ class EventDetailScreen(DetailScreen):
         try:
             do()
         except CcConsoleError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(self.ctx.t.error(exc, self.ctx.tz), severity="error")
             return False
         self.notify(done)
         self.post_message(OperatorActed())
@@ -408,7 +408,7 @@ class EventDetailScreen(DetailScreen):
                     try:
                         ends = parse_when(until, self.ctx.tz) if until else None
                     except ValueError as exc:
-                        self.notify(str(exc), severity="error")
+                        self.notify(self.ctx.t.error(exc, self.ctx.tz), severity="error")
                         return
                     self._write(
                         lambda: self.ctx.store.crisis.set_status(
@@ -542,7 +542,7 @@ def link_to_event(screen: Screen[Any], ctx: ConsoleContext, incident: Incident |
             event = ctx.store.crisis.get(event_id)
             ctx.store.crisis.link(event, "incident", [incident.id])
         except CcConsoleError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(ctx.t.error(exc, ctx.tz), severity="error")
             return
         screen.notify(t("done.event_link", id=event_id, n=1))
         screen.post_message(OperatorActed())

@@ -60,11 +60,12 @@ def act_on(
             return
         except RefusedError as exc:  # another console acted first
             screen.notify(
-                refused(t, exc.reason, incident, exc.facts.get("status")), severity="warning"
+                refused(t, exc.reason, incident, str(exc.facts.get("status", ""))),
+                severity="warning",
             )
             return
         except CcConsoleError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(ctx.t.error(exc, ctx.tz), severity="error")
             return
         screen.notify(t(f"done.{action}", id=entry.target, agency=agency or ""))
         screen.post_message(OperatorActed())

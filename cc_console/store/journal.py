@@ -19,7 +19,7 @@ from cc_console.models import JournalEntry
 from cc_console.store.agencies import Agencies
 from cc_console.store.base import Cache, read_old
 from cc_console.store.incidents import Incidents
-from cc_console.text import clean_line, clean_text
+from cc_console.text import clean_line, clean_text, shown
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
 __all__ = ["ACTIONS", "NOTE_LIMIT", "PUBLIC_NOTE", "Journal", "JournalVerdict", "why_not"]
@@ -110,9 +110,17 @@ class Journal:
         self.db.require_writable(f"{action} on {incident_id}")
         real = self.incidents.resolve_id(incident_id)
         if real is None:
-            raise NotFoundError(f"unknown incident {incident_id!r} (see `cc-console incidents`)")
+            raise NotFoundError(
+                f"unknown incident {incident_id!r} (see `cc-console incidents`)",
+                key="unknown_incident",
+                id=shown(incident_id),
+            )
         if action == "assign" and (agency is None or agency not in self.agencies.ids()):
-            raise NotFoundError(f"unknown agency {agency!r} (see `cc-console agencies`)")
+            raise NotFoundError(
+                f"unknown agency {agency!r} (see `cc-console agencies`)",
+                key="unknown_agency",
+                id=shown(agency or ""),
+            )
         now = at or utcnow()
         with self.db.tx() as c:
             # Checked inside the transaction: another console may have acted a moment ago.
