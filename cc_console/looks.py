@@ -151,8 +151,9 @@ def journal_note(action: str, note: str, t: Translator, tz: tzinfo) -> str:
     elif action == "event.impact":
         figures, sep, source = note.rpartition("; source: ")
         if sep:
-            figures = _FIGURE.sub(lambda m: f"{t(f'figure.{m[1]}')} {m[2]}", figures)
-            note = f"{figures}; {t('journal.source', source=source)}"
+            where, _, given = figures.rpartition(": ")
+            said = ", ".join(f"{t(f'figure.{k}')} {v}" for k, v in _FIGURE.findall(given))
+            note = f"{where}: {said or given}; {t('journal.source', source=source)}"
     elif action == "event.status":
         found = _SPAN.match(note)
         if found:
