@@ -152,6 +152,11 @@ class Translator:
         months = _MONTHS_ID if self.lang == "id" else _MONTHS_EN
         return f"{days[d.weekday()]} {d.day:02d} {months[d.month - 1]}"
 
+    def long_day(self, d: date) -> str:
+        """``Senin, 30 Nov 2026`` in this language (a heading of the agenda)."""
+        months = _MONTHS_ID if self.lang == "id" else _MONTHS_EN
+        return f"{_LONG_DAYS[self.lang][d.weekday()]}, {d.day} {months[d.month - 1]} {d.year}"
+
     def word(self, prefix: str, value: str) -> str:
         """The translation of a vocabulary value, e.g. ``word("severity", "severe")``."""
         key = f"{prefix}.{value}"
