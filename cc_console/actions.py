@@ -38,6 +38,7 @@ class Action:
             incident view), ``view`` (every screen over the main one and every dialog),
             ``list`` (a list or a scrolling view with the focus: the vi-style
             moves; the arrows, PgUp/PgDn, Home and End always work too),
+            ``table`` (every table view: filter, sort, columns sideways),
             ``handover`` (the handover view), ``events`` (the disasters view),
             ``event`` (one disaster event's view), ``meeting`` (a meeting's view),
             ``minutes`` (a meeting's view and its minutes).
@@ -102,6 +103,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("impact", "i", "impact", "event"),
     Action("add_need", "n", "add_need", "event"),
     Action("set_status", "s", "set_status", "event"),
+    Action("filter_rows", "slash", "filter_rows", "table"),
+    Action("sort_next", "o", "sort_next", "table"),
+    Action("sort_reverse", "O", "sort_reverse", "table", footer=False),
+    Action("column_left", "h", "columns(-1)", "table", palette=False, footer=False),
+    Action("column_right", "l", "columns(1)", "table", palette=False, footer=False),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("pause", "p", "pause", "app"),
@@ -134,9 +140,9 @@ _TOGETHER = (
     ("app", "incident", "view", "list", "followup"),
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
-    ("app", "view", "list", "kinerja"),
-    ("app", "view", "list", "sites"),
-    ("app", "view", "list", "events"),
+    ("app", "view", "list", "table", "kinerja"),
+    ("app", "view", "list", "table", "sites"),
+    ("app", "view", "list", "table", "events"),
     ("app", "view", "list", "event"),
 )
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}

@@ -45,6 +45,7 @@ from cc_console.text import clean_line
 from cc_console.timefmt import local, parse_when
 from widgets.bindings import bind_scopes
 from widgets.cells import fit
+from widgets.columns import Column
 from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed
 
@@ -80,8 +81,10 @@ class EventsView:
     def __init__(self) -> None:
         self._overall: Text | None = None
 
-    def columns(self) -> list[str]:
-        return ["col.id", "col.title", "col.status", "figure.short.dead", "figure.short.missing",
+    def columns(self) -> list[str | Column]:
+        # The id and title name the row: they stay when the figures scroll in with l.
+        return [Column("col.id", frozen=True), Column("col.title", frozen=True, name=True),
+                "col.status", "figure.short.dead", "figure.short.missing",
                 "figure.short.displaced", "crisis.houses", "crisis.sitrep"]  # fmt: skip
 
     def summary(self, ctx: ConsoleContext) -> Text | None:
@@ -179,7 +182,7 @@ class EventsScreen(TableScreen):
     """View 7: the open disaster events; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = bind_scopes("events")
-    scopes: ClassVar[tuple[str, ...]] = ("view", "events")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "table", "events")
 
     def __init__(self, ctx: ConsoleContext) -> None:
         self.events = EventsView()
