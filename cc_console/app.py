@@ -120,6 +120,32 @@ class Palette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
+class RowJumps(Provider):
+    """The palette's jump: typing a row's name ("Kota Sukabumi") goes to that row of the
+    list in view (a table view, or the focused pane of the main screen)."""
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen
+        targets = getattr(screen, "jump_targets", None)
+        if targets is None or not query.strip():
+            return
+        t = self.app.ctx.t  # type: ignore[attr-defined]
+        matcher = self.matcher(query)
+        for name, key in targets():
+            score = matcher.match(name)
+            if score > 0:
+                label = t("jump.to", name=name)
+                yield Hit(score, matcher.highlight(label), _jumper(screen, key), text=label,
+                          help=t("jump.help"))  # fmt: skip
+
+
+def _jumper(screen: Screen[Any], key: str) -> Callable[[], None]:
+    def jump() -> None:
+        screen.jump_to(key)  # type: ignore[attr-defined]
+
+    return jump
+
+
 class CcConsoleApp(App[None]):
     """cc-console's operator console: what is global (lists, pause, refresh, quit) and the pollers.
 
@@ -129,7 +155,10 @@ class CcConsoleApp(App[None]):
     TITLE = "cc-console"
     CSS_PATH = "console.tcss"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        ActionCommands,
+        RowJumps,
+    }
     BINDINGS: ClassVar[list[BindingType]] = bind_scopes("app")
     HEALTH_EVERY: ClassVar[float] = 15.0  # seconds between health checks without new data
 
