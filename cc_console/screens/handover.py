@@ -25,6 +25,7 @@ from widgets.messages import StoreChanged
 __all__ = ["HandoverScreen"]
 
 SHIFT_HOURS = 8.0
+PAGE_WIDTH = 80  # the saved file: a printed page, a terminal over SSH
 
 
 class HandoverScreen(SubScreen):
@@ -45,18 +46,26 @@ class HandoverScreen(SubScreen):
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload()
 
-    def page(self) -> Group:
+    def page(self, width: int) -> Group:
+        """The handover laid out for ``width`` cells."""
         ctx = self.ctx
         data = collect(ctx.config, ctx.store, ctx.now(), SHIFT_HOURS)
-        return render(ctx.config, ctx.t, data)
+        return render(ctx.config, ctx.t, data, width)
 
     def reload(self) -> None:
-        self.query_one("#handover", Static).update(self.page())
+        width = (self.size.width or 80) - 2  # the scrollbar
+        self.query_one("#handover", Static).update(self.page(width))
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.reload()
 
     def action_save(self) -> None:
-        """Write the page as plain text (100 columns) into the home folder."""
+        """Write the page as plain text, 80 columns wide (a printed page, a chat message)."""
         out = io.StringIO()
-        Console(file=out, width=100, color_system=None, legacy_windows=False).print(self.page())
+        Console(file=out, width=PAGE_WIDTH, color_system=None, legacy_windows=False).print(
+            self.page(PAGE_WIDTH)
+        )
         stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y%m%d-%H%M")
         code = (self.ctx.config.site.code or "cc").replace(".", "")
         path = Path.home() / f"handover-{code}-{stamp}.txt"
