@@ -63,30 +63,44 @@ class AgencySource:
     def status(self) -> str:
         words = self.ctx.t(f"sort.agency.{self.order}")
         if self.ctx.site is not None:
-            words += ", " + self.ctx.t("site.only", code=self.ctx.site)
+            words += ", " + self.ctx.t("site.only", code=self.ctx.site_label(self.ctx.site))
         return words
 
-    def columns(self, width: int) -> tuple[int, int, int]:
-        """Widths of the status, name and trend columns at ``width`` (KPIs: 6, age: 4).
+    def columns(self, width: int) -> tuple[int, int, int, int]:
+        """Widths of the status, name, KPI and trend columns at ``width`` (age: 4).
 
-        The status column fits the longest status word of the language: a
-        status is never cut.
+        Every column shown is whole (an age cut to "28" for "28m" reads as another
+        figure): a status is its symbol and word, or below :data:`WORDS_FROM` cells
+        (a side pane of a wall screen) its symbol alone, which gives the name room;
+        the trend needs 70 cells; the KPI column goes before the name has under 8.
         """
-        status_w = self.status_w
+        status_w = self.status_w if width >= WORDS_FROM else 2
         spark_w = 10 if width >= 70 else 0
-        name_w = max(8, width - status_w - 6 - spark_w - 4 - (4 if spark_w else 3))
-        return status_w, name_w, spark_w
+        kpi_w = 6
+
+        def name_w() -> int:
+            gaps = 2 + (1 if kpi_w else 0) + (1 if spark_w else 0)
+            return width - status_w - kpi_w - spark_w - AGE_W - gaps
+
+        if name_w() < 8:
+            kpi_w = 0
+        return status_w, max(1, name_w()), kpi_w, spark_w
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
         site_w = site_width(self.ctx)
-        status_w, name_w, spark_w = self.columns(width - (site_w + 1 if site_w else 0))
+        status_w, name_w, kpi_w, spark_w = self.columns(width - (site_w + 1 if site_w else 0))
         parts = [fit(t("col.site"), site_w)] if site_w else []
-        parts += [fit(t("col.status"), status_w), fit(t("col.name"), name_w),
-                  fit(t("col.kpis"), 6)]  # fmt: skip
+        # A status shown as its symbol alone has no room for its heading.
+        parts += [
+            fit(t("col.status") if status_w > 2 else "", status_w),
+            fit(t("col.name"), name_w),
+        ]
+        if kpi_w:
+            parts.append(fit(t("col.kpis"), kpi_w))
         if spark_w:
             parts.append(fit(t("col.trend"), spark_w))
-        parts.append(fit(t("col.age"), 4, right=True))
+        parts.append(fit(t("col.age"), AGE_W, right=True))
         return Text(" ".join(parts), no_wrap=True)
 
     def name(self, row: Agency, width: int) -> Text:
@@ -116,22 +130,29 @@ class AgencySource:
     def _line(self, row: Agency, width: int) -> Text:
         t = self.ctx.t
         symbol, style = AGENCY_LOOK.get(row.status, ("?", ""))
-        status_w, name_w, spark_w = self.columns(width)
-        kpi, kpi_style = kpi_summary(row)
+        status_w, name_w, kpi_w, spark_w = self.columns(width)
         line = Text(no_wrap=True)
-        line.append(fit(f"{symbol} {t.word('agency', row.status)}", status_w), style=style)
+        status = f"{symbol} {t.word('agency', row.status)}" if status_w > 2 else symbol
+        line.append(fit(status, status_w), style=style)
         line.append(" ")
         line.append_text(self.name(row, name_w))
-        line.append(" ")
-        line.append(fit(kpi, 6), style=kpi_style)
+        if kpi_w:
+            kpi, kpi_style = kpi_summary(row)
+            line.append(" ")
+            line.append(fit(kpi, kpi_w), style=kpi_style)
         if spark_w:
             line.append(" ")
             line.append(
                 fit(sparkline(self.trends.get(self.key(row), [])[-spark_w:]), spark_w), style="cyan"
             )
         line.append(" ")
-        line.append(f"{age(row.updated_at, self.ctx.now()):>4}", style="dim")
+        line.append(f"{age(row.updated_at, self.ctx.now()):>{AGE_W}}", style="dim")
         return line
+
+
+AGE_W = 4
+WORDS_FROM = 60
+"""Cells from which the status shows its word beside its symbol."""
 
 
 def agency_name(name: str, width: int) -> Text:

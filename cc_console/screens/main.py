@@ -45,6 +45,7 @@ from widgets.visibility import is_shown
 __all__ = ["MainScreen", "Row"]
 
 WIDE = 140
+WALL = 180  # the panes share the width by what they need (names, titles), not in thirds
 JUMP_ROWS = 2000  # rows of a pane the jump offers (the filter reaches the rest)
 
 Row = Incident | Agency | AgendaRow | ActionItem
@@ -100,6 +101,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.query_one("#panes").set_class(self.size.width >= WIDE, "-wide")
+        self.query_one("#panes").set_class(self.size.width >= WALL, "-wall")
 
     def watch_active(self, index: int) -> None:
         for i, pane in enumerate(self.panes):
