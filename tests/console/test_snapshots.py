@@ -17,7 +17,35 @@ VIEWS = {
     "events": ["7"],
     "event": ["7", "enter"],
     "province_events": ["7"],
+    "health": ["f"],
+    "journal": ["J"],
+    "notifications": ["N"],
+    "sites": ["6"],
+    "handover": ["H"],
+    "help": ["question_mark"],
 }
+WIDE_VIEWS = ("main", "kinerja", "health", "handover")  # where 200 columns are used
+
+
+def seed_journal(store) -> None:
+    """Three operator actions of the shift, with notes (written out of time order)."""
+    from datetime import timedelta
+
+    from tests.console.conftest import NOW
+
+    incidents = store.incidents.listing()
+    for hours, inc, note in (
+        (2, incidents[0], "Tim reaksi cepat menuju lokasi bersama camat"),
+        (5, incidents[1], "Jalan provinsi ditutup, pengalihan lewat Leles"),
+        (1, incidents[2], "Pompa air dikirim dari posko Tarogong"),
+    ):
+        store.journal.act("ack", inc.id, note=note, at=NOW - timedelta(hours=hours))  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("view", WIDE_VIEWS)
+def test_snapshot_200x50(snap_compare, make_app, store, lang, view):
+    test_snapshot(snap_compare, make_app, store, lang, (200, 50), view)
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -37,6 +65,8 @@ def test_snapshot(snap_compare, make_app, store, lang, size, view):
                   meeting=meeting)  # fmt: skip
         incident = store.incidents.listing()[0]
         items.add("Kerahkan pompa air", "bpbd", NOW + timedelta(hours=5), incident_id=incident.id)
+    if view in ("journal", "handover"):
+        seed_journal(store)
     if view in ("events", "event"):  # a flood in three kecamatan, its status, needs, sit-rep
         from tests.console.test_crisis_console import seed_event
 

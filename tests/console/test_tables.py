@@ -12,6 +12,7 @@ from cc_console.app import CcConsoleApp
 from cc_console.store import Store
 from tests.console.conftest import NOW, until
 from tests.console.test_notifications_console import failed_and_silenced  # noqa: F401
+from tests.unit.test_province import province  # noqa: F401
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (200, 50)], ids=["80x24", "200x50"])
 LANGS = pytest.mark.parametrize("lang", ["id", "en"])
@@ -300,3 +301,39 @@ async def test_only_one_site_names_it(make_app, store):
         await pilot.pause()
         title = app.screen.incidents.query_one(".pane-title").render().plain
         assert "hanya Kabupaten Garut 32.05" in title, title
+
+
+@SIZES
+async def test_wilayah_sorts_by_a_column_jumps_by_name_and_names_the_site(province, cli, size):  # noqa: F811
+    import asyncio
+
+    from cc_console.config import load_config
+
+    cfg_path, _ = province
+    assert (await asyncio.to_thread(cli, "--config", str(cfg_path), "refresh")).code == 0
+    config = load_config(cfg_path)
+    store = Store(config.cache.path)
+    app = CcConsoleApp(config, store, lang="id", clock=lambda: NOW)
+    try:
+        async with app.run_test(size=size) as pilot:
+            main = app.screen
+            screen = await open_view(app, pilot, "6")
+            table = screen.query_one("DataTable")
+            assert_columns_whole(app)
+            # o until the services-down column: the site with a service down first, the
+            # every-site row staying on top.
+            for _ in range(column_keys(screen).index("site.down") + 1):
+                await pilot.press("o")
+            await pilot.pause()
+            assert "Layanan ▼" in "\n".join(lines_of(app))
+            assert [str(r.value) for r in table.rows][:2] == ["*", "32.06"]
+            await jump(pilot, app, "Ciamis")
+            assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "32.07"
+            await jump(pilot, app, "Tasikmalaya")
+            await pilot.press("enter")
+            assert app.screen is main
+            assert await until(pilot, lambda: main.incidents.source.count() == 2)
+            title = main.incidents.query_one(".pane-title").render().plain
+            assert "hanya Kabupaten Tasikmalaya 32.06" in title, title
+    finally:
+        store.close()
