@@ -26,6 +26,7 @@ class AgencySource:
         self.text = ""
         self.order = "status"  # "status" (worst first), "kpis" (most unmet first) or "name"
         self.rows: list[Agency] = []
+        self.longest = 0  # cells of the longest name
         self.trends: dict[str, list[str]] = {}
         self._names: dict[int, dict[str, Text]] = {}  # width -> row key -> name shown
         # A symbol and the longest status word of the language: a status is never cut.
@@ -41,6 +42,7 @@ class AgencySource:
         elif self.order == "name":
             rows.sort(key=lambda a: a.name.casefold())
         self.rows = rows
+        self.longest = max((cell_len(a.name) for a in rows), default=0)
         self.trends = self.ctx.store.agencies.trends()
         self._names.clear()
         return len(self.rows)
@@ -70,20 +72,24 @@ class AgencySource:
         """Widths of the status, name, KPI and trend columns at ``width`` (age: 4).
 
         Every column shown is whole (an age cut to "28" for "28m" reads as another
-        figure): a status is its symbol and word, or below :data:`WORDS_FROM` cells
-        (a side pane of a wall screen) its symbol alone, which gives the name room;
-        the trend needs 70 cells; the KPI column goes before the name has under 8.
+        figure), and a status is its symbol and its word. Below 80 cells the
+        trend makes way for names that would be cut; the KPI column goes when
+        the name would have under 8 cells, and only then, in a pane too narrow
+        for anything else, the status word (its symbol stays).
         """
-        status_w = self.status_w if width >= WORDS_FROM else 2
+        status_w, kpi_w = self.status_w, 6
         spark_w = 10 if width >= 70 else 0
-        kpi_w = 6
 
         def name_w() -> int:
             gaps = 2 + (1 if kpi_w else 0) + (1 if spark_w else 0)
             return width - status_w - kpi_w - spark_w - AGE_W - gaps
 
+        if spark_w and width < 80 and name_w() < self.longest:
+            spark_w = 0
         if name_w() < 8:
             kpi_w = 0
+        if name_w() < 8:
+            status_w = 2
         return status_w, max(1, name_w()), kpi_w, spark_w
 
     def header(self, width: int) -> Text:
@@ -151,8 +157,6 @@ class AgencySource:
 
 
 AGE_W = 4
-WORDS_FROM = 60
-"""Cells from which the status shows its word beside its symbol."""
 
 
 def agency_name(name: str, width: int) -> Text:

@@ -45,7 +45,7 @@ from widgets.visibility import is_shown
 __all__ = ["MainScreen", "Row"]
 
 WIDE = 140
-WALL = 180  # the panes share the width by what they need (names, titles), not in thirds
+WALL = 180  # the agencies' pane takes what its names need, not a quarter
 JUMP_ROWS = 2000  # rows of a pane the jump offers (the filter reaches the rest)
 
 Row = Incident | Agency | AgendaRow | ActionItem
