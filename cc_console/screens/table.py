@@ -33,7 +33,7 @@ Row = tuple[list[Text], str]
 """The cells of one table row, and its key."""
 
 GAP = 2  # the table's padding: one cell on each side of a column
-SCROLLBAR = 2  # kept free for the table's vertical scrollbar
+SCROLLBAR = 2  # kept free for the table's vertical scrollbar, when the rows overflow
 
 
 class TableView(Protocol):
@@ -164,7 +164,10 @@ class TableScreen(SubScreen):
         headings = [self.heading(i) for i in range(len(columns))]
         # Measured on every row, not the filtered ones: typing a filter does not move columns.
         widths = natural_widths(headings, [cells for cells, _ in rows])
-        width = (self.size.width or 80) - SCROLLBAR
+        # The vertical scrollbar takes cells only when the rows overflow the table.
+        height = table.size.height
+        overflow = not height or len(rows) + 1 > height
+        width = (self.size.width or 80) - (SCROLLBAR if overflow else 0)
         shown = self.shown = shown_columns(columns, widths, width, self.column_offset, GAP)
         self.column_offset = shown.hidden_left
         layout = tuple((i, w, headings[i]) for i, w in shown.columns)
