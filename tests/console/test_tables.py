@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from rich.cells import cell_len
+from textual.command import CommandPalette
 
 from cc_console.app import CcConsoleApp
 from cc_console.store import Store
@@ -197,7 +198,7 @@ async def test_slash_filters_the_rows_and_escape_clears_then_goes_back(make_app,
 
 async def jump(pilot, app, name: str) -> None:
     await pilot.press("colon")
-    assert await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+    assert await until(pilot, lambda: isinstance(app.screen, CommandPalette))
     await pilot.press(*name)
     await pilot.pause(0.5)  # the palette searches in a worker
     await pilot.press("enter")
