@@ -38,6 +38,7 @@ class Action:
             incident view), ``view`` (every screen over the main one and every dialog),
             ``list`` (a list or a scrolling view with the focus: the vi-style
             moves; the arrows, PgUp/PgDn, Home and End always work too),
+            ``table`` (every table view: filter, sort, columns sideways),
             ``handover`` (the handover view), ``events`` (the disasters view),
             ``outbox`` (the notifications view), ``feeds`` (the feed health view),
             ``event`` (one disaster event's view), ``meeting`` (a meeting's view),
@@ -71,6 +72,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("open", "enter", "open", "main", palette=False),
     Action("ack", "a", "act('ack')", "incident", applies=("open",)),
     Action("note", "n", "act('note')", "incident"),
+    # A note the public reads (page, status.json): in ? and the palette, not the key line.
+    Action("note_public", "P", "act('note.public')", "incident", footer=False),
     Action("assign", "s", "act('assign')", "incident"),
     Action("resolve", "r", "act('resolve')", "incident", applies=("open", "acknowledged")),
     Action("reopen", "u", "act('reopen')", "incident", footer=False, applies=("resolved",)),
@@ -105,6 +108,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("impact", "i", "impact", "event"),
     Action("add_need", "n", "add_need", "event"),
     Action("set_status", "s", "set_status", "event"),
+    Action("filter_rows", "slash", "filter_rows", "table"),
+    Action("sort_next", "o", "sort_next", "table"),
+    Action("sort_reverse", "O", "sort_reverse", "table", footer=False),
+    Action("column_left", "h", "columns(-1)", "table", palette=False, footer=False),
+    Action("column_right", "l", "columns(1)", "table", palette=False, footer=False),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
     Action("copy_id", "y", "copy_id", "app", footer=False),  # in ? and the palette
@@ -139,11 +147,11 @@ _TOGETHER = (
     ("app", "incident", "view", "list", "followup"),
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
-    ("app", "view", "list", "kinerja"),
-    ("app", "view", "list", "outbox"),
-    ("app", "view", "list", "feeds"),
-    ("app", "view", "list", "sites"),
-    ("app", "view", "list", "events"),
+    ("app", "view", "list", "table", "kinerja"),
+    ("app", "view", "list", "table", "outbox"),
+    ("app", "view", "list", "table", "feeds"),
+    ("app", "view", "list", "table", "sites"),
+    ("app", "view", "list", "table", "events"),
     ("app", "view", "list", "event"),
 )
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}

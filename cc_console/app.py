@@ -20,15 +20,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.align import Align
 from rich.markup import escape
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets.option_list import Option
 
 from cc_console.actions import ACTIONS
 from cc_console.config import Config
@@ -74,18 +76,81 @@ COUNTS_EVERY = 5.0  # and at most this often after
 
 
 class ActionCommands(Provider):
-    """The palette's commands: our actions, found by words of either language."""
+    """The palette's commands: our actions, found by words of either language.
+
+    Only the operator's language is shown; the other language's label is
+    searched too, unseen ("resolve" finds Selesaikan).
+    """
 
     async def discover(self) -> Hits:
-        for title, help_text, callback, *_ in self.app.get_system_commands(self.screen):
-            yield DiscoveryHit(title, callback, help=help_text)
+        for title, _other, callback in self._commands():
+            yield DiscoveryHit(title, callback)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback, *_ in self.app.get_system_commands(self.screen):
-            score = max(matcher.match(title), matcher.match(help_text))
+        for title, other, callback in self._commands():
+            score = max(matcher.match(title), matcher.match(other))
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, matcher.highlight(title), callback)
+
+    def _commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        assert isinstance(app, CcConsoleApp)
+        return app.palette_commands(self.screen)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its own words in the operator's language."""
+
+    def __init__(self, t: Translator) -> None:
+        super().__init__(placeholder=t("palette.placeholder"), id="--command-palette")
+        self.nothing = t("palette.nothing")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual writes "No matches found" in English in this method; it is said
+        # here in the operator's language (same countdown, same option id).
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(self.nothing, style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+class RowJumps(Provider):
+    """The palette's jump: typing a row's name ("Kota Sukabumi") goes to that row of the
+    list in view (a table view, or the focused pane of the main screen)."""
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen
+        targets = getattr(screen, "jump_targets", None)
+        if targets is None or not query.strip():
+            return
+        t = self.app.ctx.t  # type: ignore[attr-defined]
+        matcher = self.matcher(query)
+        for name, key in targets():
+            score = matcher.match(name)
+            if score > 0:
+                label = t("jump.to", name=name)
+                yield Hit(score, matcher.highlight(label), _jumper(screen, key), text=label,
+                          help=t("jump.help"))  # fmt: skip
+
+
+def _jumper(screen: Screen[Any], key: str) -> Callable[[], None]:
+    def jump() -> None:
+        screen.jump_to(key)  # type: ignore[attr-defined]
+
+    return jump
 
 
 class CcConsoleApp(App[None]):
@@ -97,7 +162,10 @@ class CcConsoleApp(App[None]):
     TITLE = "cc-console"
     CSS_PATH = "console.tcss"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ActionCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        ActionCommands,
+        RowJumps,
+    }
     BINDINGS: ClassVar[list[BindingType]] = bind_scopes("app")
     HEALTH_EVERY: ClassVar[float] = 15.0  # seconds between health checks without new data
 
@@ -506,9 +574,12 @@ class CcConsoleApp(App[None]):
         """The palette offers the actions of the app and of ``screen``, in the UI language.
 
         Only ours: Textual's built-in commands are English and not the operator's.
-        The help text carries the other language's words, which the palette
-        also searches ("resolve" finds Selesaikan).
         """
+        for label, _other, run in self.palette_commands(screen):
+            yield SystemCommand(label, "", run)
+
+    def palette_commands(self, screen: Screen[Any]) -> Iterable[tuple[str, str, Callable[[], Any]]]:
+        """(label, the other language's label, what it runs) of each action of the palette."""
         t = self.ctx.t
         other = Translator("en" if t.lang == "id" else "id")
         own = screen.scopes if isinstance(screen, MainScreen | SubScreen) else ()
@@ -517,7 +588,12 @@ class CcConsoleApp(App[None]):
             if action.palette and action.scope in scopes:
                 where = self if action.scope == "app" else screen
                 label = f"{t(action.label)} ({key_label(self.keys[action.id])})"
-                yield SystemCommand(label, other(action.label), _runner(self, action.target, where))
+                yield label, other(action.label), _runner(self, action.target, where)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its own words in the operator's language."""
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            self.push_screen(Palette(self.ctx.t))
 
 
 @dataclass(frozen=True)

@@ -52,13 +52,25 @@ _TIMELINE_ACTIONS = ("ack", "assign", "resolve", "reopen", "decide", "action.add
 
 
 @cache
-def gazetteer() -> tuple[tuple[str, str], ...]:
-    """Known kecamatan: (Kemendagri code, name), from the bundled list."""
+def _known() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Every bundled kecamatan: (Kemendagri code, name, other names it goes by)."""
     try:
-        rows = json.loads((data_dir() / "demo" / "kecamatan.json").read_text("utf-8"))
+        rows = json.loads((data_dir() / "kemendagri.json").read_text("utf-8"))
     except (OSError, ValueError):
         return ()
-    return tuple((str(r[0]), str(r[1])) for r in rows.get("kecamatan", []))
+    return tuple(
+        (str(r[0]), str(r[1]), tuple(str(a) for a in r[2]) if len(r) > 2 else ())
+        for r in rows.get("kecamatan", [])
+    )
+
+
+@cache
+def gazetteer(site: str | None = None) -> tuple[tuple[str, str], ...]:
+    """Known kecamatan: (Kemendagri code, name), from the bundled list; with ``site``
+    (a regency's code, "32.05"), those of that regency only: two regencies may each
+    have a kecamatan of the same name (Plered in Cirebon and in Purwakarta)."""
+    under = f"{site}." if site else ""
+    return tuple((code, name) for code, name, _ in _known() if code.startswith(under))
 
 
 def _bare(name: str) -> str:
@@ -69,22 +81,35 @@ def _bare(name: str) -> str:
     return " ".join(words)
 
 
-def resolve_area(text: str) -> tuple[str, str | None]:
+def resolve_area(text: str, site: str | None = None) -> tuple[str, str | None]:
     """An area as typed (a kecamatan's name, with or without "Kec.", or its code):
-    its name and its Kemendagri code when the list knows it, else the text as given."""
+    its name and its Kemendagri code when the list knows it, else the text as given.
+
+    ``site``: the regency whose kecamatan it names (its code); without one, a name
+    two regencies share names no code.
+    """
     typed = clean_line(text, 120)
-    for code, name in gazetteer():
-        if typed == code or _bare(typed) == _bare(name):
-            return name, code
+    under = f"{site}." if site else ""
+    bare = _bare(typed)
+    found = {
+        (code, name)
+        for code, name, aliases in _known()
+        if code.startswith(under)
+        and (typed == code or bare in (_bare(n) for n in (name, *aliases)))
+    }
+    if len(found) == 1:
+        code, name = found.pop()
+        return name, code
     return typed, None
 
 
-def area_matches(typed: str) -> list[tuple[str, str]]:
-    """Known kecamatan whose name or code starts with ``typed`` (the console's picker)."""
+def area_matches(typed: str, site: str | None = None) -> list[tuple[str, str]]:
+    """Known kecamatan (of ``site``, when given) whose name or code starts with ``typed``
+    (the console's picker)."""
     bare = _bare(typed)
     if not bare:
         return []
-    return [(c, n) for c, n in gazetteer() if _bare(n).startswith(bare) or c.startswith(typed)]
+    return [(c, n) for c, n in gazetteer(site) if _bare(n).startswith(bare) or c.startswith(typed)]
 
 
 def area_json(a: AreaImpact) -> dict[str, Any]:

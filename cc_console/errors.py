@@ -19,9 +19,19 @@ __all__ = [
 
 
 class CcConsoleError(Exception):
-    """Base of every error cc-console raises on purpose."""
+    """Base of every error cc-console raises on purpose.
+
+    ``key`` (optional) names the translation ``error.<key>`` that says it in the
+    operator's language, filled with ``facts`` (a datetime fact is shown as a
+    time in the site's zone); the message stays for logs and ``--debug``.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, key: str | None = None, **facts: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.facts = facts
 
 
 class ConfigError(CcConsoleError):
@@ -45,16 +55,15 @@ class NotFoundError(CcConsoleError):
 class RefusedError(CcConsoleError):
     """An operator action that does not apply to the incident as it stands (say why).
 
-    ``reason`` names the rule (a translation key ``refused.<reason>``); the
-    message says it in English for the command line.
+    ``reason`` names the rule: the console says it with ``refused.<reason>``
+    (with the incident's title), the command line with ``error.<reason>``.
     """
 
     exit_code = 3
 
-    def __init__(self, message: str, reason: str, **facts: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, reason: str, **facts: object) -> None:
+        super().__init__(message, key=reason, **facts)
         self.reason = reason
-        self.facts = facts
 
 
 class StoreError(CcConsoleError):

@@ -50,11 +50,32 @@ class Translator:
         self._en = _table("en")
 
     def __call__(self, key: str, **kwargs: Any) -> str:
-        text = self._own.get(key) or self._en.get(key) or key
+        """The text of ``key`` filled with ``kwargs``.
+
+        With ``n=1`` (or ``count=1``), the singular ``<key>.one`` where the
+        language has one ("1 action item overdue"; Indonesian nouns do not change).
+        """
+        text = None
+        if kwargs.get("n", kwargs.get("count")) == 1:
+            text = self._own.get(f"{key}.one")
+        text = text or self._own.get(key) or self._en.get(key) or key
         return text.format(**kwargs) if kwargs else text
 
-    def when(self, dt: datetime | None, tz: tzinfo, *, day: bool = True, year: bool = True) -> str:
-        """``Sab 28 Nov 2026 01:25 WIB`` in this language (empty for None)."""
+    def when(
+        self,
+        dt: datetime | None,
+        tz: tzinfo,
+        *,
+        day: bool = True,
+        year: bool = True,
+        seconds: bool = False,
+        zone: bool = True,
+    ) -> str:
+        """``Sab 28 Nov 2026 01:25 WIB`` in this language (empty for None).
+
+        Every date a person reads is made here: month and day names of the
+        language (never the C locale's ``%b``), in the site's zone.
+        """
         if dt is None:
             return ""
         local = in_zone(dt, tz)
@@ -63,8 +84,36 @@ class Translator:
         text = f"{local.day:02d} {months[local.month - 1]}"
         if year:
             text += f" {local.year}"
-        text += f" {local:%H:%M} {local.tzname() or ''}".rstrip()
+        text += f" {local:%H:%M:%S}" if seconds else f" {local:%H:%M}"
+        if zone:
+            text = f"{text} {local.tzname() or ''}".rstrip()
         return f"{days[local.weekday()]} {text}" if day else text
+
+    def short(self, dt: datetime | None, tz: tzinfo) -> str:
+        """``05 Des 11:00``: a time in a table cell (the zone is the site's, said once)."""
+        return self.when(dt, tz, day=False, year=False, zone=False)
+
+    def error(self, exc: BaseException, tz: tzinfo) -> str:
+        """An error in this language: ``error.<key>`` with its facts, else its message.
+
+        Facts that are times are shown in ``tz``; a ``status`` (incident) or
+        ``item_status`` (action item) fact as its word.
+        """
+        key = getattr(exc, "key", None)
+        template = key and (self._own.get(f"error.{key}") or self._en.get(f"error.{key}"))
+        if not template:
+            return str(exc)
+        facts: dict[str, Any] = {}
+        for name, value in getattr(exc, "facts", {}).items():
+            if isinstance(value, datetime):
+                value = self.when(value, tz)
+            elif name in ("status", "item_status") and isinstance(value, str):
+                value = self.word("status" if name == "status" else "item", value)
+            facts[name] = value
+        try:
+            return template.format(**facts)
+        except (KeyError, IndexError):  # a fact the raise site did not give: say it as raised
+            return str(exc)
 
     def long_date(self, d: date) -> str:
         """The full day and date, as an official document writes it: ``Kamis, 3 Desember
@@ -102,6 +151,11 @@ class Translator:
         days = _DAYS_ID if self.lang == "id" else _DAYS_EN
         months = _MONTHS_ID if self.lang == "id" else _MONTHS_EN
         return f"{days[d.weekday()]} {d.day:02d} {months[d.month - 1]}"
+
+    def long_day(self, d: date) -> str:
+        """``Senin, 30 Nov 2026`` in this language (a heading of the agenda)."""
+        months = _MONTHS_ID if self.lang == "id" else _MONTHS_EN
+        return f"{_LONG_DAYS[self.lang][d.weekday()]}, {d.day} {months[d.month - 1]} {d.year}"
 
     def word(self, prefix: str, value: str) -> str:
         """The translation of a vocabulary value, e.g. ``word("severity", "severe")``."""

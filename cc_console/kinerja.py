@@ -36,11 +36,12 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
-from cc_console.models import Agency
+from cc_console.models import Agency, Kpi
 from cc_console.timefmt import in_zone, iso_z, parse_iso, span
 
 __all__ = [
@@ -48,14 +49,17 @@ __all__ = [
     "AgencyFigures",
     "CenterFigures",
     "Kinerja",
+    "KinerjaSource",
     "Period",
     "compute",
     "dates_period",
     "duration",
     "part_text",
     "period",
+    "report",
     "share",
     "signed_change",
+    "site_choice",
     "week_period",
 ]
 
@@ -164,13 +168,25 @@ def duration(seconds: float | None) -> str:
     return "–" if seconds is None else span(seconds)
 
 
+Key = tuple[str | None, str]
+"""An agency of a site: ``(site code or None for this site's own, agency id)``."""
+
+
+def key_text(key: Key) -> str:
+    """A key as one word: the id for this site's own, ``CODE/id`` for another site's."""
+    return key[1] if key[0] is None else f"{key[0]}/{key[1]}"
+
+
 @dataclass(slots=True)
 class AgencyFigures:
-    """One agency's figures for the period."""
+    """One agency's figures for the period, of one site (``site`` None: this site's own;
+    else the code of the site it was read from: the province counts each regency's
+    "dinkes" apart)."""
 
     id: str
     name: str
     kind: str = "agency"
+    site: str | None = None
     score: float | None = None
     assigned: int = 0
     resolved: int = 0
@@ -192,6 +208,11 @@ class AgencyFigures:
     previous: dict[str, Any] = field(default_factory=lambda: {"score": None, "rank": None})
     overdue_items: list[dict[str, Any]] = field(default_factory=list)
     late_incidents: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def key(self) -> Key:
+        """``(site, id)``: what tells two sites' agencies of one id apart."""
+        return self.site, self.id
 
     @property
     def up(self) -> float | None:
@@ -239,7 +260,6 @@ class AgencyFigures:
         d = asdict(self)
         for gone in ("late_open", "points", "trend"):
             d.pop(gone)
-        d["site"] = None
         d["parts"] = self.points or dict.fromkeys(WEIGHTS)
         d["trend"] = self.trend
         if d["median_resolve_s"] is not None:
@@ -285,6 +305,7 @@ class Kinerja:
     sites: list[dict[str, Any]] = field(default_factory=list)
     previous_start: datetime | None = None
     min_events: int = MIN_EVENTS
+    per_site: bool = False  # several sites are present: each row says its site
 
     @property
     def ranked(self) -> list[AgencyFigures]:
@@ -312,6 +333,19 @@ class Kinerja:
         if self.sites:
             out["sites"] = self.sites
         return out
+
+
+def site_choice(
+    code: str | None, read_from: Mapping[str, tuple[str, str]], own: str | None
+) -> frozenset[str | None] | None:
+    """The sites ``--site CODE`` counts (see :func:`compute`'s ``only``): None for every
+    one; this site's own (None) for "local" or its own code; else the site ``code`` (a
+    code nobody sent counts nothing: an empty report, as an empty listing)."""
+    if code is None:
+        return None
+    if code == "local" or (code == own and code not in {c for c, _ in read_from.values()}):
+        return frozenset({None})
+    return frozenset({code})
 
 
 SITE_COUNTS = ("incidents", "acknowledged_on_time", "resolved", "resolved_on_time", "breaches")
@@ -362,24 +396,6 @@ def score_parts(figures: AgencyFigures) -> tuple[float | None, dict[str, float |
 def score(figures: AgencyFigures) -> float | None:
     """:func:`score_parts`' score alone."""
     return score_parts(figures)[0]
-
-
-def status_shares(
-    changes: list[tuple[str, str, str]], start: datetime, end: datetime
-) -> dict[str, dict[str, float]]:
-    """Per agency, the share of ``[start, end)`` spent in each status.
-
-    ``changes``: ``(agency, at, status)`` sorted by agency and time, the last
-    change before the period first. Time before an agency's first known
-    status is not counted (the shares are of the time known).
-    """
-    points: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
-    for agency, text, status in changes:
-        when = parse_iso(text)
-        if when is not None:
-            points[agency].append((when, status, ""))
-    out = {agency: _shares(pts, start, end) for agency, pts in points.items()}
-    return {agency: shares for agency, shares in out.items() if shares}
 
 
 def _shares(points: list[tuple[datetime, str, str]], a: datetime, b: datetime) -> dict[str, float]:
@@ -462,6 +478,7 @@ def _rank(rows: list[AgencyFigures], least: int) -> list[AgencyFigures]:
             0 if f.scored else 1 if f.kind == "agency" else 2,
             -(f.score or 0.0) if f.scored else 0.0,
             f.name.casefold(),
+            f.site or "",
             f.id,
         ),
     )
@@ -499,8 +516,293 @@ def _items(
     return out
 
 
+class KinerjaSource(Protocol):
+    """The store's reads the figures are computed from (:class:`~cc_console.store.kinerja.
+    KinerjaReads`): counts in SQL, only the durations the medians need come back."""
+
+    def keep(self, offset: timedelta) -> bool:
+        """Bring the counts kept per site day up to date; False: they cannot serve."""
+        ...
+
+    def incident_counts(
+        self,
+        starts: list[datetime],
+        start: datetime,
+        end: datetime,
+        previous: datetime | None = None,
+        *,
+        kept: timedelta | None = None,
+    ) -> list[dict[str, Any]]:
+        """Per source and assignee (None: everyone's, the centre's), ``in_period`` and
+        trend ``week``:
+        ``incidents``, ``resolved``, ``on_time``, ``late_open``, ``breaches``,
+        ``acknowledged``, ``acknowledged_on_time``."""
+        ...
+
+    def durations(
+        self, start: datetime, end: datetime, *, kept: bool = False
+    ) -> list[tuple[str, str | None, float | None, float | None]]:
+        """``(source, assignee, seconds to resolve, seconds to acknowledge)``."""
+        ...
+
+    def items(self, since: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The action items that can count in a window inside ``[since, end)``."""
+        ...
+
+    def history(self, since: datetime, end: datetime) -> list[tuple[str, str, str, str, str]]:
+        """``(source, agency, at, status, kpis JSON)``, each agency's last change first."""
+        ...
+
+    def kpis(self, text: str) -> tuple[Kpi, ...]:
+        """The indicators of one history row."""
+        ...
+
+    def late_incidents(self, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
+        """Per source and assignee, the ``limit`` incidents longest open past their
+        deadline."""
+        ...
+
+    def breakdown(
+        self,
+        start: datetime,
+        end: datetime,
+        admits: Callable[[str], bool] | None = None,
+        *,
+        owners: bool = True,
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Incidents (of the sources ``admits`` admits) by category and area, overdue
+        items by owner (``owners``)."""
+        ...
+
+    def kept_breakdown(
+        self, first: date, last: date, end: datetime
+    ) -> dict[str, list[tuple[str, int]]]:
+        """:meth:`breakdown` from the counts kept per site day."""
+        ...
+
+
+INCIDENT_COUNTS = ("incidents", "resolved", "on_time", "late_open", "breaches",
+                   "acknowledged", "acknowledged_on_time")  # fmt: skip
+
+
+class _Tables:
+    """The figures being built: the period's, the previous period's and each trend
+    week's, per agency of a site; an agency first met is listed under its id (the known
+    ones under their names and kinds).
+
+    ``sites``: ``source -> site code`` of the sources read from other sites (every
+    other source is this site's own, None); ``only``: the sites counted (None: all).
+    """
+
+    def __init__(
+        self,
+        agencies: list[Agency],
+        weeks: int,
+        sites: Mapping[str, str],
+        only: Collection[str | None] | None,
+    ) -> None:
+        self.sites, self.only = sites, only
+        self.names: dict[Key, str] = {}
+        self.kinds: dict[Key, str] = {}
+        self.any_name: dict[str, str] = {}  # an id's name at any site (an item's owner)
+        for a in agencies:
+            k = (sites.get(a.source), a.id)
+            self.names.setdefault(k, a.name)
+            self.kinds.setdefault(k, a.kind)
+            self.any_name.setdefault(a.id, a.name)
+        self.period: dict[Key, AgencyFigures] = {
+            k: self._new(k) for k in self.names if self.counts(k[0])
+        }
+        self.before: dict[Key, AgencyFigures] = {}
+        self.weekly: list[dict[Key, AgencyFigures]] = [{} for _ in range(weeks)]
+
+    def site(self, source: str) -> str | None:
+        return self.sites.get(source)
+
+    def counts(self, site: str | None) -> bool:
+        """Whether a site's figures are counted (the one asked for, or every one)."""
+        return self.only is None or site in self.only
+
+    def _new(self, key: Key) -> AgencyFigures:
+        name = self.names.get(key) or self.any_name.get(key[1], key[1])
+        return AgencyFigures(key[1], name, self.kinds.get(key, "agency"), key[0])
+
+    def of(self, table: dict[Key, AgencyFigures], key: Key) -> AgencyFigures:
+        found = table.get(key)
+        if found is None:
+            found = table[key] = self._new(key)
+        return found
+
+    def targets(self, key: Key, where: int, week: int) -> list[AgencyFigures]:
+        """Where a count lands: ``where`` 1 in the period, 2 in the previous one, 0
+        neither; and in its trend ``week`` if it is one."""
+        tables = {1: [self.period], 2: [self.before]}.get(where, [])
+        if 0 <= week < len(self.weekly):
+            tables.append(self.weekly[week])
+        return [self.of(t, key) for t in tables]
+
+    def all(self) -> list[dict[Key, AgencyFigures]]:
+        return [self.period, self.before, *self.weekly]
+
+
+def _count_incidents(
+    reads: KinerjaSource,
+    tables: _Tables,
+    center: CenterFigures,
+    window: tuple[list[datetime], datetime, datetime, datetime | None],
+    kept: timedelta | None,
+) -> None:
+    """Add the incidents' counts (one accumulation, however they were read) to the
+    centre (everyone's of the period) and to their assignees' figures."""
+    for r in reads.incident_counts(*window, kept=kept):
+        site = tables.site(r["source"])
+        if not tables.counts(site):
+            continue
+        n = {k: int(r[k] or 0) for k in INCIDENT_COUNTS}
+        if r["agency"] is None:
+            center.incidents += n["incidents"]
+            center.acknowledged += n["acknowledged"]
+            center.acknowledged_on_time += n["acknowledged_on_time"]
+            center.breaches += n["breaches"]
+            continue
+        for f in tables.targets((site, r["agency"]), int(r["in_period"]), int(r["week"])):
+            f.assigned += n["incidents"]
+            f.resolved += n["resolved"]
+            f.resolved_on_time += n["on_time"]
+            f.late_open += n["late_open"]
+            f.breaches += n["breaches"]
+
+
+def _medians(
+    reads: KinerjaSource,
+    tables: _Tables,
+    center: CenterFigures,
+    start: datetime,
+    end: datetime,
+    kept: bool,
+) -> None:
+    """The median time to resolve per agency, and the centre's to acknowledge."""
+    resolve: dict[Key, list[float]] = defaultdict(list)
+    acks: list[float] = []
+    for source, agency, resolve_s, ack_s in reads.durations(start, end, kept=kept):
+        site = tables.site(source)
+        if not tables.counts(site):
+            continue
+        if agency is not None and resolve_s is not None:
+            resolve[site, agency].append(max(float(resolve_s), 0.0))
+        if ack_s is not None:
+            acks.append(max(float(ack_s), 0.0))
+    if kept:  # only those acknowledged after their report were read: the rest are zeros
+        acks += [0.0] * (center.acknowledged - len(acks))
+    for key, values in resolve.items():
+        tables.of(tables.period, key).median_resolve_s = statistics.median(values)
+    center.median_acknowledge_s = statistics.median(acks) if acks else None
+
+
+def _unassigned(center: CenterFigures, figures: dict[Key, AgencyFigures]) -> None:
+    """The breaches nobody is accountable for but the centre: of incidents assigned to
+    no one. Those of an agency are by its :func:`key_text` ("32.05/dinkes" for a site's)."""
+    late_by = {key_text(f.key): f.breaches for f in figures.values() if f.breaches}
+    center.late_by_agency = dict(sorted(late_by.items()))
+    center.unassigned_breaches = max(center.breaches - sum(late_by.values()), 0)
+
+
+Window = tuple[datetime, datetime, dict[Key, AgencyFigures]]
+
+
+def _count_items(
+    reads: KinerjaSource, tables: _Tables, windows: list[Window], since: datetime, end: datetime
+) -> None:
+    """Each window's action items per owner; the period's overdue ones listed. Items are
+    this site's own (typed here, owned by an agency id): they count for this site's row
+    of the owner, when this site is counted."""
+    if not tables.counts(None):
+        return
+    items = [
+        {**r, "due_t": parse_iso(r["due"]), "done_t": parse_iso(r["done_at"])}
+        for r in reads.items(since, end)
+    ]
+    items = [r for r in items if r["due_t"] is not None]
+    for a, b, table in windows:
+        for owner, (n, on_time, overdue, late) in _items(items, a, b).items():
+            f = tables.of(table, (None, owner))
+            f.actions, f.actions_done_on_time, f.actions_overdue = n, on_time, overdue
+            if table is tables.period:
+                late.sort(key=lambda x: (-x["days_late"], x["id"]))
+                f.overdue_items = late[:LISTED]
+
+
+def _time_weighted(
+    reads: KinerjaSource, tables: _Tables, windows: list[Window], since: datetime, end: datetime
+) -> None:
+    """Each window's service status shares and KPI share met, from the agencies'
+    history (time weighted), and the KPIs of the last reading before its end."""
+    points: dict[Key, list[tuple[datetime, str, str]]] = defaultdict(list)
+    for source, agency, at, status, kpis in reads.history(since, end):
+        when, site = parse_iso(at), tables.site(source)
+        if when is not None and tables.counts(site):
+            points[site, agency].append((when, status, kpis))
+    for pts in points.values():  # two sources of one site may report one agency
+        pts.sort(key=lambda p: p[0])
+    judged: dict[str, tuple[int, int] | None] = {}
+
+    def judge(text: str) -> tuple[int, int] | None:
+        """``(met, judged)`` of one reading's indicators (each reading parsed once)."""
+        if text not in judged:
+            marks = [k.met for k in reads.kpis(text) if k.met is not None]
+            judged[text] = (sum(marks), len(marks)) if marks else None
+        return judged[text]
+
+    for a, b, table in windows:
+        for key, pts in points.items():
+            if key not in tables.names:
+                continue
+            f = tables.of(table, key)
+            f.status_time = _shares(pts, a, b)
+            f.kpi_share_met = _kpi_share(pts, a, b, judge)
+            n = bisect.bisect_left([p[0] for p in pts], b)
+            last_reading = judge(pts[n - 1][2]) if n else None
+            if last_reading is not None:
+                f.kpis_met, f.kpis_total = last_reading
+
+
+def _score_and_rank(tables: _Tables, min_events: int, previous: bool) -> list[AgencyFigures]:
+    """Every table's scores; the period's ranking, with each agency's previous score
+    and rank (when a previous period is wanted)."""
+    for table in tables.all():
+        for f in table.values():
+            f.score, f.points = score_parts(f) if f.kind == "agency" else (None, {})
+    ranked = _rank(list(tables.period.values()), min_events)
+    if previous:
+        before = tables.before
+        _rank(list(before.values()), min_events)
+        for f in ranked:
+            if f.key in before and before[f.key].scored:
+                f.previous = {"score": before[f.key].score, "rank": before[f.key].rank}
+    return ranked
+
+
+def _late_incidents(reads: KinerjaSource, tables: _Tables, start: datetime, end: datetime) -> None:
+    """Per agency, the incidents longest open past their resolve deadline."""
+    for r in reads.late_incidents(start, end, LISTED):
+        who = tables.period.get((tables.site(r["source"]), r["agency"]))
+        if who is not None:
+            who.late_incidents.append({"id": r["id"], "title": r["title"], "breach": "resolve",
+                                     "overdue_s": int(r["overdue_s"])})  # fmt: skip
+
+
+def _kept_offset(
+    reads: KinerjaSource, tz: tzinfo, end: datetime, current: bool
+) -> timedelta | None:
+    """The site's offset when the counts kept per site day serve the period (it ends
+    now and starts at a site midnight, the zone has one offset all year, and the counts
+    are up to date or can be brought up to date); None: count from the incidents."""
+    offset = fixed_offset(tz, end) if current else None
+    return offset if offset is not None and reads.keep(offset) else None
+
+
 def compute(
-    reads: Any,
+    reads: KinerjaSource,
     agencies: list[Agency],
     start: datetime,
     end: datetime,
@@ -510,8 +812,14 @@ def compute(
     current: bool = False,
     previous: datetime | None = None,
     min_events: int = MIN_EVENTS,
+    sites: Mapping[str, str] | None = None,
+    only: Collection[str | None] | None = None,
 ) -> Kinerja:
-    """The figures of ``[start, end)`` from ``reads`` (a :class:`KinerjaReads`).
+    """The figures of ``[start, end)`` from ``reads``.
+
+    ``sites``: ``source -> site code`` of the sources read from other sites (the
+    province's regencies; every other source is this site's own): agencies are counted
+    per (site, id). ``only``: the sites to count (None for this site's own); None: all.
 
     ``agencies``: the known agencies (their names and kinds); an id seen only in
     assignments or items is listed under its id. The trend's weeks are seven site
@@ -526,155 +834,70 @@ def compute(
     weeks = TREND_WEEKS if trend else 0
     starts = week_starts(end, tz, weeks)
     since = min([start, *starts[-1:], *([previous] if previous else [])])
-    names = {a.id: a.name for a in agencies}
-    kinds = {a.id: a.kind for a in agencies}
-    figures: dict[str, AgencyFigures] = {
-        i: AgencyFigures(i, n, kinds.get(i, "agency")) for i, n in names.items()
-    }
-    before: dict[str, AgencyFigures] = {}
-    weekly: list[dict[str, AgencyFigures]] = [{} for _ in range(weeks)]
-
-    def of(table: dict[str, AgencyFigures], agency: str) -> AgencyFigures:
-        return table.setdefault(
-            agency, AgencyFigures(agency, names.get(agency, agency), kinds.get(agency, "agency"))
-        )
-
-    def targets(agency: str, where: int, week: int) -> list[AgencyFigures]:
-        """``where``: 1 in the period, 2 in the previous one, 0 neither."""
-        out = [of(figures, agency)] if where == 1 else [of(before, agency)] if where == 2 else []
-        if 0 <= week < weeks:
-            out.append(of(weekly[week], agency))
-        return out
-
+    sites = sites or {}
+    tables = _Tables(agencies, weeks, sites, only)
     center = CenterFigures()
-    offset = fixed_offset(tz, end) if current else None
-    kept = offset is not None and reads.keep(offset)
-    if kept:
-        assert offset is not None
-        first, last, period_first = (in_zone(t, tz).date() for t in (since, end, start))
-        previous_first = in_zone(previous, tz).date() if previous else period_first
-
-        def where(day: date) -> int:
-            return 1 if day >= period_first else 2 if day >= previous_first else 0
-
-        for r in reads.kept_days(first, last):
-            day = date.fromisoformat(r["day"])
-            if day >= period_first:
-                center.incidents += r["incidents"]
-                center.acknowledged += r["acknowledged"]
-                center.acknowledged_on_time += r["acknowledged_on_time"]
-                center.breaches += r["breaches"]
-            if not r["agency"]:
-                continue
-            for f in targets(r["agency"], where(day), (last - day).days // 7):
-                f.assigned += r["incidents"]
-                f.resolved += r["resolved"]
-                f.resolved_on_time += r["on_time"]
-                f.breaches += r["breaches"]
-        for r in reads.late_open(since, end, offset):
-            day = date.fromisoformat(r["day"])
-            for f in targets(r["agency"], where(day), (last - day).days // 7):
-                f.late_open += r["n"]
-    else:
-        for r in reads.incident_groups(starts, start, end, previous):
-            counts = {k: int(r[k] or 0) for k in ("assigned", "resolved", "on_time", "late_open",
-                                                  "breaches", "acknowledged",
-                                                  "acknowledged_on_time")}  # fmt: skip
-            if r["agency"] is None:  # everyone's, in the period: the center's
-                center.incidents += counts["assigned"]
-                center.acknowledged += counts["acknowledged"]
-                center.acknowledged_on_time += counts["acknowledged_on_time"]
-                center.breaches += counts["breaches"]
-                continue
-            for f in targets(r["agency"], int(r["in_period"]), r["week"]):
-                f.assigned += counts["assigned"]
-                f.resolved += counts["resolved"]
-                f.resolved_on_time += counts["on_time"]
-                f.late_open += counts["late_open"]
-                f.breaches += counts["breaches"]
-    resolve: dict[str, list[float]] = defaultdict(list)
-    acks: list[float] = []
-    for agency, resolve_s, ack_s in reads.durations(start, end, kept=kept):
-        if agency is not None and resolve_s is not None:
-            resolve[agency].append(max(float(resolve_s), 0.0))
-        if ack_s is not None:
-            acks.append(max(float(ack_s), 0.0))
-    if kept:  # only those acknowledged after their report were read: the rest are zeros
-        acks += [0.0] * (center.acknowledged - len(acks))
-    for agency, values in resolve.items():
-        of(figures, agency).median_resolve_s = statistics.median(values)
-    center.median_acknowledge_s = statistics.median(acks) if acks else None
-    # The breaches nobody is accountable for but the centre: of incidents assigned to no one.
-    late_by = {f.id: f.breaches for f in figures.values() if f.breaches}
-    center.late_by_agency = dict(sorted(late_by.items()))
-    center.unassigned_breaches = max(center.breaches - sum(late_by.values()), 0)
-    windows = [(start, end, figures)] + [
-        (a, min(end, a + timedelta(days=7)), weekly[w]) for w, a in enumerate(starts)
+    kept = _kept_offset(reads, tz, end, current)
+    _count_incidents(reads, tables, center, (starts, start, end, previous), kept)
+    _medians(reads, tables, center, start, end, kept is not None)
+    _unassigned(center, tables.period)
+    windows: list[Window] = [(start, end, tables.period)] + [
+        (a, min(end, a + timedelta(days=7)), tables.weekly[w]) for w, a in enumerate(starts)
     ]
     if previous:
-        windows.append((previous, start, before))
-    items = [
-        {**r, "due_t": parse_iso(r["due"]), "done_t": parse_iso(r["done_at"])}
-        for r in reads.items(since, end)
-    ]
-    items = [r for r in items if r["due_t"] is not None]
-    for a, b, table in windows:
-        for owner, (n, on_time, overdue, late) in _items(items, a, b).items():
-            f = of(table, owner)
-            f.actions, f.actions_done_on_time, f.actions_overdue = n, on_time, overdue
-            if table is figures:
-                late.sort(key=lambda x: (-x["days_late"], x["id"]))
-                f.overdue_items = late[:LISTED]
-    points: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
-    for agency, at, status, kpis in reads.history(since, end):
-        when = parse_iso(at)
-        if when is not None:
-            points[agency].append((when, status, kpis))
-    judged: dict[str, tuple[int, int] | None] = {}
-
-    def judge(text: str) -> tuple[int, int] | None:
-        """``(met, judged)`` of one reading's indicators (each reading parsed once)."""
-        if text not in judged:
-            marks = [k.met for k in reads.kpis(text) if k.met is not None]
-            judged[text] = (sum(marks), len(marks)) if marks else None
-        return judged[text]
-
-    for a, b, table in windows:
-        for agency, pts in points.items():
-            if agency not in names:
-                continue
-            f = of(table, agency)
-            f.status_time = _shares(pts, a, b)
-            f.kpi_share_met = _kpi_share(pts, a, b, judge)
-            n = bisect.bisect_left([p[0] for p in pts], b)
-            last_reading = judge(pts[n - 1][2]) if n else None
-            if last_reading is not None:
-                f.kpis_met, f.kpis_total = last_reading
-    for table in (figures, before, *weekly):
-        for f in table.values():
-            f.score, f.points = score_parts(f) if f.kind == "agency" else (None, {})
-    ranked = _rank(list(figures.values()), min_events)
-    if previous:
-        _rank(list(before.values()), min_events)
-        for f in ranked:
-            if f.id in before and before[f.id].scored:
-                f.previous = {"score": before[f.id].score, "rank": before[f.id].rank}
-    for r in reads.late_incidents(start, end, LISTED):
-        who = figures.get(r["agency"])
-        if who is not None:
-            who.late_incidents.append({"id": r["id"], "title": r["title"], "breach": "resolve",
-                                     "overdue_s": int(r["overdue_s"])})  # fmt: skip
-    result = Kinerja(start, end, center, ranked, previous_start=previous, min_events=min_events)
+        windows.append((previous, start, tables.before))
+    _count_items(reads, tables, windows, since, end)
+    _time_weighted(reads, tables, windows, since, end)
+    ranked = _score_and_rank(tables, min_events, previous is not None)
+    _late_incidents(reads, tables, start, end)
+    result = Kinerja(start, end, center, ranked, previous_start=previous, min_events=min_events,
+                     per_site=bool(sites))  # fmt: skip
     if not trend:
         return result
     for f in ranked:
         f.trend = [
-            weekly[w][f.id].score if f.id in weekly[w] else None for w in reversed(range(weeks))
+            tables.weekly[w][f.key].score if f.key in tables.weekly[w] else None
+            for w in reversed(range(weeks))
         ]
-    if kept:
-        result.breakdown = reads.kept_breakdown(
-            in_zone(start, tz).date(), in_zone(end, tz).date(), end
-        )
-    else:
+    if kept is not None and only is None:  # the kept areas are of every site together
+        first, last = in_zone(start, tz).date(), in_zone(end, tz).date()
+        result.breakdown = reads.kept_breakdown(first, last, end)
+    elif only is None:
         result.breakdown = reads.breakdown(start, end)
+    else:
+        result.breakdown = reads.breakdown(
+            start, end, lambda s: tables.counts(tables.site(s)), owners=None in only
+        )
     return result
+
+
+def report(
+    reads: Any,
+    agencies: list[Agency],
+    when: Period,
+    *,
+    read_from: Mapping[str, tuple[str, str]],
+    own: tuple[str, str],
+    tz: tzinfo,
+    min_events: int = MIN_EVENTS,
+    site: str | None = None,
+) -> Kinerja:
+    """What ``report`` and the console's Kinerja view show alike: :func:`compute` over
+    ``when``, agencies per (site, id), and each site's incidents side by side.
+
+    ``read_from``: ``source -> (code, name)`` of the sources read from other sites;
+    ``own``: this site's ``(code, name)``; ``site``: one site's code only (``--site``,
+    the Wilayah view's choice; "local": this site's own).
+    """
+    only = site_choice(site, read_from, own[0])
+    k = compute(
+        reads, agencies, when.start, when.end, tz=tz, current=when.current,
+        previous=when.previous, min_events=min_events,
+        sites={source: code for source, (code, _) in read_from.items()}, only=only,
+    )  # fmt: skip
+    rows = site_rows(reads, dict(read_from), own, when.start, when.end)
+    if only is not None:
+        codes = {own[0] if c is None else c for c in only}
+        rows = [r for r in rows if r["code"] in codes]
+    k.sites = rows
+    return k

@@ -6,6 +6,7 @@ A status is always a word and a symbol; colour is only a third cue.
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from rich.text import Text
 from cc_console.i18n import Translator
 from cc_console.models import JournalEntry, SourceHealth
 from cc_console.text import clean_line, clean_text
-from cc_console.timefmt import due_words
+from cc_console.timefmt import due_words, parse_iso
 
 if TYPE_CHECKING:
     from cc_console.store.outbox import Message
@@ -26,6 +27,7 @@ __all__ = [
     "SPARK",
     "due_label",
     "due_label_width",
+    "journal_note",
     "outbox_words",
     "sparkline_values",
 ]
@@ -111,13 +113,60 @@ JOURNAL_COLUMNS = ("col.time", "col.operator", "col.action", "col.target", "col.
 def journal_cells(e: JournalEntry, t: Translator, tz: tzinfo) -> tuple[Text, ...]:
     """One journal entry as the cells of ``JOURNAL_COLUMNS`` (CLI table and console screen)."""
     # Cleaned again here: a cache written by an older version may hold raw names.
+    note = journal_note(e.action, clean_text(e.note or ""), t, tz)
+    if e.agency:
+        note = f"→ {clean_line(e.agency)}" + (f" · {note}" if note else "")
     return (
         Text(t.when(e.at, tz, day=False, year=False)),
         Text(clean_line(e.operator)),
         Text(t.word("action", e.action)),
         Text(clean_line(e.target)),
-        Text(clean_text(e.summary)),
+        Text(note),
     )
+
+
+_DUE = re.compile(r" \(due (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\)$")
+_FIGURE = re.compile(r"\b([a-z_]+)=(\d+)")
+_SPAN = re.compile(r"^(.*); (.*); (\S*)\.\.(\S*)$")
+
+
+def journal_note(action: str, note: str, t: Translator, tz: tzinfo) -> str:
+    """A journal note as a person reads it: the stored words of the program in ``t``'s
+    language, times in the site's zone; the operator's and the feeds' text as written.
+
+    The journal keeps what was written (its entries are hash-chained, and
+    ``journal --json`` shows them as stored); only their display changes:
+    ``(due 2026-12-02T16:59:59Z)`` reads ``(tenggat Rab 02 Des 23:59 WIB)``,
+    ``dead=1`` reads ``Meninggal 1``, ``flood: …`` reads ``banjir: …``.
+    """
+    if action == "action.add":
+        found = _DUE.search(note)
+        if found:
+            when = t.when(parse_iso(found.group(1)), tz, year=False)
+            note = f"{note[: found.start()]} ({t('journal.due', when=when)})"
+    elif action == "event.open":
+        category, sep, title = note.partition(": ")
+        if sep:
+            note = f"{t.word('category', category)}: {title}"
+    elif action in ("event.link", "event.unlink"):
+        kind, sep, target = note.partition(" ")
+        if sep and kind in ("incident", "meeting"):
+            note = f"{t(f'journal.link.{kind}')} {target}"
+    elif action == "event.impact":
+        figures, sep, source = note.rpartition("; source: ")
+        if sep:
+            where, _, given = figures.rpartition(": ")
+            said = ", ".join(f"{t(f'figure.{k}')} {v}" for k, v in _FIGURE.findall(given))
+            note = f"{where}: {said or given}; {t('journal.source', source=source)}"
+    elif action == "event.status":
+        found = _SPAN.match(note)
+        if found:
+            status, paper, start, until = found.groups()
+            span = " – ".join(
+                t.when(parse_iso(at), tz, year=False) if at else "…" for at in (start, until)
+            )
+            note = f"{t(f'crisis.status.{status}')}; {paper}; {span}"
+    return note
 
 
 def due_label(due: datetime | None, now: datetime, t: Translator) -> Text:

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cc_console.i18n import Translator
-from cc_console.models import SEVERITY_RANK
+from cc_console.models import AGENCY_STATUSES, SEVERITY_RANK
 from cc_console.store.outbox import GROUP_ORDER, Group, Message
 from cc_console.text import clean_line
 from cc_console.timefmt import parse_iso, utcnow
@@ -159,7 +159,11 @@ def _line(m: Message, t: Translator, tz: object) -> str:
             head = f"{t('msg.tag.severity')} {head}"
         fields = [head, title, clean_line(m.area or "", 60), when, m.target]
     elif m.event == "agency.down":
-        fields = [t("msg.tag.down"), title, clean_line(m.detail or "", 120), when]
+        # Without a summary from the feed the detail is the stored status: say it in words.
+        detail = m.detail or ""
+        if detail in AGENCY_STATUSES:
+            detail = t.word("agency", detail)
+        fields = [t("msg.tag.down"), title, clean_line(detail, 120), when]
     elif m.event == "source.failing":
         fields = [t("msg.tag.failing"), title, clean_line(m.detail or "", 160), when]
     elif m.event.startswith("event."):

@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
 from cc_console.config import Config
-from cc_console.crisis import resolve_area
+from cc_console.crisis import gazetteer, resolve_area
 from cc_console.export import agency_json, incident_json, item_json
 from cc_console.i18n import Translator
 from cc_console.models import Incident
@@ -168,6 +168,7 @@ class Documents:
         self.site = config.site
         self.t = Translator(config.site.language)
         self._said: set[str] = set()  # problems already reported (see _say_once)
+        self._sites: dict[str, tuple[str, str]] = {}  # source -> the site it reads (code, name)
 
     # -- dispatch -------------------------------------------------------------------
 
@@ -184,20 +185,51 @@ class Documents:
             "/cap/index.atom": self.cap_index,
             "/cap/public.atom": self.cap_public,
         }
-        return fixed[path]() if path in fixed else None
+        if path not in fixed:
+            return None
+        self._sites = self.store.sources.sites()
+        return fixed[path]()
 
     # -- shared reads ---------------------------------------------------------------
 
     def _site(self) -> dict[str, str]:
         return {"code": self.site.code, "name": self.site.name}
 
+    def _origin(self, inc: Incident) -> str:
+        """The code of the site ``inc`` belongs to: the one its item carried from further
+        down (a regency's, read through a province), else the site its source reads,
+        else this one. Kept through every re-publishing."""
+        carried = inc.extra.get("site") if isinstance(inc.extra, dict) else None
+        if isinstance(carried, str) and carried:
+            return carried
+        read = self._sites.get(inc.source)
+        return read[0] if read else self.site.code
+
+    def _kecamatan(self, inc: Incident) -> tuple[str, str] | None:
+        """``(Kemendagri code, name)`` of the kecamatan ``inc`` is in, when known: the
+        code its feed gave (``kode_wilayah``), else its area's name looked up among the
+        kecamatan of the site it belongs to."""
+        origin = self._origin(inc)
+        given = inc.extra.get("kode_wilayah") if isinstance(inc.extra, dict) else None
+        if isinstance(given, str):
+            for code, name in gazetteer(origin):
+                if code == given:
+                    return code, name
+        if not inc.area:
+            return None
+        named, found = resolve_area(inc.area, origin)
+        return (found, named) if found is not None else None
+
     def _published(self) -> list[Incident]:
         """Active incidents and those updated in the last ``days`` days."""
         return self.store.incidents.for_publishing(utcnow() - timedelta(days=self.days))
 
-    def _public_incidents(self) -> list[Incident]:
-        """Active incidents the public may see: of public categories, not exercises."""
-        return self.store.incidents.listing(public=self.config.serve.public_categories)
+    def _public_incidents(self, resolved_since: datetime | None = None) -> list[Incident]:
+        """Active incidents the public may see: of public categories, not exercises (and
+        those resolved since ``resolved_since``, when given)."""
+        return self.store.incidents.listing(
+            public=self.config.serve.public_categories, resolved_since=resolved_since
+        )
 
     # -- native feeds ---------------------------------------------------------------
 
@@ -218,14 +250,20 @@ class Documents:
         """Active incidents and any updated in the last ``days`` days (native feed)."""
         items = []
         for inc in self._published():
-            item = incident_json(inc)
+            # Each item names the site it belongs to: a province re-publishing a regency's
+            # items keeps the regency's code, so a national reader still sees it.
+            item = incident_json(inc, site=self._origin(inc))
             item["id"] = inc.id  # this site's full id is the external id upstream
             items.append(item)
         return self._native("incidents", items)
 
     def agencies_json(self) -> Document:
         """Every agency (native feed)."""
-        return self._native("agencies", [agency_json(a) for a in self.store.agencies.listing()])
+        items = []
+        for a in self.store.agencies.listing():
+            read = self._sites.get(a.source)
+            items.append(agency_json(a, site=read[0] if read else self.site.code))
+        return self._native("agencies", items)
 
     def events_json(self) -> Document:
         """Open disaster events and those closed in the last ``days`` days, each as
@@ -257,11 +295,19 @@ class Documents:
     # -- Statuspage -----------------------------------------------------------------
 
     def status_json(self) -> Document:
-        """Agencies as components of a Statuspage v2 ``summary.json``; public incidents."""
+        """Agencies as components of a Statuspage v2 ``summary.json``; the public incidents
+        (active, and those resolved in the last day, so a reader learns the end) with
+        their public updates.
+
+        A component's times are when its status really changed (its history), not when
+        the document was rendered: a reader that compares them sees only real changes.
+        """
         page_id = _SAFE_ID.sub("", self.site.code) or "cc-console"
         agencies = self.store.agencies.listing()
+        times = self.store.agencies.status_times()
         components = []
         for n, a in enumerate(sorted(agencies, key=lambda a: (a.name.casefold(), a.id))):
+            first, since = times.get((a.source, a.id), (None, None))
             components.append(
                 {
                     "id": a.id,
@@ -274,34 +320,25 @@ class Documents:
                     "only_show_if_degraded": False,
                     "showcase": True,
                     "page_id": page_id,
-                    "created_at": iso_z(a.updated_at),
-                    "updated_at": iso_z(a.updated_at),
+                    "created_at": iso_z(first or since or a.updated_at),
+                    "updated_at": iso_z(since or a.updated_at),
                 }
             )
-        incidents: list[dict[str, Any]] = []
-        for inc in self._public_incidents():
-            incidents.append(
-                {
-                    "id": cap_identifier(self.site.code, inc),
-                    "name": inc.title,
-                    "status": "identified" if inc.status == "acknowledged" else "investigating",
-                    "impact": _IMPACT.get(inc.severity, "none"),
-                    "created_at": iso_z(inc.reported_at),
-                    "updated_at": iso_z(inc.updated_at or inc.reported_at),
-                    "page_id": page_id,
-                    "components": [],
-                    "incident_updates": [],
-                }
-            )
+        notes = self.store.journal.public_notes()
+        incidents = [
+            self._status_incident(inc, page_id, notes.get(inc.id, []))
+            for inc in self._public_incidents(resolved_since=utcnow() - timedelta(days=1))
+        ]
         worst = min((_RANK.get(a.status, 9) for a in agencies), default=9)
         indicator = {0: "critical", 1: "major", 2: "minor"}.get(worst, "none")
-        stamps = [iso_z(a.updated_at) or "" for a in agencies if a.updated_at]
+        stamps = [c["updated_at"] for c in components if c["updated_at"]]
+        stamps += [i["updated_at"] for i in incidents if i["updated_at"]]
         return _json(
             {
                 "page": {
                     "id": page_id,
                     "name": self.site.name,
-                    "url": "",
+                    "url": self.config.serve.public_url or "",
                     "time_zone": self.site.timezone,
                     "updated_at": max(stamps, default=None),
                 },
@@ -311,6 +348,60 @@ class Documents:
                 "scheduled_maintenances": [],
             }
         )
+
+    def _status_incident(
+        self, inc: Incident, page_id: str, notes: list[tuple[int, datetime, str]]
+    ) -> dict[str, Any]:
+        """One public incident as a Statuspage incident, its public updates newest first."""
+        ident = cap_identifier(self.site.code, inc)
+        base = self.config.serve.public_url
+        updates = [
+            {
+                "id": f"{ident}-n{seq}",
+                "status": self._status_word(inc, at),
+                "body": text,
+                "incident_id": ident,
+                "created_at": iso_z(at),
+                "updated_at": iso_z(at),
+                "display_at": iso_z(at),
+                "affected_components": None,
+                "deliver_notifications": True,
+            }
+            for seq, at, text in reversed(notes)
+        ]
+        changed = [inc.updated_at, inc.acknowledged_at, inc.resolved_at, inc.reported_at]
+        changed += [at for _, at, _ in notes]
+        updated = max((t for t in changed if t is not None), default=None)
+        return {
+            "id": ident,
+            "name": inc.title,
+            "status": self._status_word(inc, None),
+            "impact": _IMPACT.get(inc.severity, "none"),
+            "created_at": iso_z(inc.reported_at),
+            "updated_at": iso_z(updated),
+            "started_at": iso_z(inc.reported_at),
+            "resolved_at": iso_z(inc.resolved_at) if inc.status == "resolved" else None,
+            "monitoring_at": None,
+            # The incident on the public page (absolute only when the page's address is
+            # known: a reader cannot resolve a relative link against a JSON document).
+            "shortlink": f"{base}/#{_anchor(ident)}" if base else None,
+            "page_id": page_id,
+            "components": [],
+            "incident_updates": updates,
+        }
+
+    @staticmethod
+    def _status_word(inc: Incident, at: datetime | None) -> str:
+        """Statuspage's word for ``inc``'s status now, or (``at``) as it was then."""
+
+        def reached(when: datetime | None) -> bool:
+            return when is not None and (at is None or when <= at)
+
+        if inc.status == "resolved" and reached(inc.resolved_at):
+            return "resolved"
+        if inc.status in ("acknowledged", "resolved") and reached(inc.acknowledged_at):
+            return "identified"
+        return "investigating"
 
     # -- CAP 1.2 --------------------------------------------------------------------
 
@@ -367,13 +458,13 @@ class Documents:
 
     def cap_index(self) -> Document:
         """An Atom feed with one entry per published incident, linking its CAP alert."""
-        return self._atom("/cap/index.atom", "CAP", self._rendered())
+        return self._atom("/cap/index.atom", self.t("public.feed_title_all"), self._rendered())
 
     def cap_public(self) -> Document:
         """The public CAP feed: alerts of public categories, no exercises, none relayed
         from another authority; what an aggregator polls, without a token."""
         listed = [r for r in self._rendered() if self._listed_publicly(r[1])]
-        return self._atom("/cap/public.atom", "CAP (publik)", listed)
+        return self._atom("/cap/public.atom", self.t("public.feed_title"), listed)
 
     def _atom(self, path: str, title: str, rendered: list[tuple[str, Incident, str]]) -> Document:
         entries = []
@@ -390,7 +481,8 @@ class Documents:
                 '<link rel="alternate" type="application/cap+xml" '
                 f"href={quoteattr(self._atom_link(f'/cap/{ident}.xml'))}/>"
                 f"<category term={quoteattr(inc.category)}/>"
-                f"<summary>{escape(inc.title)}</summary>"
+                # What a reader shows under the title, in the site's language.
+                f"<summary>{escape(self._summary(inc, head))}</summary>"
                 # The CAP summary fields (OASIS CAP feeds): a reader sorts and filters
                 # without fetching every alert.
                 f"<cap:event>{escape(head['event'])}</cap:event>"
@@ -417,12 +509,21 @@ class Documents:
         body = head_xml + "".join(entries) + "</feed>\n"
         return Document(body.encode(), "application/atom+xml; charset=utf-8")
 
+    def _summary(self, inc: Incident, head: dict[str, str]) -> str:
+        """An Atom entry's summary: severity, event and place in the site's language
+        ("sangat parah · banjir · Kec. Cibatu"), then the category's instruction."""
+        words = [self.t.word("severity", inc.severity), head["event"], self._place(inc)[1]]
+        instruction = self.config.public.instructions.get(inc.category)
+        text = " · ".join(w for w in words if w)
+        return f"{text}. {instruction}" if instruction else text
+
     def cap_alerts(self) -> dict[str, Document]:
         """Every published incident's latest CAP message, by identifier, and the first
         alert of each that a later message references (its ``references`` must stay
         fetchable: kept while the incident was updated in the last ``REFERENCED_DAYS``).
         Those of the public feed (and the alerts they reference) are marked public:
         readable without a token."""
+        self._sites = self.store.sources.sites()
         alerts = {
             ident: Document(body.encode(), "application/cap+xml", public=self._listed_publicly(inc))
             for ident, inc, body in self._rendered()
@@ -564,6 +665,9 @@ class Documents:
         info.append(
             "<parameter><valueName>cc-console:category</valueName>"
             f"<value>{escape(inc.category)}</value></parameter>"
+            # The site it belongs to (a regency's, when a province re-publishes it).
+            "<parameter><valueName>cc-console:site</valueName>"
+            f"<value>{escape(self._origin(inc))}</value></parameter>"
         )
         area = self._area(ident, inc)
         if area:
@@ -602,8 +706,18 @@ class Documents:
             circle = f"<circle>{point} {radius}</circle>"
             if circle not in circles:
                 circles.append(circle)
-        # CAP 1.2's schema: every polygon before every circle.
-        return "<area>" + "".join(inner + polygons + circles) + "</area>"
+        # The kecamatan's Kemendagri code, so a reader can match the area to its own map.
+        kecamatan = self._kecamatan(inc)
+        geocodes = (
+            [
+                "<geocode><valueName>KEMENDAGRI</valueName>"
+                f"<value>{escape(kecamatan[0])}</value></geocode>"
+            ]
+            if kecamatan
+            else []
+        )
+        # CAP 1.2's schema: every polygon before every circle, the geocodes after them.
+        return "<area>" + "".join(inner + polygons + circles + geocodes) + "</area>"
 
     def _is_public(self, inc: Incident) -> bool:
         return inc.category in self.config.serve.public_categories and not inc.exercise
@@ -651,16 +765,23 @@ class Documents:
         except Exception:  # a source no longer configured
             return False
 
-    def _place(self, inc: Incident) -> str:
-        """The group a hazard is shown under: its kecamatan ("Kec. Cibatu") when the
-        area names a known one, an earthquake's epicentre region as the feed says it,
-        else the area as given, else the whole site."""
+    def _place(self, inc: Incident) -> tuple[str, str]:
+        """``(key, heading)`` of the group a hazard is shown under: its kecamatan, one
+        group per Kemendagri code whatever the feed called it ("Kec. Cibatu", "Cibatu";
+        another site's with that site's name), an earthquake's epicentre region as the
+        feed says it, else the area as given, else the whole site."""
+        kecamatan = self._kecamatan(inc)
+        if kecamatan is not None:
+            code, name = kecamatan
+            heading = f"Kec. {name}"
+            origin = self._origin(inc)
+            if origin != self.site.code:
+                site = next((n for c, n in self._sites.values() if c == origin), origin)
+                heading = f"{heading}, {site}"
+            return code, heading
         if not inc.area:
-            return self.site.name
-        name, code = resolve_area(inc.area)
-        if code is not None:
-            return f"Kec. {name}"
-        return inc.area
+            return "", self.site.name
+        return f"area:{inc.area}", inc.area
 
     def public_page(self) -> Document:
         """The public status page, hazard first: the emergency numbers, the worst
@@ -671,27 +792,41 @@ class Documents:
         read the flood and whom to call.
         """
         t, tz, now = self.t, self.site.tz, utcnow()
+        notes = self.store.journal.public_notes()
         hazards: list[dict[str, Any]] = []
         for reports in self._hazards(now):
             lead = reports[0]
             severity = min((i.severity for i in reports), key=lambda s: _SEVERITY_ORDER.get(s, 9))
             first = min((i.reported_at for i in reports if i.reported_at), default=None)
+            group, place = self._place(lead)
+            # The operators' public updates of every report of it, newest first.
+            updates = sorted(  # by time, then by journal order (two in one second)
+                (n for i in reports for n in notes.get(i.id, [])),
+                key=lambda n: (n[1], n[0]),
+                reverse=True,
+            )
             hazards.append(
                 {
+                    "group": group,
+                    "anchors": [_anchor(cap_identifier(self.site.code, i)) for i in reports],
+                    "updates": [
+                        {"when": t.when(at, tz, year=False), "text": text}
+                        for _, at, text in updates
+                    ],
                     "title": lead.title,
                     "category": t(f"category.{lead.category}"),
                     "severity": severity,
                     "severity_word": t(f"severity.{severity}"),
-                    "place": self._place(lead),
+                    "place": place,
                     "reported": t.when(first, tz, year=False),
                     "handled": any(i.status == "acknowledged" for i in reports),
                     "instruction": self.config.public.instructions.get(lead.category, ""),
                     "sources": [i.source for i in reports] if len(reports) > 1 else [],
                 }
             )
-        groups: dict[str, list[dict[str, Any]]] = {}
+        groups: dict[str, tuple[str, list[dict[str, Any]]]] = {}
         for h in hazards:  # in order of severity: a group's place is its worst hazard's
-            groups.setdefault(h["place"], []).append(h)
+            groups.setdefault(h["group"], (h["place"], []))[1].append(h)
         agencies = [
             {"name": a.name, "status": a.status, "word": t(f"agency.{a.status}")}
             for a in sorted(
@@ -715,7 +850,7 @@ class Documents:
             site=self.site.name,
             emergency=[{"text": e, "tel": _tel(e)} for e in self.config.public.emergency],
             worst=hazards[0] if hazards else None,
-            groups=list(groups.items()),
+            groups=list(groups.values()),
             agencies=agencies,
             troubled=[a for a in agencies if a["status"] != "operational"],
             summary=summary,
@@ -726,6 +861,11 @@ class Documents:
 
 QUAKE_SAME_S = 120  # two reports of one earthquake: origin times this close ...
 QUAKE_SAME_KM = 50.0  # ... and epicentres this close (BMKG and USGS differ by tens of km)
+
+
+def _anchor(ident: str) -> str:
+    """The id of an incident's card on the public page (its status.json shortlink)."""
+    return f"i-{ident}"
 
 
 def _worst(reports: list[Incident]) -> int:

@@ -46,6 +46,7 @@ def _bars(rows: list[tuple[str, float, str]], top: float) -> dict[str, Any]:
 def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
     """The report for the weekly evaluation meeting, as one HTML document."""
     tz = config.site.tz
+    own = config.site.code or "–"
     colours = dict(STATUS_COLOURS)
     agencies = []
     for a in [*k.ranked, *k.unscored, *k.services]:
@@ -62,6 +63,7 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
         prev = a.previous
         agencies.append({
             "name": a.name,
+            "site": a.site or own,
             "kind": a.kind,
             "scored": a.scored,
             "rank": a.rank or "–",
@@ -84,7 +86,11 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
             "status_bar": status_bar,
             "up": figures["up"],
         })  # fmt: skip
-    scored = [(a.name, a.score or 0.0, f"{a.score:.1f}") for a in k.ranked]
+    # In the province a name is a regency's: "Dinas Kesehatan" is 27 agencies.
+    scored = [
+        (f"{a.name} · {a.site or own}" if k.per_site else a.name, a.score or 0.0, f"{a.score:.1f}")
+        for a in k.ranked
+    ]
     # The chart fits the first page: the best ten and the last five (the table has all).
     chart_note = ""
     if len(scored) > CHART_ROWS + 5:
@@ -118,4 +124,5 @@ def html(k: Kinerja, t: Translator, config: Config, now: datetime) -> str:
         areas=k.breakdown.get("incidents_by_area", []),
         owners=k.breakdown.get("overdue_items_by_owner", []),
         sites=k.sites,
+        per_site=k.per_site,
     )

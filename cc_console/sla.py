@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -278,8 +278,3 @@ def pending_due(
     if status == "acknowledged" and resolve_due is not None:
         return "resolve", resolve_due
     return None
-
-
-def match_from(raw: Mapping[str, Iterable[str]]) -> Match:
-    """A :class:`Match` from a config mapping (already checked)."""
-    return Match(**{k: tuple(v) for k, v in raw.items()})

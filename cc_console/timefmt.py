@@ -62,8 +62,20 @@ def in_zone(dt: datetime, tz: tzinfo) -> datetime:
         return dt
 
 
-def local(dt: datetime | None, tz: tzinfo, fmt: str = "%d %b %H:%M") -> str:
-    """``dt`` in the site zone, formatted; empty for None."""
+_NAMED = ("%a", "%A", "%b", "%B", "%h", "%c", "%x", "%X", "%p")
+
+
+def local(dt: datetime | None, tz: tzinfo, fmt: str = "%H:%M") -> str:
+    """``dt`` in the site zone, formatted with numbers only; empty for None.
+
+    Month and day names come from the translation (``Translator.when``): the
+    C locale's ``%b`` says "Dec" to an Indonesian operator.
+
+    Raises:
+        ValueError: ``fmt`` asks for a name (``%b``, ``%a``, …).
+    """
+    if any(code in fmt for code in _NAMED):
+        raise ValueError(f"{fmt!r} names a month or day: use Translator.when")
     if dt is None:
         return ""
     return in_zone(dt, tz).strftime(fmt)

@@ -26,6 +26,7 @@ class AgencySource:
         self.text = ""
         self.order = "status"  # "status" (worst first), "kpis" (most unmet first) or "name"
         self.rows: list[Agency] = []
+        self.longest = 0  # cells of the longest name
         self.trends: dict[str, list[str]] = {}
         self._names: dict[int, dict[str, Text]] = {}  # width -> row key -> name shown
         # A symbol and the longest status word of the language: a status is never cut.
@@ -41,6 +42,7 @@ class AgencySource:
         elif self.order == "name":
             rows.sort(key=lambda a: a.name.casefold())
         self.rows = rows
+        self.longest = max((cell_len(a.name) for a in rows), default=0)
         self.trends = self.ctx.store.agencies.trends()
         self._names.clear()
         return len(self.rows)
@@ -63,30 +65,48 @@ class AgencySource:
     def status(self) -> str:
         words = self.ctx.t(f"sort.agency.{self.order}")
         if self.ctx.site is not None:
-            words += ", " + self.ctx.t("site.only", code=self.ctx.site)
+            words += ", " + self.ctx.t("site.only", code=self.ctx.site_label(self.ctx.site))
         return words
 
-    def columns(self, width: int) -> tuple[int, int, int]:
-        """Widths of the status, name and trend columns at ``width`` (KPIs: 6, age: 4).
+    def columns(self, width: int) -> tuple[int, int, int, int]:
+        """Widths of the status, name, KPI and trend columns at ``width`` (age: 4).
 
-        The status column fits the longest status word of the language: a
-        status is never cut.
+        Every column shown is whole (an age cut to "28" for "28m" reads as another
+        figure), and a status is its symbol and its word. Below 80 cells the
+        trend makes way for names that would be cut; the KPI column goes when
+        the name would have under 8 cells, and only then, in a pane too narrow
+        for anything else, the status word (its symbol stays).
         """
-        status_w = self.status_w
+        status_w, kpi_w = self.status_w, 6
         spark_w = 10 if width >= 70 else 0
-        name_w = max(8, width - status_w - 6 - spark_w - 4 - (4 if spark_w else 3))
-        return status_w, name_w, spark_w
+
+        def name_w() -> int:
+            gaps = 2 + (1 if kpi_w else 0) + (1 if spark_w else 0)
+            return width - status_w - kpi_w - spark_w - AGE_W - gaps
+
+        if spark_w and width < 80 and name_w() < self.longest:
+            spark_w = 0
+        if name_w() < 8:
+            kpi_w = 0
+        if name_w() < 8:
+            status_w = 2
+        return status_w, max(1, name_w()), kpi_w, spark_w
 
     def header(self, width: int) -> Text:
         t = self.ctx.t
         site_w = site_width(self.ctx)
-        status_w, name_w, spark_w = self.columns(width - (site_w + 1 if site_w else 0))
+        status_w, name_w, kpi_w, spark_w = self.columns(width - (site_w + 1 if site_w else 0))
         parts = [fit(t("col.site"), site_w)] if site_w else []
-        parts += [fit(t("col.status"), status_w), fit(t("col.name"), name_w),
-                  fit(t("col.kpis"), 6)]  # fmt: skip
+        # A status shown as its symbol alone has no room for its heading.
+        parts += [
+            fit(t("col.status") if status_w > 2 else "", status_w),
+            fit(t("col.name"), name_w),
+        ]
+        if kpi_w:
+            parts.append(fit(t("col.kpis"), kpi_w))
         if spark_w:
             parts.append(fit(t("col.trend"), spark_w))
-        parts.append(fit(t("col.age"), 4, right=True))
+        parts.append(fit(t("col.age"), AGE_W, right=True))
         return Text(" ".join(parts), no_wrap=True)
 
     def name(self, row: Agency, width: int) -> Text:
@@ -116,22 +136,27 @@ class AgencySource:
     def _line(self, row: Agency, width: int) -> Text:
         t = self.ctx.t
         symbol, style = AGENCY_LOOK.get(row.status, ("?", ""))
-        status_w, name_w, spark_w = self.columns(width)
-        kpi, kpi_style = kpi_summary(row)
+        status_w, name_w, kpi_w, spark_w = self.columns(width)
         line = Text(no_wrap=True)
-        line.append(fit(f"{symbol} {t.word('agency', row.status)}", status_w), style=style)
+        status = f"{symbol} {t.word('agency', row.status)}" if status_w > 2 else symbol
+        line.append(fit(status, status_w), style=style)
         line.append(" ")
         line.append_text(self.name(row, name_w))
-        line.append(" ")
-        line.append(fit(kpi, 6), style=kpi_style)
+        if kpi_w:
+            kpi, kpi_style = kpi_summary(row)
+            line.append(" ")
+            line.append(fit(kpi, kpi_w), style=kpi_style)
         if spark_w:
             line.append(" ")
             line.append(
                 fit(sparkline(self.trends.get(self.key(row), [])[-spark_w:]), spark_w), style="cyan"
             )
         line.append(" ")
-        line.append(f"{age(row.updated_at, self.ctx.now()):>4}", style="dim")
+        line.append(f"{age(row.updated_at, self.ctx.now()):>{AGE_W}}", style="dim")
         return line
+
+
+AGE_W = 4
 
 
 def agency_name(name: str, width: int) -> Text:

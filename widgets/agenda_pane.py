@@ -12,16 +12,13 @@ from datetime import date, datetime, time, timedelta
 
 from rich.text import Text
 
+from cc_console.i18n import Translator
 from cc_console.models import Meeting
 from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
 
 __all__ = ["AgendaPane", "AgendaRow"]
-
-DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-DAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS_ID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 @dataclass(frozen=True)
@@ -34,10 +31,9 @@ class AgendaRow:
 
 
 def day_label(day: date, lang: str) -> str:
-    """``Senin, 30 Nov`` / ``Monday, 30 Nov``."""
-    names = DAYS_ID if lang == "id" else DAYS_EN
-    month = MONTHS_ID[day.month - 1] if lang == "id" else day.strftime("%b")
-    return f"{names[day.weekday()]}, {day.day} {month} {day.year}"
+    """``Senin, 30 Nov 2026`` / ``Monday, 30 Nov 2026`` (names from the translator: the
+    C locale's ``%b`` is English whatever the operator's language)."""
+    return Translator(lang).long_day(day)
 
 
 class AgendaSource:

@@ -52,6 +52,15 @@ class ConsoleContext:
         found = self.sites().get(source)
         return found[0] if found else self.config.site.code
 
+    def site_label(self, code: str) -> str:
+        """What the operator reads for site ``code``: its name and code ("Kota Sukabumi
+        32.72"), the code alone when no name is known."""
+        from cc_console.sites import present
+
+        names = dict(present(self.config, self.sites()))
+        name = names.get(code, "").removeprefix("Command Center ").strip()
+        return f"{name} {code}" if name and name != code else code
+
     def site_codes(self) -> list[str]:
         """The codes of the sites present (:func:`cc_console.sites.present`)."""
         self.sites()

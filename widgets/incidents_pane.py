@@ -107,7 +107,7 @@ class IncidentSource:
         if self.late_only:
             words.append(self.ctx.t("late.only"))
         if self.ctx.site is not None:
-            words.append(self.ctx.t("site.only", code=self.ctx.site))
+            words.append(self.ctx.t("site.only", code=self.ctx.site_label(self.ctx.site)))
         if not q.statuses:
             words.append(self.ctx.t("key.all").split(" /")[0].lower())
         text = ", ".join(words)
@@ -165,16 +165,28 @@ def layout(width: int, t: Translator, *, overdue: bool = False) -> Layout:
     status = status_width(t)
     due = due_label_width(t)
     if width >= 130:
-        return Layout(11, max(12, status), 14, 22, 14, width, due)
-    if width >= 115:
-        return Layout(11, max(12, status), 12, 18, 0, width, due)
-    if width >= 100:
-        return Layout(11, max(12, status), 0, 18, 0, width, due)
-    if width >= 90:  # the middle pane of a 200-column wall screen
-        return Layout(11, max(12, status), 0, 16, 0, width, due)
-    # 80 columns: the severity keeps a short word beside its symbol; the area
-    # goes (the title says "di Kec. X" already), or makes way for the deadline.
-    return Layout(short_width(t), status, 0, 0, 0, width, due if overdue else 0)
+        cols = Layout(11, max(12, status), 14, 22, 14, width, due)
+    elif width >= 115:
+        cols = Layout(11, max(12, status), 12, 18, 0, width, due)
+    elif width >= 100:
+        cols = Layout(11, max(12, status), 0, 18, 0, width, due)
+    elif width >= 90:  # the middle pane of a 200-column wall screen
+        cols = Layout(11, max(12, status), 0, 16, 0, width, due)
+    else:
+        # 80 columns: the severity keeps a short word beside its symbol; the area
+        # goes (the title says "di Kec. X" already), or makes way for the deadline.
+        return Layout(short_width(t), status, 0, 0, 0, width, due if overdue else 0)
+    # The title comes before what repeats it or can be looked up: the source, the
+    # category, then the area (the title names the kecamatan) make way for it.
+    for column in ("source", "category", "area"):
+        if cols.title >= TITLE_WANT:
+            break
+        cols = replace(cols, **{column: 0})
+    return cols
+
+
+TITLE_WANT = 46
+"""Cells a title is given before the columns that repeat it (most titles fit whole)."""
 
 
 INACTIVE = ("resolved", "cancelled")

@@ -19,6 +19,9 @@ _NAMES = {
     "exclamation_mark": "!",
     "enter": "⏎",
     "escape": "Esc",
+    "colon": ":",
+    "left": "←",
+    "right": "→",
 }
 
 

@@ -94,9 +94,13 @@ def _global(
         no_mouse=no_mouse,
     )
     ctx.obj = state
+    _STATES.append(state)
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
         feeds.tui(ctx)
+
+
+_STATES: list[State] = []  # the run's options, for saying an error in the operator's language
 
 
 for module in (feeds, listings, actions, followup, doctor, handover, report, crisis):
@@ -123,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cc-console`` script: run, and map errors to exit codes."""
     args = _bare_week(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _STATES.clear()
     try:
         app(args=args, prog_name="cc-console")
     except CcConsoleError as exc:
@@ -132,6 +137,28 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def _said(exc: CcConsoleError) -> str:
+    """The error in the operator's language and site zone, where it has words for it.
+
+    The language and zone are the run's (``--lang``, the config); an error
+    before they are known (a config that does not load) is said as raised.
+    """
+    from datetime import UTC, tzinfo
+
+    from cc_console.i18n import Translator
+
+    if exc.key is None or not _STATES:
+        return str(exc)
+    state = _STATES[-1]
+    tz: tzinfo = UTC
+    try:
+        lang = state.language
+        tz = state.config.site.tz
+    except CcConsoleError:
+        lang = state.lang or "id"
+    return Translator(lang).error(exc, tz)
 
 
 def _bare_week(args: list[str]) -> list[str]:
@@ -146,5 +173,6 @@ def _bare_week(args: list[str]) -> list[str]:
     return out
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+def _one_line(exc: CcConsoleError) -> str:
+    """The error on one line, in the operator's language where it has words for it."""
+    return " ".join(_said(exc).split()) or type(exc).__name__

@@ -1,4 +1,5 @@
-"""Operator actions from the command line: ack, note, assign, resolve, reopen (journaled).
+"""Operator actions from the command line: ack, note (--public), assign, resolve, reopen
+(journaled).
 
 An action that does not apply to the incident as it stands (ack after resolve)
 is refused with exit 3 and the reason.
@@ -41,12 +42,22 @@ def ack(ctx: typer.Context, incident_id: IdArg, note: NoteOpt = None) -> None:
 
 
 def note(
-    ctx: typer.Context, incident_id: IdArg, text: Annotated[str, typer.Argument(help="The note.")]
+    ctx: typer.Context,
+    incident_id: IdArg,
+    text: Annotated[str, typer.Argument(help="The note.")],
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="A public update: shown under the incident on the public page and in "
+            "/status.json (journaled as note.public).",
+        ),
+    ] = False,
 ) -> None:
-    """Add a note to an incident."""
+    """Add a note to an incident (--public: an update the public reads)."""
     if not text.strip():
         raise ConfigError("the note is empty")
-    _act(ctx, "note", incident_id, text)
+    _act(ctx, "note.public" if public else "note", incident_id, text)
 
 
 def assign(

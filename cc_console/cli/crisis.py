@@ -55,14 +55,22 @@ def _incidents(store: Store, ids: list[str]) -> list[str]:
     for given in ids:
         found = store.incidents.resolve_id(given)
         if found is None:
-            raise NotFoundError(f"unknown incident {shown(given)} (see `cc-console incidents`)")
+            raise NotFoundError(
+                f"unknown incident {shown(given)} (see `cc-console incidents`)",
+                key="unknown_incident",
+                id=shown(given),
+            )
         real.append(found)
     return real
 
 
 def _agency(store: Store, agency: str | None) -> str | None:
     if agency is not None and agency not in store.agencies.ids():
-        raise NotFoundError(f"unknown agency {shown(agency)} (see `cc-console agencies`)")
+        raise NotFoundError(
+            f"unknown agency {shown(agency)} (see `cc-console agencies`)",
+            key="unknown_agency",
+            id=shown(agency),
+        )
     return agency
 
 
@@ -91,7 +99,9 @@ def event_open(
     if not title.strip():
         raise ConfigError("the event's title is empty")
     store = _writable(state, "event open")
-    event = store.crisis.open(title, category, [resolve_area(a) for a in area or []])
+    event = store.crisis.open(
+        title, category, [resolve_area(a, state.config.site.code) for a in area or []]
+    )
     if as_json:
         state.print_json(show_json(store, event, state.now()))
     else:
@@ -108,7 +118,11 @@ def _link(ctx: typer.Context, event_id: str, ids: list[str], meeting: list[str],
     incidents = _incidents(store, ids) if add else ids
     for m in meeting:
         if add and store.agenda.get(m) is None and store.followups.remembered(m) is None:
-            raise NotFoundError(f"unknown meeting {shown(m)} (see `cc-console agenda`)")
+            raise NotFoundError(
+                f"unknown meeting {shown(m)} (see `cc-console agenda`)",
+                key="unknown_meeting",
+                id=shown(m),
+            )
     act = store.crisis.link if add else store.crisis.unlink
     done = act(event, "incident", incidents) if incidents else []
     done += act(event, "meeting", meeting) if meeting else []
@@ -181,7 +195,7 @@ def event_impact(
         raise ConfigError("--area is empty")
     store = _writable(state, "event impact")
     event = _event(store, event_id)
-    name, code = resolve_area(area)
+    name, code = resolve_area(area, state.config.site.code)
     store.crisis.report(event, name, code, figures, source)
     if as_json:
         state.print_json(show_json(store, store.crisis.get(event.id), state.now())["impact"])

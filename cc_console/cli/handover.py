@@ -112,15 +112,27 @@ def handover(
             "sites": [f.as_json() for f in d["sites"]],
         })  # fmt: skip
         return
-    state.out.print(render(state.config, state.t, d), soft_wrap=False)
+    state.out.print(render(state.config, state.t, d, state.out.width), soft_wrap=False)
 
 
-def render(cfg: Config, t: Translator, d: dict[str, Any]) -> Group:
-    """The handover as Rich renderables: for a terminal, paper, or the console's view."""
+def render(cfg: Config, t: Translator, d: dict[str, Any], width: int | None = None) -> Group:
+    """The handover as Rich renderables: for a terminal, paper, or the console's view.
+
+    Below :data:`NARROW` cells (``width``: the terminal's or the page's) the tables
+    are laid out for that width: no side borders, ids and times whole on one
+    line, only the words wrap, the least needed columns left out.
+    """
     from rich.console import Group
     from rich.text import Text
 
     from cc_console.cli import tables
+
+    def fitted(table: Table, *drop: str) -> Table:
+        if width is None or width >= NARROW:
+            return table
+        from cc_console.cli.fit import fit_table
+
+        return fit_table(table, width, words=[t(k) for k in WORDS], drop=[t(k) for k in drop])
 
     tz = cfg.site.tz
     title = Text(f"{cfg.site.name} — {t('handover.title')}\n", style="bold")
@@ -131,38 +143,59 @@ def render(cfg: Config, t: Translator, d: dict[str, Any]) -> Group:
     summary.append(f"\n{t('handover.reported', count=d['reported_count'])}")
     parts: list[Any] = [title, summary]
     if len(d["sites"]) > 1:  # the province: each site on one line first
-        parts.append(tables.sites_table(d["sites"], t, d["now"]))
+        parts.append(fitted(tables.sites_table(d["sites"], t, d["now"])))
     if d["worst"]:
-        parts.append(_incidents(d["worst"], cfg, t))
+        parts.append(fitted(_incidents(d["worst"], cfg, t), "col.area"))
     if d["breaches"]:
         late = d["late"]
         heading = t("handover.breaches_counted", late=late.late, acked=late.acknowledged)
-        parts.append(tables.deadlines_table(d["breaches"], heading, t, d["now"]))
+        parts.append(fitted(tables.deadlines_table(d["breaches"], heading, t, d["now"])))
     else:
         parts.append(Text(t("handover.no_breaches")))
     if d["due_next"]:
-        parts.append(tables.deadlines_table(d["due_next"], t("handover.due_next"), t, d["now"]))
+        parts.append(
+            fitted(tables.deadlines_table(d["due_next"], t("handover.due_next"), t, d["now"]))
+        )
     items = [*d["items_overdue"], *d["items_due"]]
     if items:
-        parts.append(tables.actions_table(items, t, tz, d["now"]))
+        parts.append(fitted(tables.actions_table(items, t, tz, d["now"]), "col.meeting"))
     parts.append(Text(t("handover.actions"), style="bold underline"))
     parts.append(
-        tables.journal_table(d["actions"], t, tz) if d["actions"] else Text(t("empty.journal"))
+        fitted(tables.journal_table(d["actions"], t, tz))
+        if d["actions"]
+        else Text(t("empty.journal"))
     )
     parts.append(Text(t("handover.agencies"), style="bold underline"))
     parts.append(
-        tables.agencies_table(d["agencies_down"], t, d["now"]) if d["agencies_down"] else Text("-")
+        fitted(tables.agencies_table(d["agencies_down"], t, d["now"]))
+        if d["agencies_down"]
+        else Text("-")
     )
     parts.append(Text(t("handover.feeds"), style="bold underline"))
     if d["feeds"]:
-        parts.append(tables.health_table(d["feeds"], t, tz, d["now"]))
+        parts.append(
+            fitted(
+                tables.health_table(d["feeds"], t, tz, d["now"]),
+                "col.format",
+                "col.last_attempt",
+                "col.records",
+            )
+        )
     else:
         parts.append(Text(t("handover.feeds_ok")))
     parts.append(Text(t("handover.meetings"), style="bold underline"))
     parts.append(
-        tables.agenda_table(d["meetings"], t, tz) if d["meetings"] else Text(t("empty.agenda"))
+        fitted(tables.agenda_table(d["meetings"], t, tz), "col.end", "col.location")
+        if d["meetings"]
+        else Text(t("empty.agenda"))
     )
     return Group(*parts)
+
+
+NARROW = 100
+WORDS = ("col.title", "col.note", "col.text", "col.name", "col.kpis", "col.error", "col.area",
+         "col.location", "col.meeting", "col.target")  # fmt: skip
+"""The columns of words, which may wrap (an incident's id in the journal folds, never cut)."""
 
 
 def _incidents(rows: list[Any], cfg: Config, t: Translator) -> Table:

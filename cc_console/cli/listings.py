@@ -19,6 +19,7 @@ from cc_console.export import (
 )
 
 if TYPE_CHECKING:
+    from cc_console.models import Incident
     from cc_console.store.incidents import SiteFilter
 
 __all__ = ["COMMANDS", "agenda_window"]
@@ -76,6 +77,13 @@ SiteOpt = Annotated[
 ]
 
 
+def _site_of(inc: Incident, code: dict[str, str]) -> str | None:
+    """The site ``inc`` belongs to: the one its item carried from further down (a
+    regency's, read through a province), else its source's (None: this site's own)."""
+    carried = inc.extra.get("site") if isinstance(inc.extra, dict) else None
+    return carried if isinstance(carried, str) and carried else code.get(inc.source)
+
+
 def _of_site(sites: dict[str, tuple[str, str]], code: str | None) -> SiteFilter | None:
     """Which sources are of the site ``code`` (None: no filter). "local" (or this site's
     code): those read from no other site. A code nobody sent has no sources: an empty
@@ -109,7 +117,7 @@ def incidents(
     code = {name: s[0] for name, s in sites.items()}
     if state.print_listing(
         "incidents",
-        [incident_json(i, now=now, site=code.get(i.source)) for i in rows],
+        [incident_json(i, now=now, site=_site_of(i, code)) for i in rows],
         as_json=as_json,
         as_csv=as_csv,
     ):

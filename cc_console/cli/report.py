@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,6 +33,13 @@ def markdown(k: Kinerja, state: State) -> str:
 
     t, tz = state.t, state.config.site.tz
     c = k.center
+    own = state.config.site.code or "–"
+    # With several sites, a site column: 27 regencies each have a "dinkes".
+    site_head, site_rule = (f" {t('col.site')} |", " --- |") if k.per_site else ("", "")
+
+    def site_cell(a: Any) -> str:
+        return f" {cell(a.site or own)} |" if k.per_site else ""
+
     lines = [
         f"# {t('report.title')} · {cell(state.config.site.name)}",
         "",
@@ -55,12 +62,13 @@ def markdown(k: Kinerja, state: State) -> str:
         "",
         f"## {t('report.ranking')}",
         "",
-        f"| # | {t('col.agency')} | {t('report.score')} | {t('report.change')} | "
+        f"| # | {t('col.agency')} |{site_head} {t('report.score')} | {t('report.change')} | "
         f"{t('report.prev_rank')} | {t('report.part.resolution')} | {t('report.part.items')} | "
         f"{t('report.part.kpis')} | {t('report.part.service')} | {t('report.resolved_on_time')} | "
         f"{t('report.breaches')} | {t('report.items')} | {t('report.trend')} |",
-        "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |",
-        f"| – | {t('report.unassigned')} | – | – | – | – | – | – | – | – | "
+        f"| ---: | --- |{site_rule} ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- "
+        "| --- |",
+        f"| – | {t('report.unassigned')} |{' – |' if k.per_site else ''} – | – | – | – | – | – | – | – | "
         f"{c.unassigned_breaches} | – | – |",
     ]
     for a in [*k.ranked, *k.unscored]:
@@ -69,7 +77,7 @@ def markdown(k: Kinerja, state: State) -> str:
         prev = a.previous
         score = f["score"] if a.scored else t("report.no_data")
         lines.append(
-            f"| {a.rank or '–'} | {cell(a.name)} | {score} | "
+            f"| {a.rank or '–'} | {cell(a.name)} |{site_cell(a)} {score} | "
             f"{signed_change(a.score, prev['score']) if a.scored else '–'} | {prev['rank'] or '–'} | "
             + " | ".join(
                 part_text(p.get(x)) if a.scored else "–"
@@ -82,7 +90,8 @@ def markdown(k: Kinerja, state: State) -> str:
     if agenda:
         lines += [f"## {t('report.agenda')}", ""]
         for a in agenda:
-            lines += [f"### {cell(a.name)}", ""]
+            where = f" · {cell(a.site or own)}" if k.per_site else ""
+            lines += [f"### {cell(a.name)}{where}", ""]
             for i in a.overdue_items:
                 due = t.when(parse_iso(i["due"]), tz, year=False)
                 text = t(
@@ -110,10 +119,10 @@ def markdown(k: Kinerja, state: State) -> str:
         lines += [
             f"## {t('report.services')}",
             "",
-            f"| {t('report.service')} | {t('report.operational')} |",
-            "| --- | ---: |",
+            f"| {t('report.service')} |{site_head} {t('report.operational')} |",
+            f"| --- |{site_rule} ---: |",
         ]
-        lines += [f"| {cell(a.name)} | {a.shown()['up']} |" for a in k.services]
+        lines += [f"| {cell(a.name)} |{site_cell(a)} {a.shown()['up']} |" for a in k.services]
         lines.append("")
     if k.sites:
         lines += [
@@ -197,6 +206,14 @@ def report(
         Path | None,
         typer.Option("--out", help="Write to FILE, not stdout (with --json or --format)."),
     ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(
+            "--site",
+            help="Only the command center with this code (e.g. 32.05); "
+            '"local": this center\'s own sources.',
+        ),
+    ] = None,
 ) -> None:
     """How each agency and the center did in a period (ranked by score): the last --days
     days, an ISO --week, or --from/--to site days.
@@ -217,23 +234,19 @@ def report(
         check_target(out, state.config)  # refused before the work, not after
     when = resolve_period(state, days, week, first, last)
     store = state.store()
-    from cc_console.kinerja import compute, duration, site_rows
+    from cc_console.kinerja import duration
+    from cc_console.kinerja import report as kinerja_report
 
-    start, end = when.start, when.end
-    tz = state.config.site.tz
-    k = compute(
+    here = state.config.site
+    k = kinerja_report(
         store.kinerja,
         store.agencies.listing(),
-        start,
-        end,
-        tz=tz,
-        current=when.current,
-        previous=when.previous,
+        when,
+        read_from=store.sources.sites(),
+        own=(here.code or "-", here.name),
+        tz=here.tz,
         min_events=state.config.kinerja.min_events,
-    )
-    site = state.config.site
-    k.sites = site_rows(
-        store.kinerja, store.sources.sites(), (site.code or "-", site.name), start, end
+        site=site,
     )
     if as_json or fmt:
         import json
@@ -269,7 +282,7 @@ def report(
         f"{t('report.unassigned_breaches')} {c.unassigned_breaches}",
         markup=False,
     )
-    state.out.print(tables.kinerja_table(k, t, state.out.width))
+    state.out.print(tables.kinerja_table(k, t, state.out.width, own=here.code or "–"))
     state.out.print(t("report.score_note", least=k.min_events), style="dim")
     if k.sites:
         state.out.print(tables.report_sites_table(k.sites, t))

@@ -67,7 +67,7 @@ def incidents_table(rows: Sequence[Incident], t: Translator, tz: tzinfo, now: da
             _t(inc.title),
             _t(t.word("category", inc.category)),
             _t(inc.area),
-            _t(local(inc.reported_at, tz)),
+            _t(t.short(inc.reported_at, tz)),
             _t(age(inc.reported_at, now)),
             _t(inc.id),
         )
@@ -135,7 +135,7 @@ def outbox_table(rows: Sequence[Message], t: Translator, tz: tzinfo) -> Table:
             _t(event),
             _t(m.target),
             _t(m.title),
-            _t(local(m.sent_at or m.created_at, tz)),
+            _t(t.short(m.sent_at or m.created_at, tz)),
             *([_t(m.error or "")] if errors else []),
         )
     return table
@@ -175,15 +175,20 @@ def silences_table(
     return table
 
 
-def kinerja_table(k: Any, t: Translator, width: int = 80) -> Table:
-    """The ranking: score, 8-week trend, on-time resolution, breaches, items, KPIs, service."""
+def kinerja_table(k: Any, t: Translator, width: int = 80, own: str = "–") -> Table:
+    """The ranking: score, 8-week trend, on-time resolution, breaches, items, KPIs, service;
+    with several sites, each agency's site (``own``: this site's code)."""
     from cc_console.looks import sparkline_values
 
     table = Table(title=t("report.ranking"), caption=t("kin.legend"), caption_justify="left")
     table.add_column("#", justify="right", no_wrap=True, min_width=2)
     # The figures keep their width; the name takes what is left (80 columns: ~18).
     room = max(12, width - 62 - len(t("kin.score")) - len(t("kin.on_time")))
+    if k.per_site:
+        room = max(12, room - 8)
     table.add_column(t("col.agency"), max_width=room, overflow="ellipsis", no_wrap=True)
+    if k.per_site:
+        table.add_column(t("col.site"), no_wrap=True)
     for key in ("kin.score", "kin.trend", "kin.on_time", "kin.late", "kin.items", "kin.kpi",
                 "kin.up"):  # fmt: skip
         table.add_column(
@@ -193,12 +198,14 @@ def kinerja_table(k: Any, t: Translator, width: int = 80) -> Table:
             min_width=max(len(t(key)), 8 if key == "kin.trend" else 4),
         )
     # The breaches nobody was assigned first: the centre answers for them.
-    table.add_row("–", _t(t("report.unassigned")), "", "", "", str(k.center.unassigned_breaches),
-                  "", "", "")  # fmt: skip
+    site: list[Any] = [""] if k.per_site else []
+    table.add_row("–", _t(t("report.unassigned")), *site, "", "", "",
+                  str(k.center.unassigned_breaches), "", "", "")  # fmt: skip
     for a in k.agencies:
         f = a.shown()
+        site = [_t(a.site or own)] if k.per_site else []
         table.add_row(
-            str(a.rank or "–"), _t(a.name),
+            str(a.rank or "–"), _t(a.name), *site,
             f["score"] if a.scored else t("kin.service") if a.kind == "service" else "–",
             sparkline_values(a.trend), f["on_time"], str(a.breaches), f["items"], f["kpis"],
             f["up"], style="" if a.scored else "dim",
@@ -310,11 +317,11 @@ def health_table(rows: Sequence[SourceHealth], t: Translator, tz: tzinfo, now: d
             _t(h.format),
             status,
             _t(
-                f"{local(h.last_success, tz)} ({age(h.last_success, now)})"
+                f"{t.short(h.last_success, tz)} ({age(h.last_success, now)})"
                 if h.last_success
                 else t("never")
             ),
-            _t(local(h.last_attempt, tz)),
+            _t(t.short(h.last_attempt, tz)),
             _t(h.records),
             _t(h.last_error or ""),
         )

@@ -2,8 +2,9 @@
 
 Three kecamatan, one of them reported twice (the second report after
 yesterday's sit-rep, so today's shows what changed), tanggap darurat under a
-decree, two urgent needs, the flood incidents of the feed linked and assigned,
-and last week's coordination meeting linked with its decisions and items.
+decree, two urgent needs, the flood incidents of the feed linked and assigned (the
+first with a public update for the page and status.json), and last week's
+coordination meeting linked with its decisions and items.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from typing import Any
 from cc_console.crisis import sitrep_doc
 from cc_console.timefmt import utcnow
 
-__all__ = ["seed_citarum", "seed_crisis"]
+__all__ = ["PUBLIC_UPDATE", "seed_citarum", "seed_crisis"]
+
+PUBLIC_UPDATE = (
+    "Posko pengungsian dibuka di GOR Ciateul. Warga bantaran Sungai Cimanuk diminta "
+    "mengungsi; bantuan perahu karet hubungi 112."
+)
 
 
 def seed_crisis(store: Any, meeting_id: str | None = None) -> None:
@@ -52,6 +58,8 @@ def seed_crisis(store: Any, meeting_id: str | None = None) -> None:
         for inc, agency in zip(floods, ("bpbd", "dinsos", "pupr"), strict=False):
             if agency in store.agencies.ids() and not inc.assigned_to:
                 store.journal.act("assign", inc.id, agency=agency)
+        # What the public page and status.json say under the flood: a public update.
+        store.journal.act("note.public", floods[0].id, note=PUBLIC_UPDATE)
     if meeting_id:
         c.link(event, "meeting", [meeting_id], at=start + timedelta(days=1))
     yesterday = now - timedelta(days=1)

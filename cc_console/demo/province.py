@@ -95,10 +95,11 @@ class ProvinceDemo:
 
         os.environ.setdefault(_token_env(code), secrets.token_urlsafe(18))
         rng = random.Random(code)
+        # Each kecamatan with its Kemendagri code, around the regency's centre.
         area = [
-            [f"{code}.{n + 1:02d}", kec,
+            [kec_code, kec,
              spec["lat"] + rng.uniform(-0.08, 0.08), spec["lon"] + rng.uniform(-0.08, 0.08)]
-            for n, kec in enumerate(spec["kecamatan"])
+            for kec_code, kec in spec["kecamatan"]
         ]  # fmt: skip
         world = DemoWorld(now, seed=int(code.replace(".", "")), area=area, initial_reports=REPORTS)
         world._flashed = code != "32.05"  # one extreme flood arrives live, in Garut

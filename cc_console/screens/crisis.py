@@ -45,6 +45,7 @@ from cc_console.text import clean_line
 from cc_console.timefmt import local, parse_when
 from widgets.bindings import bind_scopes
 from widgets.cells import fit
+from widgets.columns import Column
 from widgets.context import ConsoleContext
 from widgets.messages import OperatorActed
 
@@ -80,8 +81,10 @@ class EventsView:
     def __init__(self) -> None:
         self._overall: Text | None = None
 
-    def columns(self) -> list[str]:
-        return ["col.id", "col.title", "col.status", "figure.short.dead", "figure.short.missing",
+    def columns(self) -> list[str | Column]:
+        # The id and title name the row: they stay when the figures scroll in with l.
+        return [Column("col.id", frozen=True), Column("col.title", frozen=True, name=True),
+                "col.status", "figure.short.dead", "figure.short.missing",
                 "figure.short.displaced", "crisis.houses", "crisis.sitrep"]  # fmt: skip
 
     def summary(self, ctx: ConsoleContext) -> Text | None:
@@ -179,7 +182,7 @@ class EventsScreen(TableScreen):
     """View 7: the open disaster events; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = bind_scopes("events")
-    scopes: ClassVar[tuple[str, ...]] = ("view", "events")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "table", "events")
 
     def __init__(self, ctx: ConsoleContext) -> None:
         self.events = EventsView()
@@ -352,7 +355,7 @@ class EventDetailScreen(DetailScreen):
         try:
             do()
         except CcConsoleError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(self.ctx.t.error(exc, self.ctx.tz), severity="error")
             return False
         self.notify(done)
         self.post_message(OperatorActed())
@@ -408,7 +411,7 @@ class EventDetailScreen(DetailScreen):
                     try:
                         ends = parse_when(until, self.ctx.tz) if until else None
                     except ValueError as exc:
-                        self.notify(str(exc), severity="error")
+                        self.notify(self.ctx.t.error(exc, self.ctx.tz), severity="error")
                         return
                     self._write(
                         lambda: self.ctx.store.crisis.set_status(
@@ -473,7 +476,7 @@ class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "impact-area":
             event.stop()
-            found = area_matches(event.value)
+            found = area_matches(event.value, self.ctx.config.site.code)
             hint = ", ".join(f"{name} ({code})" for code, name in found[:4])
             self.query_one("#impact-area-hint", Label).update(Text(hint))
 
@@ -488,8 +491,8 @@ class ImpactForm(Dialog[tuple[str, str | None, dict[str, int], str] | None]):
         if not typed:
             self._refuse("area", t("refused.impact_area"))
             return
-        found = area_matches(typed)
-        area, code = resolve_area(typed)
+        found = area_matches(typed, self.ctx.config.site.code)
+        area, code = resolve_area(typed, self.ctx.config.site.code)
         if code is None and len(found) == 1:  # "cisew" is Cisewu: the one it can mean
             code, area = found[0]
         elif code is None and len(found) > 1:  # "taro": Tarogong Kaler or Kidul? Ask.
@@ -542,7 +545,7 @@ def link_to_event(screen: Screen[Any], ctx: ConsoleContext, incident: Incident |
             event = ctx.store.crisis.get(event_id)
             ctx.store.crisis.link(event, "incident", [incident.id])
         except CcConsoleError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(ctx.t.error(exc, ctx.tz), severity="error")
             return
         screen.notify(t("done.event_link", id=event_id, n=1))
         screen.post_message(OperatorActed())

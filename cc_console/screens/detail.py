@@ -171,7 +171,7 @@ class IncidentView:
             when = Text(t.when(e.at, tz, day=False, year=False))
             if e.kind == "feed":
                 timeline.add_row(
-                    when, Text(f"{t('action.feed')}: {_changes(e.text, t)}", style="cyan")
+                    when, Text(f"{t('action.feed')}: {_changes(e.text)}", style="cyan")
                 )
             elif e.kind == "incident.breach":
                 timeline.add_row(when, Text(f"⚠ {_breach(e.text, ctx)}", style="bold red"))
@@ -253,7 +253,9 @@ def _breach(text: str, ctx: ConsoleContext) -> str:
     return t("breach.text", duty=t(f"duty.{duty}"), due=t.when(due, ctx.tz))
 
 
-def _changes(text: str, t: object) -> str:
+def _changes(text: str) -> str:
+    """A feed's change record as words ("status open → resolved"); the text as is when it
+    is not one."""
     try:
         changes = json.loads(text)
     except ValueError:

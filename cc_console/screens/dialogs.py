@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -43,8 +44,6 @@ class ConfirmPrompt(Dialog[bool | None]):
     value (a due time in the past): the question says what Enter will do.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "yes", show=False, priority=True)]
-
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
@@ -53,8 +52,13 @@ class ConfirmPrompt(Dialog[bool | None]):
         with Vertical():
             yield Label(Text(self.question))
 
-    def action_yes(self) -> None:
-        self.dismiss(True)
+    def on_key(self, event: events.Key) -> None:
+        # Enter answers the question, as it submits every other dialog (a prompt's
+        # field, a picker's list): not a key of the action table, which maps what
+        # Enter does on the screens beneath.
+        if event.key == "enter":
+            event.stop()
+            self.dismiss(True)
 
 
 SEPARATOR = ""

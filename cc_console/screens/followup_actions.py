@@ -36,7 +36,7 @@ def said(ctx: ConsoleContext, exc: CcConsoleError) -> str:
     """A refused write in the console's language where it has words for it."""
     if isinstance(exc, RefusedError) and exc.reason == "meeting_closed":
         return ctx.t("refused.meeting_closed")
-    return str(exc)
+    return ctx.t.error(exc, ctx.tz)
 
 
 def _done(screen: Screen[Any], message: str) -> None:
@@ -146,7 +146,7 @@ def item_done(screen: Screen[Any], ctx: ConsoleContext, item: ActionItem | None)
         try:
             ctx.store.followups.close(item.id, "done", note or None)
         except CcConsoleError as exc:
-            screen.notify(str(exc), severity="warning")
+            screen.notify(said(ctx, exc), severity="warning")
             return
         _done(screen, t("done.action_done", id=item.id))
 

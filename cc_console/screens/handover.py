@@ -26,6 +26,7 @@ from widgets.messages import StoreChanged
 __all__ = ["HandoverScreen"]
 
 SHIFT_HOURS = 8.0
+PAGE_WIDTH = 80  # the saved file: a printed page, a terminal over SSH
 
 
 class HandoverScreen(SubScreen):
@@ -51,27 +52,35 @@ class HandoverScreen(SubScreen):
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload()
 
-    def page(self) -> Group:
+    def page(self, width: int) -> Group:
+        """The handover laid out for ``width`` cells."""
         ctx = self.ctx
         data = collect(ctx.config, ctx.store, ctx.now(), SHIFT_HOURS)
-        return render(ctx.config, ctx.t, data)
+        return render(ctx.config, ctx.t, data, width)
 
     def reload(self) -> None:
-        self.run_worker(self._compose_page, thread=True, group="handover", exclusive=True,
-                        exit_on_error=False)  # fmt: skip
+        width = (self.size.width or 80) - 2  # the scrollbar
+        self.run_worker(lambda: self._compose_page(width), thread=True, group="handover",
+                        exclusive=True, exit_on_error=False)  # fmt: skip
 
-    def _compose_page(self) -> None:
-        page = self.page()
+    def _compose_page(self, width: int) -> None:
+        page = self.page(width)
         self.app.call_from_thread(self._show, page)
 
     def _show(self, page: Group) -> None:
         if self.is_mounted:
             self.query_one("#handover", Static).update(page)
 
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
     def action_save(self) -> None:
-        """Write the page as plain text (100 columns) into the home folder."""
+        """Write the page as plain text, 80 columns wide (a printed page, a chat message)."""
         out = io.StringIO()
-        Console(file=out, width=100, color_system=None, legacy_windows=False).print(self.page())
+        Console(file=out, width=PAGE_WIDTH, color_system=None, legacy_windows=False).print(
+            self.page(PAGE_WIDTH)
+        )
         stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y%m%d-%H%M")
         code = (self.ctx.config.site.code or "cc").replace(".", "")
         path = Path.home() / f"handover-{code}-{stamp}.txt"

@@ -1,4 +1,4 @@
-"""Acknowledge, note, assign, resolve, reopen: the prompt and the journaled write, on any
+"""Acknowledge, note (private or public), assign, resolve, reopen: the prompt and the journaled write, on any
 screen with an incident at hand (the main screen and the incident view bind them).
 
 An action that does not apply to the incident as it stands is refused with the
@@ -60,11 +60,12 @@ def act_on(
             return
         except RefusedError as exc:  # another console acted first
             screen.notify(
-                refused(t, exc.reason, incident, exc.facts.get("status")), severity="warning"
+                refused(t, exc.reason, incident, str(exc.facts.get("status", ""))),
+                severity="warning",
             )
             return
         except CcConsoleError as exc:
-            screen.notify(str(exc), severity="error")
+            screen.notify(ctx.t.error(exc, ctx.tz), severity="error")
             return
         screen.notify(t(f"done.{action}", id=entry.target, agency=agency or ""))
         screen.post_message(OperatorActed())
@@ -82,7 +83,7 @@ def act_on(
     def noted(note: str | None) -> None:
         if note is None:
             return
-        if action == "note" and not note:
+        if action in ("note", "note.public") and not note:
             screen.notify(t("refused.empty_note"), severity="warning")
             return
         write(note=note or None)

@@ -45,6 +45,8 @@ from widgets.visibility import is_shown
 __all__ = ["MainScreen", "Row"]
 
 WIDE = 140
+WALL = 180  # the agencies' pane takes what its names need, not a quarter
+JUMP_ROWS = 2000  # rows of a pane the jump offers (the filter reaches the rest)
 
 Row = Incident | Agency | AgendaRow | ActionItem
 """What a pane's cursor can be on."""
@@ -99,6 +101,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.query_one("#panes").set_class(self.size.width >= WIDE, "-wide")
+        self.query_one("#panes").set_class(self.size.width >= WALL, "-wall")
 
     def watch_active(self, index: int) -> None:
         for i, pane in enumerate(self.panes):
@@ -224,7 +227,45 @@ class MainScreen(Screen[None]):
             pane.list.forget_selection()
             pane.reload()
 
+    def jump_targets(self) -> list[tuple[str, str]]:
+        """``(name, key)`` of the first rows of the focused pane, for the palette's jump
+        (the incidents' filter ``/`` reaches the rest of a large cache)."""
+        pane = self.focused_pane
+        source = pane.list.source
+        out = []
+        for offset in range(0, JUMP_ROWS, 100):
+            rows = source.page(offset, 100)
+            for row in rows:
+                name = row_name(row)
+                if name:
+                    out.append((name, source.key(row)))
+            if len(rows) < 100:
+                break
+        return out
+
+    def jump_to(self, key: str) -> None:
+        """Put the focused pane's cursor on the row ``key``."""
+        pane = self.focused_pane
+        found = pane.list.source.locate(key, pane.list.cursor)
+        if found is not None:
+            pane.list.cursor = found
+        pane.list.focus()
+
     def reload(self) -> None:
         """New data in the store: every pane re-reads; cursors and filters stay."""
         for pane in self.panes:
             pane.reload()
+
+
+def row_name(row: object) -> str:
+    """What a pane's row is called: an agency's name, an incident's or a meeting's title,
+    an action item's text (a day heading: none)."""
+    if isinstance(row, Agency):
+        return row.name
+    if isinstance(row, Incident):
+        return f"{row.title} ({row.id})"
+    if isinstance(row, AgendaRow):
+        return row.meeting.title if row.meeting is not None else ""
+    if isinstance(row, ActionItem):
+        return f"{row.text} ({row.id})"
+    return ""

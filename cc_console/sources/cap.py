@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cc_console.models import CATEGORIES, Incident
+from cc_console.models import CATEGORIES, SITE_CODE_RE, Incident
 from cc_console.sources.base import (
     ParseContext,
     Parsed,
@@ -200,6 +200,16 @@ def _category(info: Element) -> str:
     return "other"
 
 
+def _site_parameter(info: Element) -> str | None:
+    """The ``cc-console:site`` parameter of a cc-console alert: the code of the site the
+    incident belongs to, kept through re-publishing (None when absent or not a code)."""
+    for param in _kids(info, "parameter"):
+        if _text(param, "valueName") == "cc-console:site":
+            value = _text(param, "value")
+            return value if SITE_CODE_RE.fullmatch(value) else None
+    return None
+
+
 def _alert(alert: Element, ctx: ParseContext, out: Parsed) -> None:
     identifier = clean_line(_text(alert, "identifier"), 200)
     if not identifier:
@@ -240,6 +250,9 @@ def _alert(alert: Element, ctx: ParseContext, out: Parsed) -> None:
         area, lat, lon, shapes = _area(info)
         if shapes:
             extra["shapes"] = shapes
+        site = _site_parameter(info) if extra["sender"].startswith("cc-console") else None
+        if site:  # the site a cc-console sender says the alert belongs to (a regency's)
+            extra["site"] = site
         for key in ("event", "urgency", "certainty", "senderName"):
             value = clean_line(_text(info, key), 200)
             if value:

@@ -82,6 +82,7 @@ def _typed_decoder() -> Any:
             ("assigned_to", text, None),
             ("exercise", bool | None, None),
             ("extra", dict[str, Any] | None, None),
+            ("site", Any, None),
         ],
     )
     document = msgspec.defstruct(
@@ -128,6 +129,8 @@ def _parse_typed(body: bytes, ctx: ParseContext) -> Parsed | None:
             out.warnings.extend(
                 _doubts(index, item.reported_at, item.updated_at, row, ctx, position)
             )
+        if item.site is not None or (row.extra is not None and '"site"' in row.extra):
+            row = _with_site(row, item.site, out.site, index, out)
         rows.append(row)
     return out
 
@@ -258,7 +261,40 @@ def _parse_tolerant(body: bytes, ctx: ParseContext) -> Parsed:
             out.warnings.extend(
                 _doubts(index, item.get("reported_at"), item.get("updated_at"), row, ctx, item)
             )
+            out.incidents[-1] = _with_site(row, item.get("site"), out.site, index, out)
     return out
+
+
+def _with_site(
+    row: FeedIncident, claim: object, doc_site: tuple[str, str] | None, index: int, out: Parsed
+) -> FeedIncident:
+    """``row`` with the site its item names kept in ``extra["site"]`` when that site lies
+    under the document's (a province's feed re-publishing a regency's items: "32.05"
+    under "32"), so a reader further up still knows each item's regency.
+
+    The document's own code needs nothing kept. Any other claim is ignored (and
+    said): a feed speaks for its own site and the sites under it, no other. A
+    ``"site"`` the feed put in ``extra`` itself is never taken for one.
+    """
+    extra = json.loads(row.extra) if row.extra else {}
+    had = isinstance(extra, dict) and extra.pop("site", None) is not None
+    ok = (
+        isinstance(claim, str)
+        and doc_site is not None
+        and SITE_CODE_RE.fullmatch(claim) is not None
+        and claim.startswith(doc_site[0] + ".")
+    )
+    if ok:
+        extra["site"] = claim
+    elif claim is not None and (doc_site is None or claim != doc_site[0]):
+        out.warnings.append(
+            f"item {index}: site {str(claim)[:24]!r} is not under the document's site; "
+            "the document's is kept"
+        )
+    if not ok and not had:
+        return row
+    text = json.dumps(extra, sort_keys=True, ensure_ascii=False) if extra else None
+    return row._replace(extra=text)
 
 
 def _off_earth(value: object, limit: float) -> bool:

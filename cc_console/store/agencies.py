@@ -196,6 +196,25 @@ class Agencies:
         )
         return [(parse_iso(r["at"]), r["status"], _kpis(r["kpis"])) for r in reversed(rows)]  # type: ignore[misc]
 
+    def status_times(self) -> dict[tuple[str, str], tuple[datetime | None, datetime | None]]:
+        """``(source, id) -> (first seen, in its current status since)`` of every agency,
+        from its history: when the status really changed, not when a KPI last moved or
+        a feed last stamped the row."""
+        rows = self.db.rows(
+            "SELECT a.source, a.id, "
+            " (SELECT min(h.at) FROM agency_history h "
+            "   WHERE h.agency_id = a.id AND h.source = a.source) AS first_at, "
+            " (SELECT min(h.at) FROM agency_history h "
+            "   WHERE h.agency_id = a.id AND h.source = a.source AND h.at > coalesce("
+            "     (SELECT max(x.at) FROM agency_history x WHERE x.agency_id = a.id "
+            "       AND x.source = a.source AND x.status != a.status), '')) AS since_at "
+            "FROM agencies a"
+        )
+        return {
+            (r["source"], r["id"]): (parse_iso(r["first_at"]), parse_iso(r["since_at"]))
+            for r in rows
+        }
+
     def trends(self, limit: int = 12) -> dict[str, list[str]]:
         """The last ``limit`` statuses of every agency (oldest first), for sparklines, by
         ``source:id`` (the province has a "bpbd" of each site)."""

@@ -299,7 +299,9 @@ class Cache:
     def require_writable(self, what: str) -> None:
         """Refuse operator writes in read-only mode (enforced here, not only in the UI)."""
         if self.read_only:
-            raise ReadOnlyError(f"read-only mode: {what} refused (start without --read-only)")
+            raise ReadOnlyError(
+                f"read-only mode: {what} refused (start without --read-only)", key="read_only"
+            )
 
     def data_version(self) -> int:
         """SQLite's ``PRAGMA data_version``: changes when another connection commits.

@@ -270,7 +270,9 @@ class Crises:
         )
         if not rows:
             raise NotFoundError(
-                f"unknown event {shown(event_id, 40)} (see `cc-console event list`)"
+                f"unknown event {shown(event_id, 40)} (see `cc-console event list`)",
+                key="unknown_event",
+                id=shown(event_id, 40),
             )
         return _event(rows[0])
 

@@ -25,7 +25,7 @@ from cc_console.store.events import Events
 from cc_console.store.journal import NOTE_LIMIT, Journal
 from cc_console.store.minutes import TABLES as RECORD_TABLES
 from cc_console.store.minutes import MeetingRecords, keep_copy, refuse_closed
-from cc_console.text import clean_line, clean_text
+from cc_console.text import clean_line, clean_text, shown
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
 __all__ = ["ActionItem", "Decision", "FollowUps"]
@@ -146,14 +146,18 @@ class FollowUps:
             found = self.journal.incidents.resolve_id(incident_id)
             if found is None:
                 raise NotFoundError(
-                    f"unknown incident {clean_line(incident_id, 60)!r} (see `cc-console incidents`)"
+                    f"unknown incident {clean_line(incident_id, 60)!r} (see `cc-console incidents`)",
+                    key="unknown_incident",
+                    id=shown(incident_id),
                 )
             real.append(found)
         known = self.journal.agencies.ids()
         for agency in agencies:
             if agency not in known:
                 raise NotFoundError(
-                    f"unknown agency {clean_line(agency, 60)!r} (see `cc-console agencies`)"
+                    f"unknown agency {clean_line(agency, 60)!r} (see `cc-console agencies`)",
+                    key="unknown_agency",
+                    id=shown(agency),
                 )
         moment = at or utcnow()
         when = iso_z(moment) or ""
@@ -265,7 +269,7 @@ class FollowUps:
                     f"{item.id} is {current} already; nothing was changed",
                     "item_closed",
                     id=item.id,
-                    status=current,
+                    item_status=current,
                 )
             c.execute(
                 "UPDATE action_items SET status = ?, done_at = ?, note = ? WHERE seq = ?",
@@ -328,7 +332,9 @@ class FollowUps:
         )
         if not rows:
             raise NotFoundError(
-                f"unknown action item {clean_line(item_id, 40)!r} (see `cc-console action list`)"
+                f"unknown action item {clean_line(item_id, 40)!r} (see `cc-console action list`)",
+                key="unknown_item",
+                id=shown(item_id, 40),
             )
         return _item(rows[0])
 

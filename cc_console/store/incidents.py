@@ -147,12 +147,21 @@ class Incidents:
         include_all: bool = False,
         sources: SiteFilter | None = None,
         public: tuple[str, ...] | None = None,
+        resolved_since: datetime | None = None,
     ) -> list[Incident]:
-        """Open and acknowledged incidents (all with ``include_all``), newest first;
-        of the sources ``sources`` admits; with ``public``, only of those categories
-        and no exercise (what the public page may show)."""
-        clauses: list[str] = [] if include_all else ["status IN ('open', 'acknowledged')"]
+        """Open and acknowledged incidents (all with ``include_all``; and those resolved
+        since ``resolved_since``), newest first; of the sources ``sources`` admits; with
+        ``public``, only of those categories and no exercise (what the public page may
+        show)."""
+        clauses: list[str] = []
         params: list[Any] = []
+        if resolved_since is not None and not include_all:
+            clauses.append(
+                "(status IN ('open', 'acknowledged') OR (status = 'resolved' AND resolved_at >= ?))"
+            )
+            params.append(iso_z(resolved_since))
+        elif not include_all:
+            clauses.append("status IN ('open', 'acknowledged')")
         if sources is not None:
             clause, names = sources.where()
             clauses.append(clause)

@@ -19,12 +19,15 @@ from cc_console.models import JournalEntry
 from cc_console.store.agencies import Agencies
 from cc_console.store.base import Cache, read_old
 from cc_console.store.incidents import Incidents
-from cc_console.text import clean_line, clean_text
+from cc_console.text import clean_line, clean_text, shown
 from cc_console.timefmt import iso_z, parse_iso, utcnow
 
-__all__ = ["ACTIONS", "NOTE_LIMIT", "Journal", "JournalVerdict", "why_not"]
+__all__ = ["ACTIONS", "NOTE_LIMIT", "PUBLIC_NOTE", "Journal", "JournalVerdict", "why_not"]
 
-ACTIONS = ("ack", "note", "assign", "resolve", "reopen")
+# "note.public": a note the public reads (the public page, status.json); every other
+# note stays among operators.
+ACTIONS = ("ack", "note", "note.public", "assign", "resolve", "reopen")
+PUBLIC_NOTE = "note.public"
 NOTE_LIMIT = 4000
 GENESIS = "0" * 64
 
@@ -107,9 +110,17 @@ class Journal:
         self.db.require_writable(f"{action} on {incident_id}")
         real = self.incidents.resolve_id(incident_id)
         if real is None:
-            raise NotFoundError(f"unknown incident {incident_id!r} (see `cc-console incidents`)")
+            raise NotFoundError(
+                f"unknown incident {incident_id!r} (see `cc-console incidents`)",
+                key="unknown_incident",
+                id=shown(incident_id),
+            )
         if action == "assign" and (agency is None or agency not in self.agencies.ids()):
-            raise NotFoundError(f"unknown agency {agency!r} (see `cc-console agencies`)")
+            raise NotFoundError(
+                f"unknown agency {agency!r} (see `cc-console agencies`)",
+                key="unknown_agency",
+                id=shown(agency or ""),
+            )
         now = at or utcnow()
         with self.db.tx() as c:
             # Checked inside the transaction: another console may have acted a moment ago.
@@ -248,6 +259,19 @@ class Journal:
             )
             for r in self.db.rows(sql, params)
         ]
+
+    def public_notes(self) -> dict[str, list[tuple[int, datetime, str]]]:
+        """The public updates (``note.public``) by incident: ``(seq, at, text)``, oldest
+        first. Only these notes ever leave the operators' screens."""
+        out: dict[str, list[tuple[int, datetime, str]]] = {}
+        for r in self.db.rows(
+            "SELECT seq, at, target, note FROM journal WHERE action = ? ORDER BY seq",
+            [PUBLIC_NOTE],
+        ):
+            at = parse_iso(r["at"])
+            if at is not None and r["note"]:
+                out.setdefault(r["target"], []).append((r["seq"], at, r["note"]))
+        return out
 
     def verify(self) -> JournalVerdict:
         """Walk the chain and report the first entry whose hash does not hold; then check

@@ -21,7 +21,8 @@ partial indexes), never the incidents.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cc_console.models import Kpi
@@ -125,9 +126,9 @@ class KinerjaReads:
         )
         sums = ", ".join(f"{k} = {k} + excluded.{k}" for k in _DAY_COLUMNS)
         c.execute(
-            f"INSERT INTO kinerja_days SELECT date(reported_at, '{modifier}'), "
-            f"coalesce(assigned_to, ''), {_DAY_COUNTS} {where} GROUP BY 1, 2 "
-            f"ON CONFLICT(day, agency) DO UPDATE SET {sums}",
+            f"INSERT INTO kinerja_days SELECT date(reported_at, '{modifier}'), source, "
+            f"coalesce(assigned_to, ''), {_DAY_COUNTS} {where} GROUP BY 1, 2, 3 "
+            f"ON CONFLICT(day, source, agency) DO UPDATE SET {sums}",
             [mark, last],
         )
         c.execute(
@@ -135,14 +136,6 @@ class KinerjaReads:
             f"count(*) {where} GROUP BY 1, 2, 3 "
             "ON CONFLICT(day, category, area) DO UPDATE SET n = n + excluded.n",
             [mark, last],
-        )
-
-    def kept_days(self, first: date, last: date) -> list[dict[str, Any]]:
-        """The kept counts of the site days ``[first, last]``, per day and assignee."""
-        return self.db.rows(
-            "SELECT day, agency, incidents, resolved, on_time, breaches, acknowledged, "
-            "acknowledged_on_time FROM kinerja_days WHERE day >= ? AND day <= ?",
-            [first.isoformat(), last.isoformat()],
         )
 
     def kept_areas(self, first: date, last: date) -> list[dict[str, Any]]:
@@ -153,22 +146,20 @@ class KinerjaReads:
             [first.isoformat(), last.isoformat()],
         )
 
-    def late_open(self, since: datetime, end: datetime, offset: timedelta) -> list[dict[str, Any]]:
-        """Assigned incidents reported in ``[since, end)`` and still open past their resolve
-        deadline at ``end``, counted per assignee and site day (a partial index holds
-        just the open assigned ones with a deadline)."""
-        return self.db.rows(
-            f"SELECT assigned_to AS agency, date(reported_at, '{_modifier(offset)}') AS day, "
-            "count(*) AS n FROM incidents INDEXED BY incidents_late_assigned "
-            "WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL "
-            "AND resolve_due IS NOT NULL AND resolve_due <= :b "
-            "AND reported_at >= :s AND reported_at <= :b GROUP BY 1, 2",
-            {"s": iso_z(since), "b": iso_z(end)},
-        )
-
-    def breakdown(self, start: datetime, end: datetime) -> dict[str, list[tuple[str, int]]]:
+    def breakdown(
+        self,
+        start: datetime,
+        end: datetime,
+        admits: Callable[[str], bool] | None = None,
+        *,
+        owners: bool = True,
+    ) -> dict[str, list[tuple[str, int]]]:
         """The period's incidents by category and by area (most first), and the open
-        action items past due at ``end`` by owner."""
+        action items past due at ``end`` by owner.
+
+        ``admits``: only the incidents of the sources it admits (one site's);
+        ``owners``: False leaves the items out (they are this site's own, not another's).
+        """
         span = {"a": iso_z(start), "b": iso_z(end)}
         where = (
             "FROM incidents INDEXED BY incidents_by_reported "
@@ -177,12 +168,14 @@ class KinerjaReads:
         # One pass: by category and area together, split here (a few hundred groups).
         by_category: dict[str, int] = {}
         by_area: dict[str, int] = {}
-        for r in self.db.rows(f"SELECT category, area, count(*) AS n {where} GROUP BY 1, 2", span):
+        by = "source, category, area" if admits else "'', category, area"
+        for r in self.db.rows(f"SELECT {by}, count(*) AS n {where} GROUP BY 1, 2, 3", span):
+            if admits is not None and not admits(r["source"]):
+                continue
             by_category[r["category"]] = by_category.get(r["category"], 0) + r["n"]
             if r["area"]:
                 by_area[r["area"]] = by_area.get(r["area"], 0) + r["n"]
-
-        return self._breakdown(by_category, by_area, end)
+        return self._breakdown(by_category, by_area, end, owners)
 
     def kept_breakdown(self, first: date, last: date, end: datetime) -> dict[str, Any]:
         """:meth:`breakdown` of the site days ``[first, last]`` from the kept counts."""
@@ -195,12 +188,16 @@ class KinerjaReads:
         return self._breakdown(by_category, by_area, end)
 
     def _breakdown(
-        self, by_category: dict[str, int], by_area: dict[str, int], end: datetime
+        self,
+        by_category: dict[str, int],
+        by_area: dict[str, int],
+        end: datetime,
+        owners: bool = True,
     ) -> dict[str, list[tuple[str, int]]]:
         def most(counts: dict[str, int], limit: int | None = None) -> list[tuple[str, int]]:
             return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
-        owners = self.db.rows(
+        overdue = self.db.rows(
             "SELECT owner AS k, count(*) AS n FROM action_items INDEXED BY action_items_open "
             "WHERE status = 'open' AND due < :b GROUP BY 1 ORDER BY 2 DESC, 1",
             {"b": iso_z(end)},
@@ -208,7 +205,7 @@ class KinerjaReads:
         return {
             "incidents_by_category": most(by_category),
             "incidents_by_area": most(by_area, 15),
-            "overdue_items_by_owner": [(r["k"], r["n"]) for r in owners],
+            "overdue_items_by_owner": [(r["k"], r["n"]) for r in overdue] if owners else [],
         }
 
     def by_source(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
@@ -228,23 +225,95 @@ class KinerjaReads:
 
     # -- one pass each (the period and the eight weeks of the trend together) ----------
 
-    def incident_groups(
+    def incident_counts(
         self,
         starts: list[datetime],
         start: datetime,
         end: datetime,
         previous: datetime | None = None,
+        *,
+        kept: timedelta | None = None,
     ) -> list[dict[str, Any]]:
         """Counts of the incidents reported from the earliest of ``start``, ``previous``
-        and the trend's week ``starts`` to ``end``: per current assignee, by trend week
-        and by ``in_period`` (1: in the period ``[start, end)``, 2: in the previous one
-        ``[previous, start)``, 0: neither); plus one row with ``agency`` None and
-        ``week`` -1: the period's incidents of everyone (the center's). As they stand
-        at ``end``."""
+        and the trend's week ``starts`` (latest first) to ``end``, as they stand at ``end``.
+
+        Every row has the same columns, whichever way it was counted: ``source``,
+        ``agency``,
+        ``in_period`` (1: in the period ``[start, end)``, 2: in the previous one
+        ``[previous, start)``, 0: neither), ``week`` (of the trend, 0 the latest; out of
+        range: none), and the sums ``incidents``, ``resolved``, ``on_time``,
+        ``late_open``, ``breaches``, ``acknowledged``, ``acknowledged_on_time``. The
+        rows with ``agency`` None are everyone's incidents of the period (the
+        centre's); the others are per current assignee. Per source: the province
+        counts each site's agencies apart.
+
+        ``kept``: the site's offset from UTC; the counts kept per site day serve (the
+        period starts at a site midnight and ends now; see :meth:`keep`), else they
+        are counted from the incidents.
+        """
+        if kept is not None:
+            return self._kept_counts(starts, start, end, previous, kept)
+        return self._counted(starts, start, end, previous)
+
+    def _kept_counts(
+        self,
+        starts: list[datetime],
+        start: datetime,
+        end: datetime,
+        previous: datetime | None,
+        offset: timedelta,
+    ) -> list[dict[str, Any]]:
+        def day(at: datetime) -> str:
+            return (at.astimezone(UTC) + offset).date().isoformat()
+
+        since = min([start, *starts[-1:], *([previous] if previous else [])])
+        span = {"first": day(since), "last": day(end), "pf": day(start),
+                "qf": day(previous or start), "b": iso_z(end)}  # fmt: skip
+        # The same day's place in the period and the trend as _week_case's (site days).
+        where = "CASE WHEN day >= :pf THEN 1 WHEN day >= :qf THEN 2 ELSE 0 END"
+        week = "CAST((julianday(:last) - julianday(day)) / 7 AS INTEGER)"
+        sums = ("sum(incidents) AS incidents, sum(resolved) AS resolved, sum(on_time) AS on_time, "
+                "0 AS late_open, sum(breaches) AS breaches, sum(acknowledged) AS acknowledged, "
+                "sum(acknowledged_on_time) AS acknowledged_on_time")  # fmt: skip
+        assigned = self.db.rows(
+            f"SELECT source, agency, {where} AS in_period, {week} AS week, {sums} "
+            "FROM kinerja_days WHERE day >= :first AND day <= :last AND agency != '' "
+            "GROUP BY 1, 2, 3, 4",
+            span,
+        )
+        everyone = self.db.rows(
+            f"SELECT source, NULL AS agency, 1 AS in_period, -1 AS week, {sums} "
+            "FROM kinerja_days WHERE day >= :pf AND day <= :last GROUP BY 1",
+            span,
+        )
+        # Open past the resolve deadline at the end: not a count kept (it moves with the
+        # clock), read from a partial index that holds just the open assigned ones.
+        late = self.db.rows(
+            f"SELECT source, agency, {where} AS in_period, {week} AS week, 0 AS incidents, "
+            "0 AS resolved, 0 AS on_time, sum(n) AS late_open, 0 AS breaches, "
+            "0 AS acknowledged, 0 AS acknowledged_on_time FROM ("
+            "  SELECT source, assigned_to AS agency, "
+            f"  date(reported_at, '{_modifier(offset)}') AS day, "
+            "  count(*) AS n FROM incidents INDEXED BY incidents_late_assigned "
+            "  WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL "
+            "  AND resolve_due IS NOT NULL AND resolve_due <= :b "
+            "  AND reported_at >= :s AND reported_at <= :b GROUP BY 1, 2, 3"
+            ") WHERE day >= :first AND day <= :last GROUP BY 1, 2, 3, 4",
+            {**span, "s": iso_z(since)},
+        )
+        return [*assigned, *[r for r in everyone if r["incidents"]], *late]
+
+    def _counted(
+        self,
+        starts: list[datetime],
+        start: datetime,
+        end: datetime,
+        previous: datetime | None,
+    ) -> list[dict[str, Any]]:
         since = min([start, *starts[-1:], *([previous] if previous else [])])
         weeks, params = _week_case("reported_at", starts)
         counts = (
-            "count(*) AS assigned, "
+            "count(*) AS incidents, "
             f"sum(status = 'resolved' AND {RESOLVED_AT} <= :b) AS resolved, "
             f"sum(status = 'resolved' AND {RESOLVED_AT} <= :b "
             f"    AND (resolve_due IS NULL OR {RESOLVED_AT} <= resolve_due)) AS on_time, "
@@ -258,27 +327,27 @@ class KinerjaReads:
         )
         span = {"s": iso_z(since), "a": iso_z(start), "b": iso_z(end),
                 "p": iso_z(previous or start), **params}  # fmt: skip
-        # Two passes that sort little: the assigned ones grouped (a share of the rows),
-        # and everyone's of the period in one row, without a GROUP BY.
+        # Two passes: the assigned ones grouped (a share of the rows), and everyone's of
+        # the period per source (the centre's; a site's when one is asked for).
         assigned = self.db.rows(
-            f"SELECT assigned_to AS agency, {weeks} AS week, "
+            f"SELECT source, assigned_to AS agency, "
             "CASE WHEN reported_at >= :a THEN 1 WHEN reported_at >= :p THEN 2 ELSE 0 END "
-            "AS in_period, "
+            f"AS in_period, {weeks} AS week, "
             f"{counts} WHERE reported_at >= :s AND reported_at <= :b AND status != 'cancelled' "
-            "AND assigned_to IS NOT NULL GROUP BY 1, 2, 3",
+            "AND assigned_to IS NOT NULL GROUP BY 1, 2, 3, 4",
             span,
         )
         everyone = self.db.rows(
-            f"SELECT NULL AS agency, -1 AS week, 1 AS in_period, {counts} "
-            "WHERE reported_at >= :a AND reported_at <= :b AND status != 'cancelled'",
+            f"SELECT source, NULL AS agency, 1 AS in_period, -1 AS week, {counts} "
+            "WHERE reported_at >= :a AND reported_at <= :b AND status != 'cancelled' GROUP BY 1",
             span,
         )
-        return [*assigned, *everyone]
+        return [*assigned, *[r for r in everyone if r["incidents"]]]
 
     def durations(
         self, start: datetime, end: datetime, *, kept: bool = False
-    ) -> list[tuple[str | None, float | None, float | None]]:
-        """``(assignee, seconds to resolve from the assignment, seconds to acknowledge)``
+    ) -> list[tuple[str, str | None, float | None, float | None]]:
+        """``(source, assignee, seconds to resolve from the assignment, seconds to acknowledge)``
         of the period's incidents resolved or acknowledged by ``end``.
 
         The resolved assigned ones come from a partial index that holds just them (the
@@ -289,7 +358,7 @@ class KinerjaReads:
         """
         span = {"a": iso_z(start), "b": iso_z(end)}
         resolved = self.db.tuples(
-            "SELECT i.assigned_to, (julianday(i.resolved_at) - julianday(coalesce("
+            "SELECT i.source, i.assigned_to, (julianday(i.resolved_at) - julianday(coalesce("
             "  (SELECT max(j.at) FROM journal j INDEXED BY journal_by_target "
             "   WHERE j.target = i.id AND j.action = 'assign' AND j.agency = i.assigned_to "
             "   AND j.at <= i.resolved_at), i.reported_at))) * 86400.0 "
@@ -305,12 +374,14 @@ class KinerjaReads:
             "WHERE acknowledged_at IS NOT NULL "
         )
         acknowledged = self.db.tuples(
-            "SELECT (julianday(acknowledged_at) - julianday(reported_at)) * 86400.0 "
+            "SELECT source, (julianday(acknowledged_at) - julianday(reported_at)) * 86400.0 "
             f"{acks} AND reported_at >= :a AND reported_at <= :b "
             "AND acknowledged_at <= :b AND status != 'cancelled'",
             span,
         )
-        return [(a, s, None) for a, s in resolved] + [(None, None, s) for (s,) in acknowledged]
+        return [(src, a, s, None) for src, a, s in resolved] + [
+            (src, None, None, s) for src, s in acknowledged
+        ]
 
     def items(self, since: datetime, end: datetime) -> list[dict[str, Any]]:
         """The action items that can count in a window inside ``[since, end)``: done from
@@ -325,34 +396,34 @@ class KinerjaReads:
 
     def late_incidents(self, start: datetime, end: datetime, limit: int) -> list[dict[str, Any]]:
         """The incidents reported in ``[start, end)``, assigned and still open past their
-        resolve deadline at ``end``: per assignee the ``limit`` longest past it, with the
+        resolve deadline at ``end``: per source and assignee the ``limit`` longest past it, with the
         seconds past (a partial index holds just the open assigned ones with a deadline)."""
         return self.db.rows(
-            "SELECT agency, id, title, overdue_s FROM ("
-            "  SELECT assigned_to AS agency, id, title, "
+            "SELECT source, agency, id, title, overdue_s FROM ("
+            "  SELECT source, assigned_to AS agency, id, title, "
             "  (julianday(:b) - julianday(resolve_due)) * 86400.0 AS overdue_s, "
-            "  row_number() OVER (PARTITION BY assigned_to ORDER BY resolve_due, id) AS n "
+            "  row_number() OVER (PARTITION BY source, assigned_to ORDER BY resolve_due, id) AS n "
             "  FROM incidents INDEXED BY incidents_late_assigned "
             "  WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL "
             "  AND resolve_due IS NOT NULL AND resolve_due <= :b "
             "  AND reported_at >= :a AND reported_at < :b"
-            ") WHERE n <= :limit ORDER BY agency, n",
+            ") WHERE n <= :limit ORDER BY source, agency, n",
             {"a": iso_z(start), "b": iso_z(end), "limit": limit},
         )
 
-    def history(self, since: datetime, end: datetime) -> list[tuple[str, str, str, str]]:
-        """``(agency, at, status, kpis JSON)`` of ``[since, end)``, each agency's last
-        change before it first, by agency and time."""
+    def history(self, since: datetime, end: datetime) -> list[tuple[str, str, str, str, str]]:
+        """``(source, agency, at, status, kpis JSON)`` of ``[since, end)``, each agency's
+        last change before it first, by source, agency and time."""
         rows = self.db.rows(
-            "SELECT agency_id, at, status, kpis FROM ("
-            "  SELECT agency_id, max(at) AS at, status, kpis FROM agency_history "
-            "  WHERE at < :s GROUP BY agency_id"
+            "SELECT source, agency_id, at, status, kpis FROM ("
+            "  SELECT source, agency_id, max(at) AS at, status, kpis FROM agency_history "
+            "  WHERE at < :s GROUP BY source, agency_id"
             ") UNION ALL "
-            "SELECT agency_id, at, status, kpis FROM agency_history WHERE at >= :s AND at < :b "
-            "ORDER BY 1, 2",
+            "SELECT source, agency_id, at, status, kpis FROM agency_history "
+            "WHERE at >= :s AND at < :b ORDER BY 1, 2, 3",
             {"s": iso_z(since), "b": iso_z(end)},
         )
-        return [(r["agency_id"], r["at"], r["status"], r["kpis"]) for r in rows]
+        return [(r["source"], r["agency_id"], r["at"], r["status"], r["kpis"]) for r in rows]
 
     @staticmethod
     def kpis(text: str) -> tuple[Kpi, ...]:

@@ -780,7 +780,10 @@ class Outbox:
         current = self.get(sid)
         if current.ends_at <= now:
             raise RefusedError(
-                f"silence {sid} already ended at {iso_z(current.ends_at)}", "silence_ended"
+                f"silence {sid} already ended at {iso_z(current.ends_at)}",
+                "silence_ended",
+                id=f"S-{sid}",
+                at=current.ends_at,
             )
         at = iso_z(now) or ""
         with self.db.tx() as c:
@@ -796,7 +799,11 @@ class Outbox:
         """
         rows = self.db.rows("SELECT * FROM silences WHERE id = ?", [sid])
         if not rows:
-            raise NotFoundError(f"no silence {sid} (see `cc-console silence list`)")
+            raise NotFoundError(
+                f"no silence {sid} (see `cc-console silence list`)",
+                key="unknown_silence",
+                id=f"S-{sid}",
+            )
         return _silence(rows[0])
 
     def silences(self, now: datetime, active_only: bool = False) -> list[Silence]:

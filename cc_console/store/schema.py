@@ -692,9 +692,75 @@ CREATE TABLE site_events (
 ) WITHOUT ROWID;
 """
 
+# The province counts agencies per (site, agency): 27 regencies' "dinkes" are 27 rows.
+# The counts kept per site day are kept per source as well (a source is of one site),
+# so a report of one site, or of every site side by side, is served from them; they are
+# counted anew on the next read (the marks are dropped). The partial indexes the
+# medians and the late counts read alone hold the source too (else every row read
+# from them is looked up in the table for it).
+_KINERJA_PER_SOURCE = """
+DROP TRIGGER kinerja_update;
+DROP TRIGGER kinerja_delete;
+DROP TABLE kinerja_days;
+CREATE TABLE kinerja_days (
+    day TEXT NOT NULL,
+    source TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    incidents INTEGER NOT NULL,
+    resolved INTEGER NOT NULL,
+    on_time INTEGER NOT NULL,
+    breaches INTEGER NOT NULL,
+    acknowledged INTEGER NOT NULL,
+    acknowledged_on_time INTEGER NOT NULL,
+    PRIMARY KEY (day, source, agency)
+) WITHOUT ROWID;
+DELETE FROM kinerja_areas;
+DELETE FROM meta WHERE key IN ('kinerja.seq', 'kinerja.offset');
+DROP INDEX incidents_acknowledged;
+DROP INDEX incidents_resolved_assigned;
+DROP INDEX incidents_late_assigned;
+CREATE INDEX incidents_acknowledged ON incidents(reported_at, acknowledged_at, status, source)
+    WHERE acknowledged_at > reported_at;
+CREATE INDEX incidents_resolved_assigned ON incidents(reported_at, assigned_to, resolved_at, id, source)
+    WHERE status = 'resolved' AND assigned_to IS NOT NULL;
+CREATE INDEX incidents_late_assigned ON incidents(resolve_due, assigned_to, reported_at, source)
+    WHERE status IN ('open', 'acknowledged') AND assigned_to IS NOT NULL
+    AND resolve_due IS NOT NULL;
+CREATE TRIGGER kinerja_update AFTER UPDATE OF
+    status, assigned_to, resolved_at, acknowledged_at, ack_due, resolve_due, breached,
+    reported_at, updated_at, category, area, source
+ON incidents WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'kinerja.seq')
+BEGIN
+    UPDATE kinerja_days SET incidents = incidents - 1, resolved = resolved - (old.status = 'resolved'), on_time = on_time - ((old.status = 'resolved' AND (old.resolve_due IS NULL OR coalesce(old.resolved_at, old.updated_at, old.reported_at) <= old.resolve_due)) IS 1), breaches = breaches - (old.breached IS NOT NULL), acknowledged = acknowledged - (old.acknowledged_at IS NOT NULL), acknowledged_on_time = acknowledged_on_time - ((old.acknowledged_at IS NOT NULL AND (old.ack_due IS NULL OR old.acknowledged_at <= old.ack_due)) IS 1)
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND source = old.source AND agency = coalesce(old.assigned_to, '');
+    UPDATE kinerja_areas SET n = n - 1
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
+    INSERT INTO kinerja_days(day, source, agency, incidents, resolved, on_time, breaches, acknowledged, acknowledged_on_time)
+    SELECT date(new.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AS d, new.source, coalesce(new.assigned_to, ''), 1, (new.status = 'resolved'), ((new.status = 'resolved' AND (new.resolve_due IS NULL OR coalesce(new.resolved_at, new.updated_at, new.reported_at) <= new.resolve_due)) IS 1), (new.breached IS NOT NULL), (new.acknowledged_at IS NOT NULL), ((new.acknowledged_at IS NOT NULL AND (new.ack_due IS NULL OR new.acknowledged_at <= new.ack_due)) IS 1)
+    WHERE new.status IS NOT 'cancelled' AND new.reported_at IS NOT NULL AND d IS NOT NULL
+    ON CONFLICT(day, source, agency) DO UPDATE SET incidents = incidents + excluded.incidents, resolved = resolved + excluded.resolved, on_time = on_time + excluded.on_time, breaches = breaches + excluded.breaches, acknowledged = acknowledged + excluded.acknowledged, acknowledged_on_time = acknowledged_on_time + excluded.acknowledged_on_time;
+    INSERT INTO kinerja_areas(day, category, area, n)
+    SELECT date(new.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AS d, new.category, new.area, 1
+    WHERE new.status IS NOT 'cancelled' AND new.reported_at IS NOT NULL AND d IS NOT NULL
+    ON CONFLICT(day, category, area) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER kinerja_delete AFTER DELETE ON incidents WHEN old.seq <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'kinerja.seq')
+BEGIN
+    UPDATE kinerja_days SET incidents = incidents - 1, resolved = resolved - (old.status = 'resolved'), on_time = on_time - ((old.status = 'resolved' AND (old.resolve_due IS NULL OR coalesce(old.resolved_at, old.updated_at, old.reported_at) <= old.resolve_due)) IS 1), breaches = breaches - (old.breached IS NOT NULL), acknowledged = acknowledged - (old.acknowledged_at IS NOT NULL), acknowledged_on_time = acknowledged_on_time - ((old.acknowledged_at IS NOT NULL AND (old.ack_due IS NULL OR old.acknowledged_at <= old.ack_due)) IS 1)
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND source = old.source AND agency = coalesce(old.assigned_to, '');
+    UPDATE kinerja_areas SET n = n - 1
+    WHERE old.status IS NOT 'cancelled' AND old.reported_at IS NOT NULL
+    AND day = date(old.reported_at, (SELECT value FROM meta WHERE key = 'kinerja.offset')) AND category = old.category AND area = old.area;
+END;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
     _MEETING_IDS_DATA_AT, _KINERJA_NEVER_REFUSES, _CRISIS, _AGENCY_KIND, _MEETING_RECORD, _SITE_EVENTS,
+    _KINERJA_PER_SOURCE,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -49,7 +49,7 @@ async def test_demo_agencies_render_apart_and_whole(demo_cache, lang, columns):
         assert isinstance(source, AgencySource)
         width = lst.size.width
         assert lst.total >= 30 and width > 20
-        status_w, name_w, _ = source.columns(width)
+        status_w, name_w, *_ = source.columns(width)
         seen: dict[str, str] = {}
         for index in range(lst.total):
             row = lst.row(index)

@@ -280,6 +280,8 @@ async def test_actions_that_do_not_apply_say_why_and_reopen_is_journaled(make_ap
 
 
 async def test_vi_moves_and_q_closes_a_view_not_the_console(make_app):
+    from textual.command import CommandPalette
+
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         lst = app.screen.incidents.list
@@ -298,7 +300,7 @@ async def test_vi_moves_and_q_closes_a_view_not_the_console(make_app):
         await pilot.press("q")
         assert isinstance(app.screen, MainScreen) and app.is_running
         await pilot.press("colon")
-        assert type(app.screen).__name__ == "CommandPalette"
+        assert isinstance(app.screen, CommandPalette)  # ours: its words in the UI language
         await pilot.press("escape")
         await pilot.press("q")
         await pilot.pause()
@@ -401,3 +403,46 @@ async def test_at_80_columns_severity_keeps_a_word_and_the_area_makes_way(make_a
             assert not any("Kec. Garut Kota   " in line[40:] for line in lines)  # no area column
             header = lst.source.header(lst.size.width).plain
             assert ("Wilayah" if lang == "id" else "Area") not in header
+
+
+async def test_p_publishes_an_update_for_the_public_listed_in_help_and_palette(
+    make_app, store: Store
+):
+    from textual.command import CommandPalette
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("P", *"Posko di SDN 1", "enter")
+        await pilot.press("P", "enter")  # an empty public update is refused
+        await pilot.pause()
+        assert [(e.action, e.note) for e in store.journal.entries()] == [
+            ("note.public", "Posko di SDN 1")
+        ]
+        assert any("Kabar publik" in n.message for n in app._notifications)
+        await pilot.press("question_mark")
+        help_text = str(app.screen.query_one("#help-keys", Static).render())
+        assert "Kabar publik" in help_text and "P  Kabar publik" in help_text
+    app = make_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"public update")
+        await until(
+            pilot,
+            lambda: (
+                "Public update"
+                in app.screen.query_one("CommandList").get_option_at_index(0).prompt.plain
+                if app.screen.query_one("CommandList").option_count
+                else False
+            ),
+        )
+
+
+async def test_a_read_only_console_publishes_nothing(make_app, store: Store):
+    app = make_app(read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)  # no prompt opened
+        assert store.journal.entries() == []

@@ -176,10 +176,10 @@ def test_actions_are_journaled_and_read_only_refuses(tmp_path, feeds, cli):
 def test_unknown_ids_exit_3(tmp_path, feeds, cli):
     cfg = _setup(tmp_path, feeds)
     cli("--config", str(cfg), "refresh")
-    r = cli("--config", str(cfg), "ack", "bpbd-native:NOPE")
+    r = cli("--config", str(cfg), "--lang", "en", "ack", "bpbd-native:NOPE")
     assert r.code == 3 and "unknown incident" in r.err
     r = cli("--config", str(cfg), "assign", "bpbd-native:A1", "dinas-hantu")
-    assert r.code == 3 and "unknown agency" in r.err
+    assert r.code == 3 and "perangkat daerah 'dinas-hantu' tidak dikenal" in r.err
 
 
 def _month_ahead() -> str:

@@ -176,7 +176,7 @@ def test_the_whole_life_of_an_event(tmp_path, feeds, cli):
 
     assert cli(*run, "event", "close", "E-1").code == 0
     r = cli(*run, *impact, "--area", "Garut Kota", "--dead", "6", "--source", "RSUD")
-    assert r.code == 3 and "closed" in r.err
+    assert r.code == 3 and "E-1 sudah ditutup" in r.err  # in the site's language (id)
     assert cli(*run, "event", "list", "--json").json() == []
     assert [e["id"] for e in cli(*run, "event", "list", "--all", "--json").json()] == ["E-1"]
 

@@ -77,7 +77,7 @@ def test_the_whole_life_of_an_action_item(tmp_path, feeds, cli):
     )
     assert cli(*run, "action", "done", "A-1", "--note", "alat tiba").code == 0
     r = cli(*run, "action", "done", "A-1")
-    assert r.code == 3 and "done already" in r.err
+    assert r.code == 3 and "A-1 sudah selesai" in r.err  # in the site's language (id)
     journal = cli(*run, "journal", "--json").json()
     assert [(e["action"], e["operator"]) for e in journal] == [
         ("decide", "siti"), ("action.add", "siti"), ("action.done", "siti"),

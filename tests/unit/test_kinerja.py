@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cc_console.config import load_config
-from cc_console.kinerja import compute, status_shares
+from cc_console.kinerja import compute
 from cc_console.models import Agency, Incident, Kpi
 from cc_console.store import PollRecord, Store
 from cc_console.timefmt import parse_iso, utcnow
@@ -130,12 +130,22 @@ def test_an_agency_with_nothing_to_measure_has_no_score_and_ranks_last() -> None
 
 
 def test_status_shares_carry_the_status_in_force_across_the_period_start() -> None:
-    changes = [
-        ("bpbd", "2026-11-01T00:00:00Z", "degraded"),  # before the period: in force at its start
-        ("bpbd", "2026-11-16T00:00:00Z", "operational"),
-    ]
-    shares = status_shares(changes, START, END)["bpbd"]
-    assert shares == pytest.approx({"degraded": 3 / 7, "operational": 4 / 7})
+    class History:  # a cache holding two status changes of one agency, and nothing else
+        def __getattr__(self, name: str):
+            return lambda *a, **k: []
+
+        def history(self, since, end):
+            return [
+                # before the period: in force at its start
+                ("opd", "bpbd", "2026-11-01T00:00:00Z", "degraded", "[]"),
+                ("opd", "bpbd", "2026-11-16T00:00:00Z", "operational", "[]"),
+            ]
+
+        def kpis(self, text):
+            return ()
+
+    (bpbd,) = compute(History(), [Agency("bpbd", "BPBD")], START, END, trend=False).agencies
+    assert bpbd.status_time == pytest.approx({"degraded": 3 / 7, "operational": 4 / 7})
 
 
 def test_report_json_is_what_the_module_computes(built, cli: Callable[..., Result]) -> None:
@@ -276,7 +286,8 @@ def test_a_real_browser_prints_the_report_on_sensible_pages(
     pages = int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
     assert 2 <= pages <= 8
     # No ranking row split across pages: each agency's name and its score on one line.
-    rows = {}
+    rows: dict[str, list[int]] = {}
+    whole: dict[str, bool] = {}
     for p in range(1, pages + 1):
         text = subprocess.run(
             ["pdftotext", "-layout", "-f", str(p), "-l", str(p), str(pdf), "-"],
@@ -287,7 +298,12 @@ def test_a_real_browser_prints_the_report_on_sensible_pages(
                 name = f"Dinas Uji {n:02d}"
                 if name in line and "100.0" in line.split(name, 1)[1]:
                     rows.setdefault(name, []).append(p)
+                    # The last column, time in service, is on the page (not cut at
+                    # its right edge, where the printed table once ran past A4).
+                    if line.lstrip()[:1].isdigit():  # the table's row (its rank), not the chart's
+                        whole.setdefault(name, line.rstrip().endswith("100%"))
     assert len(rows) == 60 and all(len(v) >= 1 for v in rows.values())
+    assert len(whole) == 60 and all(whole.values()), [n for n, ok in whole.items() if not ok]
     # The charts are drawn: the first page holds the green of the ranking's bars.
     subprocess.run(
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],

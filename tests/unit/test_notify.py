@@ -399,8 +399,8 @@ def test_a_feed_that_starts_failing_is_told_and_its_recovery_too(
     for _ in range(3):
         cli("--config", str(cfg), "refresh")
     (failing,) = receiver.messages
-    assert failing.body["title"].endswith(": 1 feed gagal")
-    assert failing.body["message"].startswith("FEED GAGAL · bpbd · ")
+    assert failing.body["title"].endswith(": 1 umpan gagal")
+    assert failing.body["message"].startswith("UMPAN GAGAL · bpbd · ")
     feeds.route("/inc.json", incidents_doc(incident("base")))
     cli("--config", str(cfg), "refresh")
     assert receiver.messages[-1].body["message"].startswith("PULIH · bpbd")

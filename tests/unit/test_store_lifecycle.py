@@ -65,23 +65,23 @@ LIFECYCLE = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
-# The counts of a day's incidents per assignee, spelled here on their own: an incident
-# resolved without a time counts at its update.
+# The counts of a day's incidents per source and assignee, spelled here on their own: an
+# incident resolved without a time counts at its update.
 _COUNTED = """
-SELECT date(reported_at, '+420 minutes') AS day, coalesce(assigned_to, '') AS agency,
+SELECT date(reported_at, '+420 minutes') AS day, source, coalesce(assigned_to, '') AS agency,
     count(*), sum(status = 'resolved'),
     sum(status = 'resolved' AND (resolve_due IS NULL
         OR coalesce(resolved_at, updated_at) <= resolve_due)),
     sum(breached IS NOT NULL), sum(acknowledged_at IS NOT NULL),
     sum(acknowledged_at IS NOT NULL AND (ack_due IS NULL OR acknowledged_at <= ack_due))
 FROM incidents WHERE seq <= ? AND status != 'cancelled' AND reported_at IS NOT NULL
-GROUP BY 1, 2 ORDER BY 1, 2
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
 """
 _KEPT = """
-SELECT day, agency, incidents, resolved, on_time, breaches, acknowledged, acknowledged_on_time
+SELECT day, source, agency, incidents, resolved, on_time, breaches, acknowledged, acknowledged_on_time
 FROM kinerja_days WHERE incidents != 0 OR resolved != 0 OR on_time != 0 OR breaches != 0
     OR acknowledged != 0 OR acknowledged_on_time != 0
-ORDER BY 1, 2
+ORDER BY 1, 2, 3
 """
 _COUNTED_AREAS = """
 SELECT date(reported_at, '+420 minutes'), category, area, count(*) FROM incidents

@@ -57,7 +57,7 @@ def test_a_version_3_cache_migrates_and_still_filters(tmp_path):
     conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild')")
     conn.close()
     store = Store(path)
-    assert store.db.scalar("PRAGMA user_version") == SCHEMA_VERSION == 18
+    assert store.db.scalar("PRAGMA user_version") == SCHEMA_VERSION == 19
     assert store.incidents.count(IncidentQuery(text="talegong")) == 1
     assert store.incidents.count(IncidentQuery(text="banjir")) == 0
     store.close()
