@@ -555,6 +555,11 @@ def terminal_figures(cfg: Path, idle: float) -> list[Figure]:
     store.close()
     change = drain(3.0)
     os.write(fd, b"q")
+    drain(0.5)
+    try:  # q asks first while the console polls: Enter answers (once it is up)
+        os.write(fd, b"\r")
+    except OSError:  # it had quit at once
+        pass
     drain(1.0)
     try:
         os.waitpid(pid, 0)

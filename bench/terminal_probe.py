@@ -89,6 +89,11 @@ class Terminal:
 
     def close(self) -> None:
         os.write(self.fd, b"q")
+        self.drain(0.5)
+        try:  # q asks first while the console polls: Enter answers (once it is up)
+            os.write(self.fd, b"\r")
+        except OSError:  # it had quit at once
+            pass
         self.drain(1.0)
         try:
             os.waitpid(self.pid, 0)

@@ -40,6 +40,7 @@ class Action:
             moves; the arrows, PgUp/PgDn, Home and End always work too),
             ``table`` (every table view: filter, sort, columns sideways),
             ``handover`` (the handover view), ``events`` (the disasters view),
+            ``outbox`` (the notifications view), ``feeds`` (the feed health view),
             ``event`` (one disaster event's view), ``meeting`` (a meeting's view),
             ``minutes`` (a meeting's view and its minutes).
         palette: whether the command palette offers it.
@@ -84,6 +85,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("item_done", "x", "item_done", "item"),
     Action("sort", "o", "sort", "main"),
     Action("all", "v", "all", "main"),
+    Action("late", "T", "late", "main", footer=False),  # T for telat; in ? and the palette
     Action("alarm", "exclamation_mark", "alarm", "app"),
     Action("down", "j", "cursor(1)", "list", palette=False, footer=False),
     Action("up", "k", "cursor(-1)", "list", palette=False, footer=False),
@@ -92,6 +94,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("health", "f", "health", "app"),
     Action("journal", "J", "journal", "app"),
     Action("notifications", "N", "notifications", "app"),
+    Action("silence", "s", "silence", "outbox"),
+    Action("unsilence", "x", "unsilence", "outbox"),
+    Action("silence_source", "s", "silence_source", "feeds"),
     Action("kinerja", "5", "kinerja", "app"),
     Action("period", "t", "period", "kinerja"),
     Action("open_agency", "enter", "open_agency", "kinerja", palette=False),
@@ -110,6 +115,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("column_right", "l", "columns(1)", "table", palette=False, footer=False),
     Action("handover", "H", "handover", "app"),
     Action("save", "w", "save", "handover"),
+    Action("copy_id", "y", "copy_id", "app", footer=False),  # in ? and the palette
+    Action("toasts", "M", "toasts", "app", footer=False),  # (m: a meeting's minutes)
     Action("pause", "p", "pause", "app"),
     Action("refresh", "ctrl+r", "refresh_now", "app"),
     Action("help", "question_mark", "help", "app"),
@@ -141,6 +148,8 @@ _TOGETHER = (
     ("app", "incident", "view", "list"),
     ("app", "view", "list", "handover"),
     ("app", "view", "list", "table", "kinerja"),
+    ("app", "view", "list", "table", "outbox"),
+    ("app", "view", "list", "table", "feeds"),
     ("app", "view", "list", "table", "sites"),
     ("app", "view", "list", "table", "events"),
     ("app", "view", "list", "event"),

@@ -14,17 +14,21 @@ import os
 import signal
 import sys
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.align import Align
+from rich.markup import escape
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
@@ -63,6 +67,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CcConsoleApp", "run_console"]
 
+
+NARROW = 100  # below this many columns a toast is one line over the key line
+TOASTS_KEPT = 50  # the toasts the m view lists
 
 COUNTS_AFTER = 0.5  # seconds after start before the first count of active incidents
 COUNTS_EVERY = 5.0  # and at most this often after
@@ -199,11 +206,44 @@ class CcConsoleApp(App[None]):
         self._alarm_seen: frozenset[tuple[str, int]] = frozenset()
         # Screens hidden when the cache changed: they re-read it when on top again.
         self._behind: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        # Every toast shown, newest last: one missed while looking away is in m.
+        self.toasts: deque[Toast] = deque(maxlen=TOASTS_KEPT)
+        self._toasts_seen = 0
 
     @property
     def keys(self) -> dict[str, str]:
         """Every action's key(s), as configured (shared with every screen)."""
         return self.ctx.keys
+
+    # -- toasts ---------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast and keep it for the m view. On a narrow terminal a toast is one
+        line over the key line (the title leads its text), so it hides no part of a view."""
+        plain = Text.from_markup(message).plain if markup else message
+        self._toasts_seen += 1
+        self.toasts.append(Toast(self._toasts_seen, self.ctx.now(), severity, title, plain))
+        if title and self.size.width < NARROW:
+            message = f"{escape(title) if markup else title}: {message}"
+            title = ""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def action_toasts(self) -> None:
+        from cc_console.screens.toasts import ToastsScreen
+
+        if not isinstance(self.screen, ToastsScreen):
+            self.push_screen(ToastsScreen(self.ctx))
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -369,7 +409,11 @@ class CcConsoleApp(App[None]):
             yield from screen.query(AlarmLine)
 
     def on_status_bar_mounted(self, message: StatusBar.Mounted) -> None:
-        self._fill(message.bar)
+        self.fill_status(message.bar)
+
+    def fill_status(self, bar: StatusBar) -> None:
+        """Give a top line what this app knows (a new one asks as it mounts)."""
+        self._fill(bar)
 
     def _fill(self, bar: StatusBar) -> None:
         bar.health = self.health
@@ -466,6 +510,42 @@ class CcConsoleApp(App[None]):
             return None
         return self.ctx.store.incidents.last_seq() - self._paused_at_seq
 
+    def action_copy_id(self) -> None:
+        """Copy the id at hand to the operator's clipboard (OSC 52), and say which."""
+        from cc_console.screens.copying import id_at_hand
+
+        t = self.ctx.t
+        found = id_at_hand(self.screen)
+        if found is None:
+            self.notify(t("copy.nothing"), severity="warning")
+            return
+        self.copy_to_clipboard(found)
+        self.notify(t("copy.done", id=found), markup=False)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 to the terminal, and wrapped for tmux or screen when inside one."""
+        from cc_console.screens.copying import passthrough
+
+        super().copy_to_clipboard(text)
+        wrapped = passthrough(text, os.environ)
+        if wrapped is not None and self._driver is not None:
+            self._driver.write(wrapped)
+
+    async def action_quit(self) -> None:
+        """Quit; while this console polls, only once the operator says so (a q meant for a
+        view that had already closed would stop the feeds of everyone who reads this cache)."""
+        if not self._wake:
+            self.exit()
+            return
+        from cc_console.screens.dialogs import ConfirmPrompt
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        if not isinstance(self.screen, ConfirmPrompt):
+            self.push_screen(ConfirmPrompt(self.ctx.t("quit.ask")), answered)
+
     def action_refresh_now(self) -> None:
         t = self.ctx.t
         if self._wake:
@@ -514,6 +594,17 @@ class CcConsoleApp(App[None]):
         """The command palette, its own words in the operator's language."""
         if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
             self.push_screen(Palette(self.ctx.t))
+
+
+@dataclass(frozen=True)
+class Toast:
+    """One toast as it was shown (its text without markup)."""
+
+    n: int
+    at: datetime
+    severity: str
+    title: str
+    message: str
 
 
 def _runner(app: CcConsoleApp, action: str, where: App[None] | Screen[Any]) -> Callable[[], Any]:

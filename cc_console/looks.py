@@ -75,6 +75,10 @@ def outbox_words(m: Message, t: Translator) -> tuple[Text, str]:
     if m.attempts > 1 or m.status == "failed":
         status += f" ×{m.attempts}"
     event = t.word("event", m.event)
+    if m.event == "incident.breach" and m.detail in ("acknowledge", "resolve"):
+        # Which deadline: an acknowledge breach and a resolve breach of one incident are
+        # two messages an operator must tell apart.
+        event = t(f"event.breach.{m.detail}")
     if m.phase != "alert":
         event += f" ({t.word('phase', m.phase)})"
     return Text(status, style=OUTBOX_STYLE.get(m.status, "")), event

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -15,7 +16,7 @@ from cc_console.models import CATEGORIES, INCIDENT_STATUSES, SEVERITIES, Inciden
 from cc_console.sla import pending_due
 from cc_console.store import ACTIVE_STATUSES, IncidentQuery
 from cc_console.store.outbox import shown_count
-from cc_console.timefmt import age
+from cc_console.timefmt import age, iso_z
 from widgets.cells import fit
 from widgets.context import ConsoleContext
 from widgets.pane import Pane
@@ -30,20 +31,27 @@ class IncidentSource:
     def __init__(self, ctx: ConsoleContext) -> None:
         self.ctx = ctx
         self.query = IncidentQuery()
+        self.late_only = False  # only incidents past a deadline (L)
         # Incidents that arrived after this were not yet seen by the operator.
         self.seen_seq = ctx.store.incidents.last_seq()
 
+    def current(self) -> IncidentQuery:
+        """The query as of now: "late" moves with the clock, not only with the data."""
+        if not self.late_only:
+            return self.query
+        return replace(self.query, late_at=iso_z(self.ctx.now()))
+
     def count(self) -> int:
-        return self.ctx.store.incidents.count(self.query)
+        return self.ctx.store.incidents.count(self.current())
 
     def page(self, offset: int, limit: int) -> Sequence[Incident]:
-        return self.ctx.store.incidents.page(self.query, offset, limit)
+        return self.ctx.store.incidents.page(self.current(), offset, limit)
 
     def key(self, row: Incident) -> str:
         return row.id
 
     def locate(self, key: str, hint: int) -> int | None:
-        return self.ctx.store.incidents.position(self.query, key)
+        return self.ctx.store.incidents.position(self.current(), key)
 
     def set_filter(self, text: str) -> None:
         self.query = replace(self.query, text=text, synonyms=displayed_words(text, self.ctx.t))
@@ -66,7 +74,7 @@ class IncidentSource:
         """
         if self.ctx.store.incidents.last_seq() <= self.seen_seq:
             return 0
-        return self.ctx.store.incidents.count_after(self.query, self.seen_seq)
+        return self.ctx.store.incidents.count_after(self.current(), self.seen_seq)
 
     def mark_seen(self) -> None:
         self.seen_seq = self.ctx.store.incidents.last_seq()
@@ -96,6 +104,8 @@ class IncidentSource:
     def status(self) -> str:
         q = self.query
         words = [self.ctx.t(f"sort.{q.order}")]
+        if self.late_only:
+            words.append(self.ctx.t("late.only"))
         if self.ctx.site is not None:
             words.append(self.ctx.t("site.only", code=self.ctx.site_label(self.ctx.site)))
         if not q.statuses:
@@ -194,6 +204,12 @@ def due_text(inc: Incident, ctx: ConsoleContext) -> Text:
     return due_label(pending[1] if pending else None, ctx.now(), ctx.t)
 
 
+def is_late(inc: Incident, now: datetime) -> bool:
+    """Past a deadline still to meet: the row form of store.deadlines.LATE."""
+    pending = pending_due(inc.status, inc.acknowledge_due, inc.resolve_due)
+    return pending is not None and pending[1] <= now
+
+
 def incident_line(
     inc: Incident, width: int, ctx: ConsoleContext, *, overdue: bool = False, new: bool = False
 ) -> Text:
@@ -211,10 +227,14 @@ def incident_line(
     )
     line.append(" ")
     title = f"[{t('exercise.tag')}] {inc.title}" if inc.exercise else inc.title
+    late = not cols.due and is_late(inc, ctx.now())
+    if late:  # no deadline column at this width: the row says it is late all the same
+        line.append("⚠ ", style="bold red")
+    width = cols.title - (2 if late else 0)
     if new:  # arrived since the operator last looked: a symbol and bold, not colour alone
-        line.append(fit(f"✱ {title}", cols.title), style="bold")
+        line.append(fit(f"✱ {title}", width), style="bold")
     else:
-        line.append(fit(title, cols.title))
+        line.append(fit(title, width))
     if cols.category:
         line.append(" ")
         line.append(fit(t.word("category", inc.category), cols.category), style="cyan")
@@ -279,6 +299,16 @@ class IncidentsPane(Pane):
         self.source.query = replace(q, order=order)
         self.list.forget_selection()  # a new order is read from its top
         self.reload()
+        # Every line: one showing the same incident in both orders is drawn anew too
+        # (the deadline column comes and goes with the order at 80 columns).
+        self.list.refresh()
+
+    def toggle_late(self) -> None:
+        """Only the incidents past a deadline, or every one again."""
+        self.source.late_only = not self.source.late_only
+        self.list.forget_selection()
+        self.reload()
+        self.list.refresh()  # (as for a new order)
 
     def toggle_all(self) -> None:
         q = self.source.query

@@ -134,7 +134,11 @@ class StatusBar(Widget):
         bar: StatusBar
 
     def on_mount(self) -> None:
-        self.post_message(self.Mounted(self))
+        fill = getattr(self.app, "fill_status", None)
+        if callable(fill):  # at once: a new view's first frame must not say "no feeds yet"
+            fill(self)
+        else:
+            self.post_message(self.Mounted(self))
         self.tick()
         self.set_interval(1.0, self.tick)
 

@@ -141,29 +141,18 @@ def notify_flush(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         raise typer.Exit(1)
 
 
-def _known_values(state: State, store: Store) -> dict[str, list[str]]:
-    """The values a silence may name, per key that has a closed list of them: a value
-    outside these can never match (the source: a configured one)."""
-    from cc_console.config import NOTIFY_EVENTS
-    from cc_console.models import SEVERITIES
-
-    return {
-        "event": list(NOTIFY_EVENTS),
-        "severity": list(SEVERITIES),
-        "source": [s.name for s in state.config.sources],
-        "agency": sorted(store.agencies.ids()),
-    }
-
-
 def _check_values(state: State, store: Store, matchers: dict[str, str]) -> None:
-    """Refuse a matcher that can never match, naming the values that can."""
-    known = _known_values(state, store)
-    for key, want in matchers.items():
-        if key in known and want not in known[key]:
-            values = ", ".join(known[key]) or state.t("silence.none_known")
-            raise ConfigError(
-                state.t("silence.unknown_value", name=key, value=shown(want), known=values)
-            )
+    """Refuse a matcher that can never match, naming the values that can (the console's
+    silence dialog checks the same)."""
+    from cc_console.silencing import known_values, unknown_value
+
+    found = unknown_value(matchers, known_values(state.config, store))
+    if found is not None:
+        key, want, known = found
+        values = ", ".join(known) or state.t("silence.none_known")
+        raise ConfigError(
+            state.t("silence.unknown_value", name=key, value=shown(want), known=values)
+        )
 
 
 def _matchers(values: list[str]) -> dict[str, str]:

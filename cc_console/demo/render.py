@@ -20,6 +20,9 @@ _COMPONENT_OF = {
 
 
 def native_incidents(w: DemoWorld, base: str) -> bytes:
+    from cc_console.demo.session import CATEGORY_OWNER
+
+    owners = set(CATEGORY_OWNER.values())
     items = [
         {
             "id": r.id,
@@ -35,6 +38,10 @@ def native_incidents(w: DemoWorld, base: str) -> bytes:
             "updated_at": utc(r.updated_at),
             "url": f"https://lapor.garutkab.go.id/{r.id}",
             "extra": {"kode_wilayah": r.code, "opd": r.agency},
+            # Taken up: the agency that acknowledged it has it (the late ones too, so
+            # Kinerja's late column is not all on the centre's unassigned row); one of
+            # the agencies with 90 days of history, so its trend tells a story.
+            **({"assigned_to": r.agency} if r.status != "open" and r.agency in owners else {}),
         }
         for r in w.reports
     ]

@@ -267,6 +267,7 @@ def seed_history(store: Any, days: int = 90) -> None:
     import random
     from datetime import timedelta
 
+    from cc_console.demo.world import kpi_value
     from cc_console.models import Agency, Incident, Kpi
     from cc_console.resources import data_dir
     from cc_console.store import PollRecord
@@ -275,7 +276,9 @@ def seed_history(store: Any, days: int = 90) -> None:
     now = utcnow()
     if store.sources.stored_records(ARCHIVE):
         return
-    agencies = {a.id: a for a in store.agencies.listing() if "›" not in a.name}
+    listed = store.agencies.listing()
+    agencies = {a.id: a for a in listed if "›" not in a.name}
+    services = [a for a in listed if "›" in a.name]  # a status only: no KPIs, no owner
     if not agencies:
         return
     rng = random.Random(90)
@@ -295,7 +298,7 @@ def seed_history(store: Any, days: int = 90) -> None:
                 else "operational"
             )
             kpis = tuple(
-                Kpi(k.name, round((k.target or 100) * rng.uniform(d - 0.15, d + 0.25), 1),
+                Kpi(k.name, kpi_value((k.target or 100) * rng.uniform(d - 0.15, d + 0.25), k.unit),
                     k.target, k.unit, k.higher_is_better)
                 for k in agency.kpis
             )  # fmt: skip
@@ -303,6 +306,18 @@ def seed_history(store: Any, days: int = 90) -> None:
                 (agency.source, Agency(a, agency.name, status, kpis=kpis, updated_at=at))
             )
             at += timedelta(hours=rng.uniform(3, 10) if down else rng.uniform(24, 24 * 6))
+    # The services' status over the same days (a chart of one dot taught nothing); their
+    # own random stream, so that the agencies' story above stays what it was.
+    steady = random.Random(91)
+    for svc in services:
+        at = now - timedelta(days=days)
+        while at < now - timedelta(hours=1):
+            down = steady.random() > 0.85
+            status = steady.choice(("degraded", "partial_outage")) if down else "operational"
+            history.append(
+                (svc.source, Agency(svc.id, svc.name, status, kind=svc.kind, updated_at=at))
+            )
+            at += timedelta(hours=steady.uniform(2, 8) if down else steady.uniform(24, 24 * 5))
     store.agencies.add_history(history)
     owners = [o for o in CATEGORY_OWNER.values() if o in agencies] or ids
     incidents = []
@@ -329,7 +344,9 @@ def seed_history(store: Any, days: int = 90) -> None:
         due = now - timedelta(days=rng.uniform(1, days - 1))
         item = f.add(f"Tindak lanjut rapat #{n + 1}", owner, due, at=due - timedelta(days=5))
         late = rng.random() > discipline[owner]
-        f.close(item.id, "done", at=due + timedelta(days=rng.uniform(0.5, 4) if late else -1))
+        closed = due + timedelta(days=rng.uniform(0.5, 4) if late else -1)
+        # Never after now: the journal (and the handover) showed a closing days ahead.
+        f.close(item.id, "done", at=min(closed, now - timedelta(minutes=10)))
 
 
 def seed_silence(store: Any) -> None:

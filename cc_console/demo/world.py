@@ -33,6 +33,12 @@ COMPLAINT_LATE_H = 6 * 24
 LATE_COMPLAINTS = 2
 
 
+def kpi_value(value: float, unit: str) -> float:
+    """A KPI's value within its scale: a percentage lies in 0..100 (the demo showed
+    "106.4/99.5%"), any other count is not negative."""
+    return round(max(0.0, min(value, 100.0) if unit == "%" else value), 1)
+
+
 @dataclass(frozen=True)
 class Report:
     """One incident report of the demo."""
@@ -173,6 +179,10 @@ class DemoWorld:
                 status = "acknowledged"
             else:
                 self._late_complaints += 1
+        if category == "complaint" and urgent:
+            # A queue at the KTP counter is a complaint, not an emergency: drawn from the
+            # same stream (the rest of the demo unchanged), it is never rated above moderate.
+            severity = "moderate"
         report = Report(
             id=f"LAP-{at.astimezone(WIB):%Y%m%d}-{self._counter:04d}",
             category=category,
@@ -279,7 +289,7 @@ class DemoWorld:
                 a.updated_at = now
             for a in self.agencies:
                 for k in a.kpis:
-                    k[1] = round(max(0.0, k[1] + self.rng.uniform(-1.5, 1.5)), 1)
+                    k[1] = kpi_value(k[1] + self.rng.uniform(-1.5, 1.5), k[3])
                 a.updated_at = now
             if self.rng.random() < 0.3:
                 svc = self.rng.choice(self.services)

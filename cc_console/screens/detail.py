@@ -8,6 +8,7 @@ and returns the title and body to show.  All feed text is put on screen as
 from __future__ import annotations
 
 import json
+import math
 from typing import ClassVar, Protocol
 
 from rich.console import Group, RenderableType
@@ -341,19 +342,27 @@ STATUS_LEVEL = {"major_outage": 0, "partial_outage": 1, "degraded": 2, "unknown"
 
 class AgencyDetailScreen(DetailScreen):
     """An agency's detail, with charts of its KPIs against their targets and of its
-    service status over the last 90 days (textual-plotext)."""
+    service status over the period chosen where it was opened (Kinerja's 7, 30 or 90
+    days; 90 from the agencies pane), by textual-plotext."""
 
-    def __init__(self, ctx: ConsoleContext, agency_id: str, source: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ConsoleContext,
+        agency_id: str,
+        source: str | None = None,
+        days: int = CHART_DAYS,
+    ) -> None:
         super().__init__(ctx, AgencyView(agency_id, source))
         self.agency_id = agency_id
         self.source = source
+        self.days = days
 
     def compose_more(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
 
         a = self.ctx.store.agencies.get(self.agency_id, self.source)
         self._charts: list[tuple[PlotextPlot, str | None]] = []
-        yield Static(_heading(self.ctx.t("detail.charts", days=CHART_DAYS)), id="charts-title")
+        yield Static(_heading(self.ctx.t("detail.charts", days=self.days)), id="charts-title")
         status = PlotextPlot(classes="chart")
         self._charts.append((status, None))
         yield status
@@ -367,20 +376,25 @@ class AgencyDetailScreen(DetailScreen):
         self.draw_charts()
 
     def draw_charts(self) -> None:
-        """Status and each KPI against its target, by day (0 = today) over 90 days."""
+        """Status and each KPI against its target, by day over the period: the axis says
+        days ago in whole days ("hari ini" at the right), and a KPI's value axis spans its
+        values and its target, with the target among its labels, so the target line
+        stands where its label says."""
         t, now = self.ctx.t, self.ctx.now()
         history = [
             h
             for h in self.ctx.store.agencies.history(self.agency_id, limit=2000, source=self.source)
-            if (now - h[0]).days <= CHART_DAYS
+            if (now - h[0]).total_seconds() <= self.days * 86400
         ]
         days = [-(now - at).total_seconds() / 86400 for at, _, _ in history]
+        ticks = day_ticks(self.days)
         for plot, kpi in self._charts:
             plt = plot.plt
             plt.clear_data()
             plt.clear_figure()
             plt.xlabel(t("detail.days_ago"))
-            plt.xlim(-CHART_DAYS, 0)
+            plt.xlim(-self.days, 0)
+            plt.xticks([-d for d in ticks], [str(d) for d in ticks])
             if kpi is None:
                 plt.title(t("detail.chart_status"))
                 levels = [STATUS_LEVEL.get(s, 2) for _, s, _ in history]
@@ -401,9 +415,28 @@ class AgencyDetailScreen(DetailScreen):
                 if points:
                     plt.plot([p[0] for p in points], [p[1] for p in points], marker="braille",
                              label=t("col.kpis"))  # fmt: skip
+                values = [p[1] for p in points] + ([target] if target is not None else [])
+                if values:
+                    low, high = value_range(values)
+                    plt.ylim(low, high)
+                    marks = sorted({low, high, *([target] if target is not None else [])})
+                    plt.yticks(marks, [f"{v:g}" for v in marks])
                 if target is not None:
                     plt.hline(target, "red")
             plot.refresh()
+
+
+def day_ticks(days: int) -> list[int]:
+    """Whole days ago to label on a chart of ``days`` (0: today), at most 7 labels."""
+    step = next(s for s in (1, 2, 5, 10, 15, 30, 60) if days / s <= 6)
+    return list(range(0, days + 1, step))[::-1]
+
+
+def value_range(values: list[float]) -> tuple[float, float]:
+    """A KPI axis's ends: its values and target, with a margin, in round numbers."""
+    low, high = min(values), max(values)
+    pad = max((high - low) * 0.15, abs(high) * 0.02, 1.0)
+    return float(math.floor(low - pad)), float(math.ceil(high + pad))
 
 
 class MeetingView:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from cc_console.models import Agency
 from cc_console.screens.base import Dialog
 
-__all__ = ["AgencyPicker", "ConfirmPrompt", "NotePrompt"]
+__all__ = ["SEPARATOR", "AgencyPicker", "ChoicePicker", "ConfirmPrompt", "NotePrompt"]
 
 
 class NotePrompt(Dialog[str | None]):
@@ -61,6 +61,10 @@ class ConfirmPrompt(Dialog[bool | None]):
             self.dismiss(True)
 
 
+SEPARATOR = ""
+"""The key of a line between groups of choices (no choice has an empty key)."""
+
+
 class ChoicePicker(Dialog[str | None]):
     """Type to narrow the choices; Up/Down to move; Enter picks; Esc cancels."""
 
@@ -70,7 +74,8 @@ class ChoicePicker(Dialog[str | None]):
     ]
 
     def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
-        """``choices``: (key, label) pairs; typing matches either, Enter gives the key."""
+        """``choices``: (key, label) pairs; typing matches either, Enter gives the key.
+        A pair of :data:`SEPARATOR` draws a line between the groups it parts."""
         super().__init__()
         self.question = question
         self.choices = choices
@@ -89,8 +94,14 @@ class ChoicePicker(Dialog[str | None]):
         needle = text.casefold()
         options = self.query_one(OptionList)
         options.clear_options()
+        apart = False  # a separator waits for the next choice shown (none at either end)
         for key, label in self.choices:
-            if needle in f"{key} {label}".casefold():
+            if key == SEPARATOR:
+                apart = options.option_count > 0
+            elif needle in f"{key} {label}".casefold():
+                if apart:
+                    options.add_option(None)
+                    apart = False
                 options.add_option(Option(Text(label), id=key))
         if options.option_count:
             options.highlighted = 0
@@ -120,10 +131,12 @@ class AgencyPicker(ChoicePicker):
     """Type to narrow the agencies (by id or name); Enter assigns; Esc cancels."""
 
     def __init__(self, question: str, agencies: list[Agency]) -> None:
+        """The agencies by name, then a line, then the services by name: the same order at
+        every opening (never by status, which changes between two openings)."""
         seen: set[str] = set()
-        choices = []
-        for a in agencies:  # one row per id, though several sources may name it
-            if a.id not in seen:
+        groups: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+        for a in sorted(agencies, key=lambda a: (a.name.casefold(), a.id)):
+            if a.id not in seen:  # one row per id, though several sources may name it
                 seen.add(a.id)
-                choices.append((a.id, f"{a.name} ({a.id})"))
-        super().__init__(question, choices)
+                groups[a.kind == "service"].append((a.id, f"{a.name} ({a.id})"))
+        super().__init__(question, [*groups[False], (SEPARATOR, ""), *groups[True]])

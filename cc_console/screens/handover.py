@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Console, Group
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -40,6 +41,11 @@ class HandoverScreen(SubScreen):
             yield Static(id="handover")
 
     def on_mount(self) -> None:
+        # Composed off the UI thread (a province's 27 sites take seconds): until then the
+        # page says it is being put together, and the keys keep working.
+        self.query_one("#handover", Static).update(
+            Text(self.ctx.t("handover.loading"), style="dim")
+        )
         self.reload()
         self.query_one(VerticalScroll).focus()
 
@@ -54,7 +60,16 @@ class HandoverScreen(SubScreen):
 
     def reload(self) -> None:
         width = (self.size.width or 80) - 2  # the scrollbar
-        self.query_one("#handover", Static).update(self.page(width))
+        self.run_worker(lambda: self._compose_page(width), thread=True, group="handover",
+                        exclusive=True, exit_on_error=False)  # fmt: skip
+
+    def _compose_page(self, width: int) -> None:
+        page = self.page(width)
+        self.app.call_from_thread(self._show, page)
+
+    def _show(self, page: Group) -> None:
+        if self.is_mounted:
+            self.query_one("#handover", Static).update(page)
 
     def on_resize(self) -> None:
         if self.is_mounted:

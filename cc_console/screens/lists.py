@@ -24,7 +24,7 @@ from cc_console.looks import (
 )
 from cc_console.screens.base import Dialog
 from cc_console.screens.table import Row, TableScreen, TableView
-from cc_console.store.outbox import WAITING_BOUND, shown_count
+from cc_console.store.outbox import WAITING_BOUND, Message, shown_count
 from cc_console.timefmt import age, local
 from widgets.bindings import bind, bind_scopes
 from widgets.columns import Cell, Column
@@ -120,6 +120,9 @@ class NotificationsView:
 
     title_key = "screen.notifications"
 
+    def __init__(self) -> None:
+        self.shown: dict[str, Message] = {}  # the rows on screen, by key (what `s` silences)
+
     def columns(self) -> list[str | Column]:
         # When, route and error before the words: at 80 columns they are what is checked.
         return [Column("col.id", frozen=True), "col.status", "col.created", "col.route",
@@ -129,6 +132,7 @@ class NotificationsView:
     def rows(self, ctx: ConsoleContext) -> Iterable[Row]:
         t, tz = ctx.t, ctx.tz
         messages = ctx.store.outbox.messages(500)
+        self.shown = {str(m.id): m for m in messages}
         if not messages:
             blank = [Text("")] * 7
             yield [Text(t("notify.empty"), style="dim"), *blank], "empty"
@@ -149,21 +153,46 @@ class NotificationsView:
             )
 
     def summary(self, ctx: ConsoleContext) -> Text | None:
+        from cc_console.screens.silences import silence_line
+
         text = outbox_summary(ctx) or Text(ctx.t("notify.no_routes"), style="dim")
-        for s in ctx.store.outbox.silences(ctx.now(), active_only=True):
-            said = " ".join(f"{k}={v}" for k, v in s.matchers.items())
-            until = ctx.t.short(s.ends_at, ctx.tz)
-            text.append(
-                f"\n◌ S-{s.id} {said} → {until}: {s.reason} ({s.created_by})", style="yellow"
-            )
+        outbox = ctx.store.outbox
+        hits = outbox.hits()
+        for s in outbox.silences(ctx.now(), active_only=True):
+            text.append(f"\n◌ {silence_line(s, ctx, hits.get(s.id, 0))}", style="yellow")
         return text
 
 
+def cursor_key(table: DataTable[Any]) -> str | None:
+    """The key of the row under ``table``'s cursor (None: no row)."""
+    if not table.row_count or not table.is_valid_row_index(table.cursor_row):
+        return None
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return None if key is None else str(key)
+
+
 class NotificationsScreen(TableScreen):
-    """The notification outbox and the silences."""
+    """The notification outbox and the silences: ``s`` silences what the selected message
+    is about, ``x`` ends a silence."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("outbox")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "outbox")
 
     def __init__(self, ctx: ConsoleContext) -> None:
-        super().__init__(ctx, NotificationsView())
+        self.outbox = NotificationsView()
+        super().__init__(ctx, self.outbox)
+
+    def action_silence(self) -> None:
+        from cc_console.screens.silences import add_silence
+        from cc_console.silencing import prefill
+
+        message = self.outbox.shown.get(cursor_key(self.query_one(DataTable)) or "")
+        add_silence(self, self.ctx, prefill(message) if message is not None else {})
+
+    def action_unsilence(self) -> None:
+        from cc_console.screens.silences import expire_silence
+
+        expire_silence(self, self.ctx)
 
 
 PERIODS = (7, 30, 90)
@@ -340,7 +369,10 @@ class KinerjaScreen(TableScreen):
             for a in self.ctx.store.agencies.listing()
             if a.id == chosen.id and self.ctx.sites().get(a.source, (None,))[0] == chosen.site
         ]
-        self.app.push_screen(AgencyDetailScreen(self.ctx, chosen.id, min(sources, default=None)))
+        days = self.kinerja.days  # the charts cover the period the ranking shows
+        self.app.push_screen(
+            AgencyDetailScreen(self.ctx, chosen.id, min(sources, default=None), days=days)
+        )
 
 
 class SitesView:
@@ -443,10 +475,19 @@ class JournalView:
 
 
 class HealthScreen(TableScreen):
-    """Feed health."""
+    """Feed health; ``s`` silences the selected source's notifications for a while."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bind_scopes("feeds")
+    scopes: ClassVar[tuple[str, ...]] = ("view", "feeds")
 
     def __init__(self, ctx: ConsoleContext) -> None:
         super().__init__(ctx, HealthView())
+
+    def action_silence_source(self) -> None:
+        from cc_console.screens.silences import add_silence
+
+        source = cursor_key(self.query_one(DataTable))
+        add_silence(self, self.ctx, {"source": source} if source else {})
 
 
 class JournalScreen(TableScreen):

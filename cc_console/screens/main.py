@@ -193,6 +193,11 @@ class MainScreen(Screen[None]):
         else:
             self.notify(self.ctx.t("refused.no_sort"), severity="warning")
 
+    def action_late(self) -> None:
+        """Only the incidents past a deadline (the count the alarm line and `sla` give)."""
+        if self.focused_pane is self.incidents:
+            self.incidents.toggle_late()
+
     def action_all(self) -> None:
         if self.focused_pane is self.incidents:
             self.incidents.toggle_all()
@@ -205,7 +210,9 @@ class MainScreen(Screen[None]):
         drop = incident | item if self.ctx.read_only else set()
         if pane is not self.incidents:
             drop |= (
-                incident | {"all"} | ({"sort"} if pane in (self.agenda, self.followups) else set())
+                incident
+                | {"all", "late"}
+                | ({"sort"} if pane in (self.agenda, self.followups) else set())
             )
         if pane is not self.followups:
             drop |= item

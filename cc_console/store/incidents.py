@@ -69,6 +69,9 @@ class IncidentQuery:
     # Stored values a typed word also stands for, as (word, column, value): the
     # console's words ("banjir" for the category flood) found as well as the feed's.
     synonyms: tuple[tuple[str, str, str], ...] = ()
+    # Only incidents past a deadline at this time (ISO, UTC): "late" as the alarm line,
+    # `sla` and the handover count it (store.deadlines.LATE).
+    late_at: str | None = None
 
 
 def fts_query(text: str, synonyms: tuple[tuple[str, str, str], ...] = ()) -> str | None:
@@ -198,7 +201,12 @@ class Incidents:
         if after is not None:
             clauses.append("seq > ?")
             params.append(after)
-        if q.order == "overdue":
+        if q.late_at is not None:
+            from cc_console.store.deadlines import LATE  # (deadlines reads incidents)
+
+            clauses.append(LATE)  # active ones only: a deadline still to meet has passed
+            params.append(q.late_at)
+        elif q.order == "overdue":
             # Only active incidents have a deadline still to meet: the index says it.
             clauses.append("next_due IS NOT NULL")
         elif q.statuses:
@@ -302,7 +310,8 @@ class Incidents:
         prefix matching half a million incidents still counts in milliseconds.
         """
         match = self._match(q)
-        if match and not q.source and not q.assigned_to and not q.sites and q.order != "overdue":
+        alone = not (q.source or q.assigned_to or q.sites or q.late_at)
+        if match and alone and q.order != "overdue":
             return int(
                 self.db.scalar(
                     "SELECT count(*) FROM incidents_fts WHERE incidents_fts MATCH ?", [match]

@@ -379,8 +379,8 @@ async def test_the_handover_is_a_view_that_saves_to_a_file(make_app, tmp_path, m
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("H")
         assert type(app.screen).__name__ == "HandoverScreen"
-        await pilot.pause()
-        assert "serah&#160;terima" in app.export_screenshot()
+        # (composed in a thread: "Menyusun serah terima…" until the page is there)
+        assert await until(pilot, lambda: "Garut&#160;—&#160;serah" in app.export_screenshot())
         await pilot.press("w")
         (saved,) = tmp_path.glob("handover-*.txt")
         text = saved.read_text(encoding="utf-8")

@@ -17,6 +17,9 @@ VIEWS = {
     "events": ["7"],
     "event": ["7", "enter"],
     "province_events": ["7"],
+    "silence": ["f", "s"],  # the silence dialog, prefilled with the source under the cursor
+    "toasts": ["y", "M"],  # the last toasts (one: the id copied)
+    "late_only": ["T"],  # the incidents past a deadline (none in this cache: the pane says so)
     "health": ["f"],
     "journal": ["J"],
     "notifications": ["N"],
