@@ -171,9 +171,14 @@ async def test_the_impact_form_is_filled_by_typing_every_field_in_view(make_app,
             region = field.region
             assert region.width >= 8 and region.height == 1, (field.id, region)
             assert screen.contains_region(region), (field.id, region)
+            # inside its line, not pushed out of it (a margin clips it from view)
+            assert field.parent.region.contains_region(region), (field.id, region)
         labels = [str(label.render()) for label in form.query(".figure-label")]
         assert {"MD", "Hilang", "Ungsi"} <= {label.strip() for label in labels}, labels
         await pilot.press(*"Kersamanah1", "tab", "2", "tab", "tab", "tab", "5")
+        await pilot.pause()
+        shown = app.export_screenshot()
+        assert "Kersamanah1" in shown  # what is typed is drawn (the hint never says "…1")
         for _ in range(7):
             await pilot.press("tab")
         assert form.focused is form.query_one("#impact-source")
