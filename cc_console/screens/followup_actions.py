@@ -92,7 +92,12 @@ def add_item(
 
     def ask_due(text: str, owner: str) -> None:
         def with_due(value: str | None) -> None:
-            if not value:
+            if value is None:  # Esc: said, so the typed task is not lost unawares
+                screen.notify(t("refused.item_cancelled"), severity="warning", markup=False)
+                return
+            if not value:  # Enter on an empty field: the placeholder is only an example
+                screen.notify(t("refused.item_due_empty"), severity="error", markup=False)
+                ask_due(text, owner)
                 return
             now = ctx.now()
             try:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cc_console.screens.dialogs import ConfirmPrompt
+from cc_console.screens.dialogs import ConfirmPrompt, NotePrompt
 from tests.console.conftest import until
 
 
@@ -34,11 +34,16 @@ async def test_the_due_prompt_reads_relative_times_and_asks_before_a_past_one(ma
         assert await until(pilot, lambda: len(store.followups.items()) == 2)
         late = next(i for i in store.followups.items() if i.owner == "dinkes")
         assert late.due == datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
+        # Enter on an empty due field is said and asked again, not dropped silently.
+        await pilot.press("t", *"Cek tanggul", "enter", *"pupr", "enter", "enter")
+        assert await until(pilot, lambda: isinstance(app.screen, NotePrompt))
+        await pilot.press(*"lusa", "enter")
+        assert await until(pilot, lambda: len(store.followups.items()) == 3)
         # A form that does not read is said in the console's language, and asked again.
         await pilot.press("t", *"Tugas", "enter", *"pupr", "enter", *"kemarin", "enter")
         assert await until(pilot, lambda: any("Waktu harus" in n.message
                                                for n in app._notifications))  # fmt: skip
-        assert len(store.followups.items()) == 2
+        assert len(store.followups.items()) == 3
 
 
 async def test_m_shows_the_minutes_w_saves_them_and_c_closes_after_asking(
