@@ -16,6 +16,7 @@ from cc_console.config import load_config
 from cc_console.kinerja import compute, days_period
 from cc_console.screens import KinerjaScreen, SitesScreen
 from cc_console.store import Store
+from cc_console.timefmt import iso_z, utcnow
 from tests.conftest import agencies_doc, incident, incidents_doc, native_source, write_config
 from tests.console.conftest import until
 
@@ -28,7 +29,8 @@ NAMES = {"32.05": "Kabupaten Garut", "32.06": "Kabupaten Tasikmalaya", "32.07": 
 def _claiming(doc: str, code: str) -> str:
     body = json.loads(doc)
     body["site"] = {"code": code, "name": NAMES[code]}
-    body["generated_at"] = "2026-12-03T02:59:00Z"  # fresh on the suite's clock
+    # Written now on the suite's clock (which ticks: a fixed time goes stale in a long run)
+    body["generated_at"] = iso_z(utcnow())
     return json.dumps(body)
 
 

@@ -180,7 +180,8 @@ def test_an_open_meeting_says_as_of_when_and_what_is_overdue(world, cli) -> None
     _record_a_meeting(cli, cfg)
     rec = cli("--config", str(cfg), "minutes", MEETING, "--json").json()
     assert rec["hash"] is None and rec["closed_at"] is None and rec["as_of"]
-    md = cli("--config", str(cfg), "minutes", MEETING, "--format", "md").out
+    with clock.at(datetime(2026, 12, 3, 3, 0, tzinfo=UTC)):  # 10:00 WIB, whatever the run's length
+        md = cli("--config", str(cfg), "minutes", MEETING, "--format", "md").out
     assert "Notulen belum ditutup: status tindak lanjut per Kam 03 Des 2026 10:00 WIB" in md
     assert "lewat tenggat" in md  # A-3 was due at 09:00
     html = cli("--config", str(cfg), "minutes", MEETING, "--format", "html").out
