@@ -20,7 +20,9 @@ from cc_console.timefmt import iso_z, parse_iso
 __all__ = ["Agenda"]
 
 
-def _meeting(r: dict[str, Any]) -> Meeting:
+def meeting_of_row(r: dict[str, Any]) -> Meeting:
+    """A meeting from its row in ``meetings``, or in ``meeting_copies`` (the copy a
+    meeting's record keeps: keyed ``meeting_id``, no all-day dates of its own)."""
     return Meeting(
         source=r["source"],
         uid=r["uid"],
@@ -28,14 +30,14 @@ def _meeting(r: dict[str, Any]) -> Meeting:
         start=parse_iso(r["start"]),  # type: ignore[arg-type]
         end=parse_iso(r["end"]),
         all_day=bool(r["all_day"]),
-        start_date=date.fromisoformat(r["start_date"]) if r["start_date"] else None,
-        end_date=date.fromisoformat(r["end_date"]) if r["end_date"] else None,
+        start_date=date.fromisoformat(r["start_date"]) if r.get("start_date") else None,
+        end_date=date.fromisoformat(r["end_date"]) if r.get("end_date") else None,
         location=r["location"],
         status=r["status"],
         organizer=r["organizer"],
         participants=tuple(json.loads(r["participants"])),
         description=r["description"],
-        recurrence=Meeting.recurrence_of(r["id"], r["source"], r["uid"]),
+        recurrence=Meeting.recurrence_of(r.get("id") or r["meeting_id"], r["source"], r["uid"]),
     )
 
 
@@ -100,7 +102,7 @@ class Agenda:
                 "SELECT * FROM agenda WHERE start >= ? AND start < ? ORDER BY start, title, id",
                 [iso_z(start), iso_z(end)],
             )
-        meetings = [_meeting(r) for r in rows]
+        meetings = [meeting_of_row(r) for r in rows]
         if text:
             needle = text.casefold()
             meetings = [
@@ -113,4 +115,4 @@ class Agenda:
     def get(self, meeting_id: str) -> Meeting | None:
         """One agenda occurrence by id."""
         rows = self.db.rows("SELECT * FROM agenda WHERE id = ?", [meeting_id])
-        return _meeting(rows[0]) if rows else None
+        return meeting_of_row(rows[0]) if rows else None

@@ -24,6 +24,7 @@ from typing import Any
 
 from cc_console.errors import NotFoundError, RefusedError, StoreError
 from cc_console.models import Meeting
+from cc_console.store.agenda import meeting_of_row
 from cc_console.store.base import Cache
 from cc_console.store.journal import Journal
 from cc_console.text import clean_text
@@ -233,21 +234,7 @@ class MeetingRecords:
         rows = self.db.rows("SELECT * FROM meeting_copies WHERE meeting_id = ?", [meeting_id])
         if not rows:
             return None
-        r = rows[0]
-        return Meeting(
-            source=r["source"],
-            uid=r["uid"],
-            title=r["title"],
-            start=parse_iso(r["start"]),  # type: ignore[arg-type]
-            end=parse_iso(r["end"]),
-            all_day=bool(r["all_day"]),
-            location=r["location"],
-            status=r["status"],
-            organizer=r["organizer"],
-            participants=tuple(json.loads(r["participants"])),
-            description=r["description"],
-            recurrence=Meeting.recurrence_of(meeting_id, r["source"], r["uid"]),
-        )
+        return meeting_of_row(rows[0])
 
     def verify(self) -> tuple[int, int, str] | None:
         """The first closed meeting whose frozen record no longer holds:
